@@ -36,11 +36,14 @@ class NotFound(NewskbError):
 class FetchError(NewskbError):
     """A source could not be fetched (network, HTTP status, timeout, policy)."""
 
-    def __init__(self, url: str, reason: str, *, status: int | None = None) -> None:
+    def __init__(
+        self, url: str, reason: str, *, status: int | None = None, retry_after: float | None = None
+    ) -> None:
         super().__init__(f"{url}: {reason}")
         self.url = url
         self.reason = reason
-        self.status = status
+        self.status = status  #: HTTP status, when there was a response
+        self.retry_after = retry_after  #: seconds the server asked us to wait (429/503)
 
 
 class BlockedURL(FetchError):

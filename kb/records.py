@@ -37,6 +37,15 @@ class ArticleRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class KnownCompany:
+    """A company the extractor should recognise: from the gazetteer or the knowledge base."""
+
+    name: str
+    aliases: tuple[str, ...] = ()
+    ticker: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Mention:
     """One occurrence of a company in the document."""
 
