@@ -19,6 +19,7 @@ from pathlib import Path
 from kb.errors import ConfigError
 
 DEFAULT_CONFIG_NAME = "newskb.toml"
+DEFAULT_DB_PATH = Path("./data/newskb.sqlite")
 FULLTEXT_MODES = ("off", "auto", "always")
 
 #: Short environment names that cron lines and containers use most.
@@ -79,7 +80,7 @@ class ExtractSettings:
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    db_path: Path = Path("./data/newskb.sqlite")
+    db_path: Path = DEFAULT_DB_PATH
     http: HttpSettings = HttpSettings()
     ingest: IngestSettings = IngestSettings()
     extract: ExtractSettings = ExtractSettings()
@@ -150,7 +151,7 @@ def _build(table: dict[str, dict[str, object]], config_path: Path | None) -> Set
     if unknown:
         raise ConfigError(f"{where}: unknown section [{sorted(unknown)[0]}]")
     database = dict(table.get("database", {}))
-    db_path = database.pop("path", Settings.db_path)
+    db_path = database.pop("path", DEFAULT_DB_PATH)
     if database:
         raise ConfigError(f"{where}: unknown key database.{sorted(database)[0]}")
     parts: dict[str, object] = {}
