@@ -62,6 +62,7 @@ __all__ = [
     "company_people",
     "company_products",
     "company_relations",
+    "companies_by_id",
     "companies_for_filter",
     "counts",
     "fts_query",
@@ -71,6 +72,7 @@ __all__ = [
     "latest_relations",
     "relation",
     "relation_evidence",
+    "relations_among",
     "relations_per_week",
     "search_articles",
     "search_companies",
@@ -872,10 +874,15 @@ def company_articles(db: sqlite_utils.Database, company_id: int, *, limit: int =
 def companies_for_filter(db: sqlite_utils.Database, flt: RelationFilter, *, limit: int = 5000) -> list[CompanyRow]:
     """The companies on either side of the filter's relations, most mentioned first."""
     relations = find_relations(db, flt, limit=limit)
-    ids = sorted({r.source_id for r in relations} | {r.target_id for r in relations})
+    return companies_by_id(db, {r.source_id for r in relations} | {r.target_id for r in relations})
+
+
+def companies_by_id(db: sqlite_utils.Database, ids: Iterable[int]) -> list[CompanyRow]:
+    """These companies, most mentioned first; unknown ids are left out."""
+    wanted = sorted(set(ids))
     out: list[CompanyRow] = []
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
+    for start in range(0, len(wanted), 500):  # SQLite limits the number of parameters
+        chunk = wanted[start : start + 500]
         out.extend(
             CompanyRow(**r)
             for r in _rows(
@@ -942,6 +949,23 @@ def find_relations(
         db,
         f"{_RELATION_SELECT} WHERE {' AND '.join(where)} ORDER BY {RELATION_ORDER[order]} LIMIT :limit",
         params,
+    )
+    return [_relation(row) for row in rows]
+
+
+def relations_among(db: sqlite_utils.Database, ids: Iterable[int], *, limit: int = 200) -> list[RelationRow]:
+    """Shown relations whose two companies are both among ``ids``, best attested first."""
+    wanted = sorted(set(ids))[:500]
+    if len(wanted) < 2:
+        return []
+    marks = ",".join("?" * len(wanted))
+    rows = _rows(
+        db,
+        f"""{_RELATION_SELECT}
+        WHERE r.source_id IN ({marks}) AND r.target_id IN ({marks})
+          AND r.status != 'rejected' AND {_RELATION_SHOWN}
+        ORDER BY r.article_count DESC, r.id LIMIT ?""",
+        [*wanted, *wanted, limit],
     )
     return [_relation(row) for row in rows]
 

@@ -1,0 +1,115 @@
+"""What the explorer's Export page (and scripts) download for a filter.
+
+Relations and companies as CSV and JSON; the graph as GraphML (Gephi, yEd, networkx)
+and as networkx node-link JSON. Every function returns text, so the caller decides
+where it goes (a download button, a file, stdout).
+
+Names come from news text: a CSV cell that starts with ``=``, ``+``, ``-``, ``@`` or a
+control character is prefixed with ``'`` so a spreadsheet shows it instead of
+running it as a formula (OWASP "CSV injection").
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+
+import networkx as nx
+import sqlite_utils
+
+from kb import query
+from kb.graph import build_graph
+from kb.query import CompanyRow, RelationFilter, RelationRow
+
+RELATION_FIELDS = (
+    "id",
+    "type",
+    "source_id",
+    "source_name",
+    "target_id",
+    "target_name",
+    "first_seen",
+    "last_seen",
+    "article_count",
+    "confidence",
+    "status",
+)
+COMPANY_FIELDS = ("id", "name", "ticker", "mention_count", "article_count", "first_seen", "last_seen")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True, slots=True)
+class ExportFiles:
+    """Every export of one filter, as text; ``relations`` says how many rows they hold."""
+
+    relations: int
+    companies: int
+    relations_csv: str
+    relations_json: str
+    companies_csv: str
+    companies_json: str
+    graph_graphml: str
+    graph_json: str
+
+
+def export_filter(db: sqlite_utils.Database, flt: RelationFilter, *, limit: int = 50_000) -> ExportFiles:
+    """All exports of the filter's relations (at most ``limit``, newest first) and their companies."""
+    relations = query.find_relations(db, flt, limit=limit)
+    companies = query.companies_by_id(db, {r.source_id for r in relations} | {r.target_id for r in relations})
+    graph = build_graph(relations, {c.id: c for c in companies})
+    return ExportFiles(
+        relations=len(relations),
+        companies=len(companies),
+        relations_csv=relations_csv(relations),
+        relations_json=relations_json(relations),
+        companies_csv=companies_csv(companies),
+        companies_json=companies_json(companies),
+        graph_graphml=graph_graphml(graph),
+        graph_json=graph_json(graph),
+    )
+
+
+def relations_csv(relations: Iterable[RelationRow]) -> str:
+    """One row per relation, with both companies' ids and names."""
+    return _csv(RELATION_FIELDS, (asdict(r) for r in relations))
+
+
+def relations_json(relations: Iterable[RelationRow]) -> str:
+    """A JSON list of relation objects (the CSV's columns as keys)."""
+    return json.dumps([asdict(r) for r in relations], ensure_ascii=False, indent=1)
+
+
+def companies_csv(companies: Iterable[CompanyRow]) -> str:
+    return _csv(COMPANY_FIELDS, (asdict(c) for c in companies))
+
+
+def companies_json(companies: Iterable[CompanyRow]) -> str:
+    return json.dumps([asdict(c) for c in companies], ensure_ascii=False, indent=1)
+
+
+def graph_graphml(graph: nx.MultiDiGraph) -> str:
+    """GraphML: node ids are company ids, with ``name``, ``mentions`` and ``ticker`` attributes."""
+    return "\n".join(nx.generate_graphml(graph, encoding="utf-8", prettyprint=True)) + "\n"
+
+
+def graph_json(graph: nx.MultiDiGraph) -> str:
+    """networkx node-link JSON: ``nx.node_link_graph(json.loads(text), edges="edges")`` reads it back."""
+    return json.dumps(nx.node_link_data(graph, edges="edges"), ensure_ascii=False, indent=1)
+
+
+def _csv(fields: Sequence[str], rows: Iterable[dict[str, object]]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(fields), extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: _cell(v) for k, v in row.items()})
+    return out.getvalue()
+
+
+def _cell(value: object) -> object:
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
