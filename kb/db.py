@@ -273,5 +273,17 @@ def _m0002_knowledge(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations(name="0003_store_curation")
+def _m0003_store_curation(db: sqlite_utils.Database) -> None:
+    """Curated evidence kept apart from the extractor's, and indexes for re-storing an article."""
+    # 1 for evidence a person added (kb.curation.add_relation): re-extracting the article
+    # replaces only the extractor's rows (curated = 0).
+    db["evidence"].add_column("curated", int, not_null_default=0)
+    db["relations"].create_index(["source_id"], if_not_exists=True)
+    db["roles"].create_index(["article_id"], if_not_exists=True)
+    db["product_mentions"].create_index(["article_id"], if_not_exists=True)
+    db["companies"].create_index(["merged_into"], if_not_exists=True)
+
+
 #: Bumped by adding a migration above.
 SCHEMA_VERSION = len(migrations._migrations)

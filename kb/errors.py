@@ -4,6 +4,7 @@
     ├── ConfigError          bad configuration or usage (CLI exit 2)
     ├── LockHeld             another ingest run holds the lock
     ├── NotFound             a source, company, article... that does not exist
+    ├── CurationError        a curation action that cannot apply (merge into itself...)
     ├── FetchError(url)      the source could not be fetched
     │   ├── BlockedURL       scheme or address refused by policy
     │   └── ResponseTooLarge body past the byte cap
@@ -31,6 +32,10 @@ class LockHeld(NewskbError):
 
 class NotFound(NewskbError):
     """The thing asked for does not exist in the knowledge base."""
+
+
+class CurationError(NewskbError):
+    """A curation action that cannot be applied as asked (merging a company into itself...)."""
 
 
 class FetchError(NewskbError):

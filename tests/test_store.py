@@ -1,0 +1,446 @@
+"""Storing extractions: entity resolution across articles, aggregates, evidence, idempotence."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import pytest
+import sqlite_utils
+
+from kb.config import ExtractSettings, Settings
+from kb.db import SCHEMA_VERSION, migrations, open_db, schema_version
+from kb.errors import NotFound
+from kb.records import Company, DealTerms, Extraction, KnownCompany, Mention, PersonRole, Product
+from kb.store import (
+    ExtractStats,
+    extract_articles,
+    known_companies,
+    normalize_company_key,
+    rejected_names,
+    select_articles,
+    store_extraction,
+)
+from tests.fixtures.store import FakeExtractor, add_article, extraction_of, kb_snapshot, store_oracle_article
+
+
+def company(db: sqlite_utils.Database, key: str) -> dict:
+    return next(iter(db.query("select * from companies where key = ?", [key])))
+
+
+def relations(db: sqlite_utils.Database) -> set[tuple[str, str, str]]:
+    return {
+        (row["type"], row["source"], row["target"])
+        for row in db.query(
+            "select r.type, s.name as source, t.name as target from relations r"
+            " join companies s on s.id = r.source_id join companies t on t.id = r.target_id"
+        )
+    }
+
+
+@pytest.mark.parametrize(
+    "name, key",
+    [
+        ("Oracle", "oracle"),
+        ("Oracle Corp.", "oracle"),
+        ("Oracle Corporation", "oracle"),
+        ("ORACLE", "oracle"),
+        ("Oracle’s", "oracle"),
+        ("The Boeing Company", "boeing"),
+        ("Wells Fargo & Co.", "wells fargo"),
+        ("Alibaba Group Holding Limited", "alibaba"),
+        ("Rolls-Royce Holdings plc", "rolls royce"),
+        ("Johnson & Johnson", "johnson & johnson"),
+        ("AT&T Inc.", "at&t"),
+        ("Group", "group"),
+        ("...", ""),
+    ],
+)
+def test_company_key_folds_case_possessive_punctuation_and_legal_suffix(name, key):
+    assert normalize_company_key(name) == key
+
+
+def test_oracle_corp_in_one_article_and_oracle_in_another_are_one_company(db):
+    first = add_article(db, "Oracle Corp. reported results.")
+    second = add_article(db, "Oracle signed a deal with xAI.")
+    store_extraction(
+        db, first, extraction_of("Oracle Corp. reported results.", ["Oracle Corp."]), extractor_version="v1"
+    )
+    store_extraction(
+        db,
+        second,
+        extraction_of("Oracle signed a deal with xAI.", ["Oracle", "xAI"], [("supplier", "Oracle", "xAI")]),
+        extractor_version="v1",
+    )
+
+    oracle = company(db, "oracle")
+    assert db["companies"].count == 2
+    assert oracle["name"] == "Oracle Corp."  # the first name seen stays the display name
+    assert (oracle["mention_count"], oracle["article_count"]) == (2, 2)
+    # one alias per key: "Oracle" folds to the key "Oracle Corp." already holds
+    assert [row["key"] for row in db["aliases"].rows_where("company_id = ?", [oracle["id"]])] == ["oracle"]
+    assert relations(db) == {("supplier", "Oracle Corp.", "xAI")}
+
+
+def test_alias_known_from_one_article_resolves_a_new_canonical_name(db):
+    """Article 1 says "Meta" is also "Facebook"; article 2 calls it Facebook only."""
+    first = add_article(db, "Meta, formerly Facebook, grew.")
+    store_extraction(
+        db,
+        first,
+        extraction_of("Meta, formerly Facebook, grew.", {"Meta": ["Meta", "Facebook"]}),
+        extractor_version="v1",
+    )
+    second = add_article(db, "Facebook Inc. hired.")
+    store_extraction(
+        db, second, extraction_of("Facebook Inc. hired.", ["Facebook Inc."]), extractor_version="v1"
+    )
+
+    assert db["companies"].count == 1
+    assert company(db, "meta")["article_count"] == 2
+
+
+def test_storing_the_same_extraction_twice_gives_the_same_rows(db):
+    oracle_article = store_oracle_article(db)
+    text = db["articles"].get(oracle_article)["text"]
+    extraction = extraction_of(
+        text,
+        {"OpenAI": ["OpenAI"], "Oracle": ["Oracle Corp."], "Microsoft": ["Microsoft"]},
+        [("partnership", "OpenAI", "Oracle"), ("investment", "Microsoft", "OpenAI")],
+        title="Cloud deal",
+    )
+    before = kb_snapshot(db)
+
+    store_extraction(db, oracle_article, extraction, extractor_version="test-1")
+
+    assert kb_snapshot(db) == before
+
+
+def test_company_aggregates_follow_the_articles_publication_dates(db):
+    early = add_article(db, "Stripe grew. Stripe hired.", published="2025-03-01T00:00:00+00:00")
+    late = add_article(db, "Stripe expanded.", published="2026-02-01T00:00:00+00:00")
+    undated = add_article(db, "Stripe paused.", published=None)
+    for article_id in (late, early, undated):
+        text = db["articles"].get(article_id)["text"]
+        store_extraction(db, article_id, extraction_of(text, ["Stripe"]), extractor_version="v1")
+
+    stripe = company(db, "stripe")
+    assert (stripe["mention_count"], stripe["article_count"]) == (4, 3)
+    assert stripe["first_seen"] == "2025-03-01T00:00:00+00:00"
+    assert stripe["last_seen"] == "2026-11-25T00:00:00+00:00"  # the undated one: its fetch time
+
+
+def test_undirected_relation_is_one_row_whichever_way_it_is_stated(db):
+    one = add_article(db, "Oracle partnered with OpenAI.")
+    two = add_article(db, "OpenAI partnered with Oracle.")
+    store_extraction(
+        db, one, extraction_of("Oracle partnered with OpenAI.", ["Oracle", "OpenAI"], [("partnership", "Oracle", "OpenAI")]),
+        extractor_version="v1",
+    )  # fmt: skip
+    store_extraction(
+        db, two, extraction_of("OpenAI partnered with Oracle.", ["OpenAI", "Oracle"], [("partnership", "OpenAI", "Oracle")]),
+        extractor_version="v1",
+    )  # fmt: skip
+
+    rows = list(db["relations"].rows)
+    assert len(rows) == 1
+    assert rows[0]["source_id"] < rows[0]["target_id"]
+    assert rows[0]["article_count"] == 2
+
+
+def test_directed_relation_keeps_its_direction(db):
+    text = "xAI buys cloud from Oracle. Oracle acquired Cerner."
+    article_id = add_article(db, text)
+    store_extraction(
+        db, article_id,
+        extraction_of(text, ["xAI", "Oracle", "Cerner"], [("supplier", "Oracle", "xAI"), ("acquisition", "Oracle", "Cerner")]),
+        extractor_version="v1",
+    )  # fmt: skip
+
+    assert relations(db) == {("supplier", "Oracle", "xAI"), ("acquisition", "Oracle", "Cerner")}
+
+
+def test_relation_aggregates_count_articles_dates_and_best_confidence(db):
+    texts = {
+        "2025-01-10T00:00:00+00:00": 0.6,
+        "2025-06-10T00:00:00+00:00": 0.9,
+    }
+    for published, confidence in texts.items():
+        article_id = add_article(db, "Microsoft invested $13 billion in OpenAI.", published=published)
+        store_extraction(
+            db,
+            article_id,
+            extraction_of(
+                "Microsoft invested $13 billion in OpenAI.", ["Microsoft", "OpenAI"], [("investment", "Microsoft", "OpenAI")],
+                confidence=confidence, terms=DealTerms(amount=13e9, currency="USD"),
+            ),
+            extractor_version="v1",
+        )  # fmt: skip
+
+    relation = next(iter(db["relations"].rows))
+    assert relation["article_count"] == 2
+    assert (relation["first_seen"], relation["last_seen"]) == (
+        "2025-01-10T00:00:00+00:00",
+        "2025-06-10T00:00:00+00:00",
+    )
+    assert relation["confidence"] == 0.9
+    evidence = list(db["evidence"].rows)
+    assert [row["sentence"] for row in evidence] == ["Microsoft invested $13 billion in OpenAI."] * 2
+    assert json.loads(evidence[0]["attributes"]) == {"amount": 13e9, "currency": "USD"}
+
+
+def test_relation_no_longer_extracted_is_deleted_with_its_evidence(db):
+    oracle_article = store_oracle_article(db)
+    text = db["articles"].get(oracle_article)["text"]
+    store_extraction(
+        db, oracle_article,
+        extraction_of(text, ["OpenAI", "Microsoft"], [("investment", "Microsoft", "OpenAI")], title="Cloud deal"),
+        extractor_version="test-2",
+    )  # fmt: skip
+
+    assert relations(db) == {("investment", "Microsoft", "OpenAI")}
+    assert db["evidence"].count == 1
+
+
+def test_company_no_longer_extracted_from_any_article_is_removed(db):
+    oracle_article = store_oracle_article(db)
+    text = db["articles"].get(oracle_article)["text"]
+    store_extraction(
+        db, oracle_article, extraction_of(text, ["OpenAI"], title="Cloud deal"), extractor_version="test-2"
+    )
+
+    assert [row["key"] for row in db["companies"].rows] == ["openai"]
+    assert {row["key"] for row in db["aliases"].rows} == {"openai"}
+
+
+def test_company_still_mentioned_elsewhere_keeps_its_counts_right(db):
+    oracle_article = store_oracle_article(db)
+    other = add_article(db, "Oracle hired.")
+    store_extraction(db, other, extraction_of("Oracle hired.", ["Oracle"]), extractor_version="v1")
+    text = db["articles"].get(oracle_article)["text"]
+
+    store_extraction(
+        db, oracle_article, extraction_of(text, ["OpenAI"], title="Cloud deal"), extractor_version="v2"
+    )
+
+    oracle = company(db, "oracle")
+    assert (oracle["mention_count"], oracle["article_count"]) == (1, 1)
+
+
+def test_relation_between_two_names_of_one_company_is_dropped(db):
+    text = "Oracle Corporation and Oracle teamed up."
+    article_id = add_article(db, text)
+    extraction = extraction_of(
+        text, ["Oracle Corporation", "Oracle"], [("partnership", "Oracle Corporation", "Oracle")]
+    )
+
+    store_extraction(db, article_id, extraction, extractor_version="v1")
+
+    assert db["companies"].count == 1
+    assert db["relations"].count == 0
+
+
+def test_article_is_marked_extracted_with_the_extractor_version(db):
+    article_id = add_article(db, "Nothing to see.")
+    store_extraction(db, article_id, Extraction(), extractor_version="v7")
+
+    article = db["articles"].get(article_id)
+    assert (article["needs_extraction"], article["extractor_version"]) == (0, "v7")
+    assert article["extracted_at"]
+
+
+def test_storing_for_a_missing_article_raises_not_found_and_writes_nothing(db):
+    with pytest.raises(NotFound, match="article 42"):
+        store_extraction(db, 42, extraction_of("Oracle.", ["Oracle"]), extractor_version="v1")
+    assert db["companies"].count == 0
+
+
+def test_ticker_is_kept_from_the_extraction(db):
+    article_id = add_article(db, "Nvidia rose.")
+    extraction = Extraction(
+        companies=(Company(name="Nvidia", ticker="NVDA"),), mentions=(Mention("Nvidia", "Nvidia", 0, 6),)
+    )
+    store_extraction(db, article_id, extraction, extractor_version="v1")
+
+    assert company(db, "nvidia")["ticker"] == "NVDA"
+
+
+def test_products_link_to_their_owner_and_follow_the_article(db):
+    text = "OpenAI launched ChatGPT."
+    article_id = add_article(db, text, published="2025-05-01T00:00:00+00:00")
+    store_extraction(
+        db, article_id, extraction_of(text, ["OpenAI"], products=(Product("ChatGPT", owner="OpenAI", start=16, end=23),)),
+        extractor_version="v1",
+    )  # fmt: skip
+
+    product = next(iter(db["products"].rows))
+    assert (product["name"], product["company_id"], product["first_seen"]) == (
+        "ChatGPT", company(db, "openai")["id"], "2025-05-01T00:00:00+00:00",
+    )  # fmt: skip
+
+    store_extraction(db, article_id, extraction_of(text, ["OpenAI"]), extractor_version="v2")
+    assert db["products"].count == 0
+
+
+def test_people_roles_are_stored_once_and_replaced(db):
+    text = "Sam Altman, CEO of OpenAI, spoke."
+    article_id = add_article(db, text)
+    altman = PersonRole("Sam Altman", title="CEO", company="OpenAI")
+    store_extraction(
+        db, article_id, extraction_of(text, ["OpenAI"], people=(altman, altman)), extractor_version="v1"
+    )
+
+    role = next(
+        iter(
+            db.query("select p.name, r.title, r.company_id from roles r join people p on p.id = r.person_id")
+        )
+    )
+    assert role == {"name": "Sam Altman", "title": "CEO", "company_id": company(db, "openai")["id"]}
+    assert db["roles"].count == 1
+
+    store_extraction(db, article_id, extraction_of(text, ["OpenAI"]), extractor_version="v2")
+    assert (db["roles"].count, db["people"].count) == (0, 0)
+
+
+def test_known_companies_give_the_extractor_names_aliases_and_tickers(db):
+    store_oracle_article(db)
+    text = "Amazon Web Services (AWS) rose."
+    article_id = add_article(db, text)
+    extraction = extraction_of(text, {"AWS": ["Amazon Web Services", "AWS"]})
+    store_extraction(
+        db,
+        article_id,
+        replace(extraction, companies=(Company("AWS", ("Amazon Web Services",), "AMZN"),)),
+        extractor_version="v1",
+    )
+
+    names = {known.name: known for known in known_companies(db)}
+
+    assert set(names) == {"OpenAI", "Oracle", "Microsoft", "AWS"}
+    assert names["AWS"] == KnownCompany("AWS", aliases=("Amazon Web Services",), ticker="AMZN")
+    assert names["Oracle"].aliases == ()  # "Oracle Corp." folds to the name's own key
+
+
+def test_name_curated_as_not_a_company_is_dropped_on_storing(db):
+    first = add_article(db, "AI is booming at Nvidia.")
+    store_extraction(
+        db, first, extraction_of("AI is booming at Nvidia.", ["AI", "Nvidia"]), extractor_version="v1"
+    )
+    db["companies"].update(company(db, "ai")["id"], {"kind": "not_company"})
+
+    second = add_article(db, "AI partners with Nvidia.")
+    store_extraction(
+        db, second, extraction_of("AI partners with Nvidia.", ["AI", "Nvidia"], [("partnership", "AI", "Nvidia")]),
+        extractor_version="v1",
+    )  # fmt: skip
+
+    assert company(db, "ai")["mention_count"] == 1  # only the mention from before the curation
+    assert db["relations"].count == 0
+    assert "AI" in rejected_names(db)
+    assert "AI" not in {known.name for known in known_companies(db)}
+
+
+def test_migration_3_adds_curated_evidence_to_a_version_2_database(tmp_path):
+    path = tmp_path / "v2.sqlite"
+    old = sqlite_utils.Database(str(path))
+    migrations.apply(old, stop_before="0003_store_curation")
+    old["evidence"].insert({"relation_id": None, "sentence": "kept", "confidence": 0.5})
+    old.close()
+
+    upgraded = open_db(path)
+    assert schema_version(upgraded) == SCHEMA_VERSION
+    assert next(iter(upgraded["evidence"].rows))["curated"] == 0
+    assert ["article_id"] in [index.columns for index in upgraded["roles"].indexes]
+
+
+# --- extract_articles: which articles, in batches ---------------------------------------
+
+
+def oracle_everywhere(title: str | None, text: str) -> Extraction:
+    return extraction_of(text, [name for name in ("Oracle", "OpenAI") if name in text], title=title or "")
+
+
+def settings(batch_size: int = 2) -> Settings:
+    return Settings(extract=ExtractSettings(batch_size=batch_size))
+
+
+def test_extract_articles_stores_those_needing_extraction_and_skips_duplicates(db):
+    first = add_article(db, "Oracle grew.")
+    second = add_article(db, "OpenAI grew.")
+    add_article(db, "Oracle grew.", duplicate_of=first)
+    done = add_article(db, "Oracle again.", needs_extraction=0)
+
+    stats = extract_articles(db, settings=settings(), extractor=FakeExtractor(oracle_everywhere))
+
+    assert stats == ExtractStats(articles=2, mentions=2)
+    assert db["articles"].get(done)["extracted_at"] is None
+    assert {
+        row["id"] for row in db["articles"].rows_where("needs_extraction = 0 and extracted_at is not null")
+    } == {
+        first,
+        second,
+    }
+
+
+def test_extract_articles_reports_progress_once_per_batch(db):
+    for n in range(5):
+        add_article(db, f"Oracle item {n}.")
+    seen: list[tuple[int, int]] = []
+
+    extract_articles(
+        db,
+        settings=settings(batch_size=2),
+        extractor=FakeExtractor(oracle_everywhere),
+        progress=lambda *a: seen.append(a),
+    )
+
+    assert seen == [(2, 5), (4, 5), (5, 5)]
+
+
+def test_extraction_failure_keeps_the_batches_already_stored(db):
+    for n in range(4):
+        add_article(db, f"Oracle item {n}.")
+
+    def fail_on_last(title: str | None, text: str) -> Extraction:
+        if "item 3" in text:
+            raise RuntimeError("model crashed")
+        return oracle_everywhere(title, text)
+
+    with pytest.raises(RuntimeError):
+        extract_articles(db, settings=settings(batch_size=2), extractor=FakeExtractor(fail_on_last))
+
+    assert db["articles"].count_where("needs_extraction = 0") == 2
+    assert company(db, "oracle")["article_count"] == 2
+
+
+def test_later_articles_are_extracted_with_known_companies(db):
+    """The Extractor is built with the KB's companies: a company seen earlier helps later."""
+    store_oracle_article(db)
+    pytest.importorskip("kb.extract")
+    import kb.extract
+
+    built = {}
+
+    class Spy(kb.extract.Extractor):  # type: ignore[misc, name-defined]
+        def __init__(self, settings, *, known_companies=()):
+            built["known"] = list(known_companies)
+
+        def extract_many(self, items, *, batch_size=None, n_process=None):
+            return iter(())
+
+    add_article(db, "Oracle grew.")
+    original = kb.extract.Extractor
+    kb.extract.Extractor = Spy
+    try:
+        extract_articles(db, settings=settings())
+    finally:
+        kb.extract.Extractor = original
+
+    assert "Oracle" in {known.name for known in built["known"]}
+
+
+def test_select_articles_since_a_date_uses_publication_time(db):
+    add_article(db, "old", published="2024-12-31T23:00:00+00:00", needs_extraction=0)
+    recent = add_article(db, "new", published="2025-01-01T00:00:00+00:00", needs_extraction=0)
+
+    assert select_articles(db, since="2025-01-01") == [recent]
