@@ -64,7 +64,7 @@ def start_run(db: sqlite_utils.Database, *, pid: int) -> tuple[int, int]:
     with db.atomic():
         cursor = db.execute("UPDATE runs SET status = 'interrupted' WHERE status = 'running'")
         interrupted = cursor.rowcount
-        run_id = db["runs"].insert({"started_at": utcnow(), "pid": pid, "status": "running"}).last_pk
+        run_id = db.table("runs").insert({"started_at": utcnow(), "pid": pid, "status": "running"}).last_pk or 0
     if interrupted:
         log.warning("marked %d earlier run(s) left running as interrupted", interrupted)
     return int(run_id), interrupted
@@ -87,7 +87,7 @@ def finish_run(db: sqlite_utils.Database, summary: RunSummary) -> None:
         "errors": json.dumps([asdict(e) for e in summary.errors], ensure_ascii=False),
     }
     with db.atomic():
-        db["runs"].update(summary.run_id, values)
+        db.table("runs").update(summary.run_id, values)
 
 
 def list_runs(db: sqlite_utils.Database, *, limit: int = 20) -> list[dict[str, Any]]:
@@ -105,3 +105,37 @@ def run_counts(db: sqlite_utils.Database) -> dict[str, int]:
         counts[status] = count
     counts["total"] = sum(counts[s] for s in RUN_STATUSES)
     return counts
+
+
+def database_stats(db: sqlite_utils.Database) -> dict[str, Any]:
+    """Counts for ``newskb stats``: sources, articles, runs, and knowledge tables when filled."""
+    from kb.sources import iter_source_counts
+
+    articles = db.execute(
+        """SELECT COUNT(*), SUM(duplicate_of IS NOT NULL), SUM(needs_extraction = 1),
+                  MIN(published_at), MAX(published_at)
+           FROM articles"""
+    ).fetchone()
+    stats: dict[str, Any] = {
+        "database": db.conn.execute("PRAGMA database_list").fetchone()[2] or ":memory:",
+        "sources": dict(iter_source_counts(db)),
+        "articles": {
+            "total": articles[0],
+            "duplicates": int(articles[1] or 0),
+            "awaiting_extraction": int(articles[2] or 0),
+            "oldest_published": articles[3],
+            "newest_published": articles[4],
+        },
+        "runs": run_counts(db),
+    }
+    last = list_runs(db, limit=1)
+    stats["runs"]["last"] = (
+        {k: last[0][k] for k in ("id", "started_at", "finished_at", "status")} if last else None
+    )
+    tables = set(db.table_names())
+    knowledge = {
+        name: db[name].count for name in ("companies", "relations", "evidence", "mentions") if name in tables
+    }
+    if any(knowledge.values()):
+        stats["knowledge"] = knowledge
+    return stats

@@ -153,7 +153,7 @@ def add_source(
         "error_count": 0,
     }
     with db.atomic():
-        source_id = db["sources"].insert(row).last_pk
+        source_id = int(db.table("sources").insert(row).last_pk or 0)
     log.info("added %s source %s", kind, url)
     return get_source(db, source_id), True
 
@@ -193,7 +193,7 @@ def remove_source(db: sqlite_utils.Database, key: int | str) -> Source:
     source = get_source(db, key)
     with db.atomic():
         db.execute("UPDATE articles SET source_id = NULL WHERE source_id = ?", [source.id])
-        db["sources"].delete(source.id)
+        db.table("sources").delete(source.id)
     log.info("removed source %s", source.url)
     return source
 
@@ -201,7 +201,7 @@ def remove_source(db: sqlite_utils.Database, key: int | str) -> Source:
 def disable_source(db: sqlite_utils.Database, key: int | str, *, reason: str = "disabled by the user") -> Source:
     source = get_source(db, key)
     with db.atomic():
-        db["sources"].update(source.id, {"disabled_at": utcnow(), "disabled_reason": reason})
+        db.table("sources").update(source.id, {"disabled_at": utcnow(), "disabled_reason": reason})
     return get_source(db, source.id)
 
 
@@ -209,7 +209,7 @@ def enable_source(db: sqlite_utils.Database, key: int | str) -> Source:
     """Enable a source again, due at once, with its failure count reset."""
     source = get_source(db, key)
     with db.atomic():
-        db["sources"].update(
+        db.table("sources").update(
             source.id,
             {"disabled_at": None, "disabled_reason": None, "error_count": 0, "next_fetch_at": None},
         )
@@ -258,7 +258,7 @@ def record_fetch(db: sqlite_utils.Database, source_id: int, record: FetchRecord)
     if record.disabled_reason is not None:
         values["disabled_at"] = to_timestamp(record.fetched_at)
         values["disabled_reason"] = record.disabled_reason
-    db["sources"].update(source_id, values)
+    db.table("sources").update(source_id, values)
     if record.title:
         db.execute("UPDATE sources SET title = ? WHERE id = ? AND (title IS NULL OR title = '')", [record.title, source_id])
 
@@ -288,6 +288,6 @@ _TIME_FIELDS = {"added_at", "disabled_at", "last_fetched_at", "last_success_at",
 
 def _from_row(row: dict[str, Any]) -> Source:
     known = {f.name for f in fields(Source)}
-    values = {k: (_parse_time(v) if k in _TIME_FIELDS else v) for k, v in row.items() if k in known}
+    values: dict[str, Any] = {k: (_parse_time(v) if k in _TIME_FIELDS else v) for k, v in row.items() if k in known}
     values["error_count"] = values.get("error_count") or 0
     return Source(**values)

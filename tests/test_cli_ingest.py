@@ -1,0 +1,235 @@
+"""The ingest commands end to end: init, sources, ingest (exit codes, --json, 304, lock, kill), stats."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kb.cli import cli
+from kb.config import default_config_text
+from tests.fixtures.ingest_fakes import make_rss
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def env(tmp_path, monkeypatch):
+    """Environment for one CLI database: local servers allowed, no extraction, no full text."""
+    monkeypatch.chdir(tmp_path)
+    values = {
+        "NEWSKB_DB": str(tmp_path / "kb.sqlite"),
+        "NEWSKB_ALLOW_PRIVATE_NETWORKS": "true",
+        "NEWSKB_INGEST_EXTRACT": "false",
+        "NEWSKB_FULLTEXT": "off",
+        "NEWSKB_CONFIG": "",
+    }
+    return values
+
+
+@pytest.fixture
+def newskb(env):
+    """Invoke the CLI in-process: newskb("sources", "list") -> click Result."""
+    runner = CliRunner()
+
+    def invoke(*args: str):
+        return runner.invoke(cli, list(args), env=env, catch_exceptions=False)
+
+    return invoke
+
+
+def _sources(newskb) -> list[dict]:
+    return json.loads(newskb("sources", "list", "--json").stdout)
+
+
+def test_init_writes_the_commented_default_and_refuses_to_overwrite(newskb, tmp_path):
+    first = newskb("init")
+    assert first.exit_code == 0
+    assert (tmp_path / "newskb.toml").read_text(encoding="utf-8") == default_config_text()
+    again = newskb("init")
+    assert again.exit_code == 1
+    assert "already exists" in again.stderr and "--force" in again.stderr
+    assert newskb("init", "--force").exit_code == 0
+
+
+def test_sources_add_detects_kinds_and_refuses_other_schemes(newskb, tmp_path):
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "local.rss").write_bytes(make_rss(1))
+    assert newskb("sources", "add", "https://example.com/feed", str(tmp_path / "notes"), str(tmp_path / "local.rss")).exit_code == 0
+    assert newskb("sources", "add", "--page", "https://example.com/story").exit_code == 0
+    kinds = {s["url"]: s["kind"] for s in _sources(newskb)}
+    assert sorted(kinds.values()) == ["feed", "feed", "folder", "page"]
+    refused = newskb("sources", "add", "gopher://example.com/feed")
+    assert refused.exit_code == 1
+    assert refused.stderr.strip().splitlines() == ["Error: gopher://example.com/feed: scheme 'gopher' is not supported: use http, https or a local path"]
+
+
+def test_sources_disable_enable_and_remove(newskb):
+    newskb("sources", "add", "https://example.com/feed")
+    assert newskb("sources", "disable", "1", "--reason", "too noisy").exit_code == 0
+    assert _sources(newskb)[0]["disabled_reason"] == "too noisy"
+    assert newskb("sources", "enable", "https://example.com/feed").exit_code == 0
+    assert _sources(newskb)[0]["disabled_reason"] is None
+    assert newskb("sources", "remove", "1").exit_code == 0
+    assert _sources(newskb) == []
+    missing = newskb("sources", "remove", "1")
+    assert missing.exit_code == 1 and "no source with id 1" in missing.stderr
+
+
+def test_opml_import_export_round_trip(newskb, tmp_path):
+    newskb("sources", "add", "--title", "Alpha", "https://a.example/feed")
+    newskb("sources", "add", "--title", "Beta & Co", "https://b.example/rss")
+    exported = newskb("sources", "export")
+    assert exported.exit_code == 0
+    opml = tmp_path / "feeds.opml"
+    opml.write_text(exported.stdout, encoding="utf-8")
+    for s in _sources(newskb):
+        newskb("sources", "remove", str(s["id"]))
+    imported = newskb("sources", "import", "--json", str(opml))
+    assert json.loads(imported.stdout)["added"] == 2
+    assert {(s["url"], s["title"]) for s in _sources(newskb)} == {
+        ("https://a.example/feed", "Alpha"),
+        ("https://b.example/rss", "Beta & Co"),
+    }
+    again = newskb("sources", "import", "--json", str(opml))
+    assert json.loads(again.stdout)["already_present"] == 2
+
+
+def test_ingest_exits_0_when_every_source_is_fetched(newskb, feed_server):
+    newskb("sources", "add", feed_server.add("/feed.xml", make_rss(3)))
+    result = newskb("ingest")
+    assert result.exit_code == 0
+    assert "3 new" in result.stdout
+
+
+def test_ingest_exits_1_when_some_sources_fail(newskb, feed_server):
+    newskb("sources", "add", feed_server.add("/ok.xml", make_rss(2)))
+    newskb("sources", "add", feed_server.url("/missing.xml"))
+    result = newskb("ingest")
+    assert result.exit_code == 1
+    assert "404" in result.stderr
+    failing = [s for s in _sources(newskb) if s["error_count"]]
+    assert [(s["last_http_status"], s["last_status"]) for s in failing] == [(404, "error")]
+
+
+@pytest.mark.parametrize("args", [("ingest", "--every", "soon"), ("ingest", "--bogus"), ("ingest", "--source", "ftp:")])
+def test_ingest_exits_2_on_usage_errors(newskb, args):
+    result = newskb(*args)
+    assert result.exit_code == 2
+
+
+def test_bad_configuration_file_exits_2(newskb, env, tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[http]\nmax_bytes = 'lots'\n", encoding="utf-8")
+    result = newskb("--config", str(bad), "ingest")
+    assert result.exit_code == 2
+    assert "http.max_bytes" in result.stderr
+
+
+def test_ingest_json_summary_parses(newskb, feed_server):
+    newskb("sources", "add", feed_server.add("/feed.xml", make_rss(4)))
+    result = newskb("ingest", "--json")
+    summary = json.loads(result.stdout)
+    assert (summary["status"], summary["articles_new"], summary["sources_ok"]) == ("ok", 4, 1)
+
+
+def test_unchanged_feed_is_asked_conditionally_and_answers_304(newskb, feed_server, env):
+    url = feed_server.add("/feed.xml", make_rss(3), etag='"abc"')
+    newskb("sources", "add", url)
+    newskb("ingest")
+    db = sqlite3.connect(env["NEWSKB_DB"])
+    before = db.execute("SELECT * FROM articles ORDER BY id").fetchall()
+    newskb("ingest", "--source", url)
+    assert feed_server.requests[-1].headers.get("if-none-match") == '"abc"'
+    assert db.execute("SELECT * FROM articles ORDER BY id").fetchall() == before
+    assert _sources(newskb)[0]["last_status"] == "not_modified"
+
+
+def test_stats_counts_sources_articles_and_runs(newskb, feed_server):
+    newskb("sources", "add", feed_server.add("/feed.xml", make_rss(2)))
+    newskb("sources", "add", feed_server.url("/gone.xml"))
+    newskb("ingest")
+    data = json.loads(newskb("stats", "--json").stdout)
+    assert data["sources"] == {"total": 2, "enabled": 2, "disabled": 0, "failing": 1}
+    assert data["articles"]["total"] == 2
+    assert data["runs"]["total"] == 1 and data["runs"]["partial"] == 1
+    assert "sources:" in newskb("stats").stdout
+
+
+# --- subprocesses: the lock, SIGTERM and SIGKILL -------------------------------------
+
+
+def _spawn(env: dict[str, str], *args: str) -> subprocess.Popen:
+    full_env = {**os.environ, **env, "PYTHONPATH": str(ROOT)}
+    return subprocess.Popen(
+        [sys.executable, "-m", "kb", *args], env=full_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+
+
+def _slow_sources(newskb, feed_server, count: int, *, delay: float) -> None:
+    for i in range(count):
+        url = feed_server.add(f"/slow-{i}.xml", make_rss(3, prefix=f"https://slow.example/{i}"), delay=delay)
+        newskb("sources", "add", url)
+
+
+def _wait_for(predicate, *, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out waiting for the subprocess")
+        time.sleep(0.05)
+
+
+def _article_count(path: str) -> int:
+    with sqlite3.connect(path, timeout=30) as db:
+        return db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+
+
+def test_second_concurrent_run_exits_at_once_with_the_lock_message(newskb, feed_server, env):
+    _slow_sources(newskb, feed_server, 4, delay=0.5)
+    first = _spawn(env, "ingest")
+    try:
+        _wait_for(lambda: feed_server.requests)  # the first run holds the lock and is fetching
+        second = newskb("ingest")
+        assert second.exit_code == 1
+        assert "another ingest run is in progress" in second.stderr
+    finally:
+        assert first.wait(timeout=60) == 0
+
+
+def test_killed_run_leaves_a_consistent_database_and_the_next_run_completes(newskb, feed_server, env):
+    _slow_sources(newskb, feed_server, 12, delay=0.3)
+    victim = _spawn(env, "ingest")
+    _wait_for(lambda: _article_count(env["NEWSKB_DB"]) > 0)
+    victim.send_signal(signal.SIGKILL)
+    victim.wait(timeout=10)
+    stored = _article_count(env["NEWSKB_DB"])
+    assert 0 < stored < 36, "the kill should land mid-run"
+    rerun = newskb("ingest", "--json")
+    assert rerun.exit_code == 0
+    summary = json.loads(rerun.stdout)
+    assert summary["sources_due"] == 12 - stored // 3
+    with sqlite3.connect(env["NEWSKB_DB"]) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert db.execute("SELECT COUNT(*), COUNT(DISTINCT url) FROM articles").fetchone() == (36, 36)
+        statuses = [row[0] for row in db.execute("SELECT status FROM runs ORDER BY id")]
+    assert statuses == ["interrupted", "ok"]
+
+
+def test_sigterm_stops_between_sources_and_marks_the_run_interrupted(newskb, feed_server, env):
+    _slow_sources(newskb, feed_server, 12, delay=0.3)
+    run = _spawn(env, "ingest")
+    _wait_for(lambda: _article_count(env["NEWSKB_DB"]) > 0)
+    run.send_signal(signal.SIGTERM)
+    assert run.wait(timeout=30) == 1
+    with sqlite3.connect(env["NEWSKB_DB"]) as db:
+        assert db.execute("SELECT status, finished_at IS NOT NULL FROM runs").fetchall() == [("interrupted", 1)]
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
