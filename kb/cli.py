@@ -8,12 +8,13 @@ errors exit 2. Results go to stdout; logs and progress go to stderr.
 from __future__ import annotations
 
 import functools
+import json
 import logging
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 import sqlite_utils
@@ -22,6 +23,10 @@ from kb import __version__
 from kb.config import Settings, load_settings
 from kb.db import open_db
 from kb.errors import ConfigError, NewskbError
+
+if TYPE_CHECKING:  # ingest commands' types
+    from ingest.run import RunObserver, SourceOutcome
+    from kb.runs import RunSummary
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -121,7 +126,396 @@ def cli(
 # --- ingest commands: init, sources, ingest, stats (owner: ingest) ----------------------
 
 
+@cli.command()
+@click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite an existing configuration file.")
+@output_options
+@pass_app
+@handle_errors
+def init(app: AppContext, path: Path | None, force: bool) -> None:
+    """Write a commented default newskb.toml and create the database.
+
+    PATH defaults to the --config file, else ./newskb.toml. An existing file is
+    kept unless --force is given.
+    """
+    from kb.config import DEFAULT_CONFIG_NAME, default_config_text
+
+    target = path or app.settings.config_path or Path(DEFAULT_CONFIG_NAME)
+    if target.exists() and not force:
+        raise click.ClickException(f"{target} already exists: use --force to overwrite it")
+    try:
+        target.write_text(default_config_text(), encoding="utf-8")
+    except OSError as e:
+        raise click.ClickException(f"{target}: cannot write: {e.strerror}") from e
+    app.open_db().close()
+    if app.json_output:
+        click.echo(json.dumps({"config": str(target), "database": str(app.settings.db_path)}))
+    elif not app.quiet:
+        click.echo(f"wrote {target}; database {app.settings.db_path}")
+
+
+@cli.group()
+def sources() -> None:
+    """Add, list, remove, disable, enable, import and export sources."""
+
+
+@sources.command("add")
+@click.argument("targets", nargs=-1, required=True, metavar="URL|PATH...")
+@click.option("--page", is_flag=True, help="Treat the URL(s) as single article pages, not feeds.")
+@click.option("--title", help="A title for the source (default: the feed's own).")
+@click.option(
+    "--fulltext", type=click.Choice(["off", "auto", "always"]), help="Full-text mode for this source."
+)
+@click.option("--interval", help="How often this source is due, e.g. 15m or 2h (default: from config).")
+@output_options
+@pass_app
+@handle_errors
+def sources_add(
+    app: AppContext, targets: tuple[str, ...], page: bool, title: str | None, fulltext: str | None, interval: str | None
+) -> None:
+    """Add feeds (http/https URLs), article pages (--page), local files or folders.
+
+    A local .xml/.rss/.atom/.rdf file is a feed; another file, or a folder of
+    .html/.txt/.md/.jsonl files, is read as articles.
+    """
+    from kb.config import parse_duration
+    from kb.sources import add_source
+
+    seconds = parse_duration(interval) if interval else None
+    db = app.open_db()
+    added = []
+    for target in targets:
+        source, created = add_source(db, target, page=page, title=title, fulltext=fulltext, interval=seconds)
+        added.append({"created": created, **source.as_dict()})
+        if not app.json_output and not app.quiet:
+            state = "added" if created else "already present"
+            click.echo(f"{state}: [{source.id}] {source.kind} {source.url}")
+    if app.json_output:
+        click.echo(json.dumps(added))
+
+
+@sources.command("list")
+@click.option("--disabled", "only_disabled", is_flag=True, help="Only disabled sources.")
+@click.option("--failing", "only_failing", is_flag=True, help="Only sources whose last fetch failed.")
+@output_options
+@pass_app
+@handle_errors
+def sources_list(app: AppContext, only_disabled: bool, only_failing: bool) -> None:
+    """List sources with their kind, health and next fetch time."""
+    from kb.sources import list_sources
+
+    rows = list_sources(app.open_db(), enabled=False if only_disabled else None)
+    if only_failing:
+        rows = [s for s in rows if s.error_count > 0]
+    if app.json_output:
+        click.echo(json.dumps([s.as_dict() for s in rows]))
+        return
+    for s in rows:
+        if not s.enabled:
+            state = f"disabled: {s.disabled_reason}"
+        elif s.error_count:
+            state = f"failing x{s.error_count}: {s.last_error}"
+        else:
+            state = s.last_status or "new"
+        when = s.next_fetch_at.isoformat() if s.next_fetch_at else "due"
+        click.echo(f"[{s.id}] {s.kind:6} {s.url}\n      {s.title or '-'} | {state} | next: {when}")
+
+
+@sources.command("remove")
+@click.argument("keys", nargs=-1, required=True, metavar="ID|URL...")
+@output_options
+@pass_app
+@handle_errors
+def sources_remove(app: AppContext, keys: tuple[str, ...]) -> None:
+    """Remove sources (by id or URL); their articles are kept."""
+    from kb.sources import remove_source
+
+    db = app.open_db()
+    for key in keys:
+        source = remove_source(db, key)
+        if not app.quiet and not app.json_output:
+            click.echo(f"removed: [{source.id}] {source.url}")
+
+
+@sources.command("disable")
+@click.argument("keys", nargs=-1, required=True, metavar="ID|URL...")
+@click.option("--reason", default="disabled by the user", show_default=True, help="Kept on the source.")
+@output_options
+@pass_app
+@handle_errors
+def sources_disable(app: AppContext, keys: tuple[str, ...], reason: str) -> None:
+    """Stop fetching sources until they are enabled again."""
+    from kb.sources import disable_source
+
+    db = app.open_db()
+    for key in keys:
+        source = disable_source(db, key, reason=reason)
+        if not app.quiet and not app.json_output:
+            click.echo(f"disabled: [{source.id}] {source.url}")
+
+
+@sources.command("enable")
+@click.argument("keys", nargs=-1, required=True, metavar="ID|URL...")
+@output_options
+@pass_app
+@handle_errors
+def sources_enable(app: AppContext, keys: tuple[str, ...]) -> None:
+    """Enable sources again: due at once, failure count reset."""
+    from kb.sources import enable_source
+
+    db = app.open_db()
+    for key in keys:
+        source = enable_source(db, key)
+        if not app.quiet and not app.json_output:
+            click.echo(f"enabled: [{source.id}] {source.url}")
+
+
+@sources.command("import")
+@click.argument("opml_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@output_options
+@pass_app
+@handle_errors
+def sources_import(app: AppContext, opml_file: Path) -> None:
+    """Add every feed an OPML file lists; URLs already present are kept as they are.
+
+    Relative local paths in the OPML are resolved against the OPML file's folder.
+    An entry that cannot be added (bad scheme, missing file) is reported and skipped.
+    """
+    from ingest.opml import read_opml
+    from kb.sources import add_source
+
+    try:
+        content = opml_file.read_bytes()
+    except OSError as e:
+        raise click.ClickException(f"{opml_file}: cannot read: {e.strerror}") from e
+    feeds = read_opml(content, base_path=opml_file.resolve(), origin=str(opml_file))
+    db = app.open_db()
+    created = existing = 0
+    skipped: list[dict[str, str]] = []
+    for feed in feeds:
+        try:
+            _, is_new = add_source(db, feed.url, title=feed.title)
+        except NewskbError as e:
+            skipped.append({"url": feed.url, "error": str(e)})
+            logging.getLogger(__name__).warning("skipped %s", e)
+            continue
+        created += is_new
+        existing += not is_new
+    result = {"file": str(opml_file), "added": created, "already_present": existing, "skipped": skipped}
+    if app.json_output:
+        click.echo(json.dumps(result))
+    elif not app.quiet:
+        click.echo(f"{opml_file}: {created} added, {existing} already present, {len(skipped)} skipped")
+
+
+@sources.command("export")
+@click.option("--title", default="newskb sources", show_default=True, help="The OPML document's title.")
+@output_options
+@pass_app
+@handle_errors
+def sources_export(app: AppContext, title: str) -> None:
+    """Print the feed sources as OPML on stdout (pages, files and folders are not feeds)."""
+    from ingest.opml import OpmlFeed, write_opml
+    from kb.sources import list_sources
+
+    rows = list_sources(app.open_db())
+    feeds = [OpmlFeed(url=s.url, title=s.title) for s in rows if s.kind == "feed"]
+    if len(feeds) < len(rows):
+        logging.getLogger(__name__).info("export: %d non-feed source(s) left out", len(rows) - len(feeds))
+    click.echo(write_opml(feeds, title=title), nl=False)
+
+
+@cli.command()
+@click.option("--every", "every", help="Keep running: start a run every period (e.g. 15m) until stopped.")
+@click.option(
+    "--source",
+    "only",
+    multiple=True,
+    metavar="ID|URL",
+    help="Fetch only these sources, due or not (repeatable).",
+)
+@output_options
+@pass_app
+@handle_errors
+def ingest(app: AppContext, every: str | None, only: tuple[str, ...]) -> None:
+    """Fetch the due sources once (or --every period) and store new articles.
+
+    Exit status: 0 when every source was fetched (or not modified), 1 when some
+    failed, the run was interrupted, or another run holds the lock; 2 for a usage
+    or configuration error. SIGTERM or Ctrl-C stops between sources.
+    """
+    import signal
+    import threading
+
+    from ingest.run import ingest_every, run_ingest
+    from kb.config import parse_duration
+    from kb.errors import NotFound
+    from kb.sources import get_source, list_sources
+
+    settings = app.settings
+    period = parse_duration(every) if every else None
+    if only:
+        db = app.open_db()
+        try:
+            try:
+                wanted = {get_source(db, key).id for key in only}
+            except NotFound as e:
+                raise click.BadParameter(str(e), param_hint="--source") from e
+            disabled = [s.url for s in list_sources(db, enabled=False) if s.id in wanted]
+        finally:
+            db.close()
+        if disabled:
+            raise click.UsageError(f"{disabled[0]}: source is disabled; enable it first")
+        settings_only: frozenset[int] | None = frozenset(wanted)
+    else:
+        settings_only = None
+
+    stop = threading.Event()
+
+    def _stop(signum: int, frame: object) -> None:
+        logging.getLogger(__name__).warning("%s: stopping after the current source", signal.Signals(signum).name)
+        stop.set()
+        signal.signal(signum, signal.SIG_DFL)  # a second signal ends the process at once
+
+    previous = {signum: signal.signal(signum, _stop) for signum in (signal.SIGTERM, signal.SIGINT)}
+    observer = _ingest_observer(app)
+    try:
+        if period is not None:
+            # The loop ends only by a signal: that is a clean stop, exit 0.
+            ingest_every(
+                settings, every=period, stop=stop, observer=observer,
+                on_summary=lambda summary: _print_summary(app, summary), only=settings_only,
+            )
+            return
+        summary = run_ingest(settings, observer=observer, stop=stop, only=settings_only)
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    _print_summary(app, summary)
+    status = _exit_status(summary)
+    if status:
+        sys.exit(status)
+
+
+def _exit_status(summary: RunSummary) -> int:
+    return 0 if summary.status == "ok" else 1
+
+
+def _print_summary(app: AppContext, summary: RunSummary) -> None:
+    if app.json_output:
+        click.echo(json.dumps(summary.as_dict(), ensure_ascii=False))
+        return
+    for error in summary.errors:
+        message = error.error if error.source in error.error else f"{error.source}: {error.error}"
+        click.echo(f"failed: {message}", err=True)
+    if app.quiet:
+        return
+    click.echo(
+        f"run {summary.run_id} {summary.status}: {summary.sources_due} source(s) due, "
+        f"{summary.sources_ok} ok, {summary.sources_not_modified} not modified, {summary.sources_failed} failed; "
+        f"articles: {summary.articles_new} new, {summary.articles_updated} updated, "
+        f"{summary.articles_unchanged} unchanged, {summary.articles_duplicate} duplicate"
+    )
+
+
+def _ingest_observer(app: AppContext) -> RunObserver | None:
+    """A rich progress bar on a terminal's stderr; plain log lines (the default) otherwise."""
+    if app.quiet or app.verbose or not sys.stderr.isatty():
+        return None
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    class _Bar:
+        def __init__(self) -> None:
+            self.progress = Progress(
+                TextColumn("ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                TextColumn("{task.description}"), console=Console(stderr=True), transient=True,
+            )
+            self.task: Any = None
+
+        def started(self, total: int) -> None:
+            self.progress.start()
+            self.task = self.progress.add_task("", total=total)
+
+        def source_done(self, outcome: SourceOutcome) -> None:
+            self.progress.update(self.task, advance=1, description=outcome.source.url[-60:])
+            if outcome.status == "error":
+                self.progress.console.print(f"[red]failed[/] {outcome.source.url}: {outcome.error}")
+            if self.progress.finished:
+                self.progress.stop()
+
+    return _Bar()
+
+
+@cli.command()
+@output_options
+@pass_app
+@handle_errors
+def stats(app: AppContext) -> None:
+    """Counts of sources, articles, runs, and companies and relations once extracted."""
+    from kb.runs import database_stats
+
+    data = database_stats(app.open_db())
+    if app.json_output:
+        click.echo(json.dumps(data))
+        return
+    src, art, runs = data["sources"], data["articles"], data["runs"]
+    click.echo(f"database: {data['database']}")
+    click.echo(
+        f"sources:  {src['total']} ({src['enabled']} enabled, {src['disabled']} disabled, {src['failing']} failing)"
+    )
+    click.echo(
+        f"articles: {art['total']} ({art['duplicates']} duplicates, {art['awaiting_extraction']} awaiting extraction)"
+    )
+    if art["total"]:
+        click.echo(f"          published {art['oldest_published']} .. {art['newest_published']}")
+    last = runs["last"]
+    last_text = f"; last #{last['id']} {last['status']} at {last['started_at']}" if last else ""
+    click.echo(f"runs:     {runs['total']}{last_text}")
+    for name, count in data.get("knowledge", {}).items():
+        click.echo(f"{name + ':':10}{count}")
+
+
 # --- extraction commands: extract, reextract (owner: extraction) ------------------------
+
+
+@cli.command("extract")
+@click.option("--input", "input_path", type=click.Path(dir_okay=False, path_type=Path),
+              help='JSONL of {"id", "text", "title"?} to extract from (with --output).')
+@click.option("--output", "output_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the predictions (JSONL, the eval format plus evidence).")
+@click.option("--file", "file_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="A UTF-8 text file: print a readable summary.")
+@click.option("--text", "text", help="Text to extract from: print a readable summary.")
+@click.option("--title", help="Title of the --file or --text document.")
+@click.option("--batch-size", type=click.IntRange(min=1), help="Documents per nlp.pipe batch (default: config).")
+@click.option("--n-process", type=click.IntRange(min=1), help="Worker processes (default: config).")
+@output_options
+@pass_app
+@handle_errors
+def extract_command(
+    app: AppContext,
+    input_path: Path | None,
+    output_path: Path | None,
+    file_path: Path | None,
+    text: str | None,
+    title: str | None,
+    batch_size: int | None,
+    n_process: int | None,
+) -> None:
+    """Extract companies, products, people and relations from text (no database)."""
+    from kb import extract_cli
+
+    modes = [m for m in (input_path, file_path, text) if m is not None]
+    if len(modes) != 1:
+        raise click.UsageError("give exactly one of --input FILE.jsonl, --file FILE or --text TEXT")
+    if (input_path is None) != (output_path is None):
+        raise click.UsageError("--input and --output go together")
+    if input_path is not None and output_path is not None:
+        extract_cli.run_batch(app, input_path, output_path, batch_size=batch_size, n_process=n_process)
+    else:
+        extract_cli.run_single(app, file_path=file_path, text=text, title=title)
+
 
 
 # --- explorer command: app (owner: explorer) --------------------------------------------
