@@ -1,0 +1,643 @@
+"""Company recognition: gazetteer, cleaning, document-level consistency, aliases.
+
+Raw NER is a start, not an answer: it tags Oracle as PERSON and OpenAI as GPE, returns
+"Oracle’s" and "Oracle marks" as names and calls "AI" an organisation. Here:
+
+* a gazetteer (pytickersymbols, ``data/companies.jsonl``, the knowledge base's companies)
+  matched by a SpanRuler (``newskb_company_ruler``) adds what NER misses;
+* every candidate is cleaned (possessives, trailing verbs, leading descriptors, line breaks)
+  and checked against ``data/not_companies.txt`` and ``data/other_orgs.toml``;
+* a name accepted as a company once is a company everywhere in the document, whatever
+  label NER gave it there (a PhraseMatcher built per document from the accepted names);
+* acronym definitions ("Contemporary Amperex Technology Co (CATL)") and tickers
+  ("(NASDAQ: TSLA)") become aliases; legal suffixes are folded (cleanco) so
+  "Oracle Corporation" and "Oracle" are one company;
+* products and platforms owned by a company ("Microsoft’s Azure AI platform") and people
+  with their roles ("Sam Altman, CEO of OpenAI") are kept apart.
+
+The resolver writes ``doc.spans["newskb_companies"]`` (label = canonical name) and plain
+data under ``doc.user_data["newskb"]``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import tomllib
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from cleanco import basename
+from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.pipeline import SpanRuler
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from kb.nlp import BOILERPLATE_KEY
+
+log = logging.getLogger(__name__)
+
+GAZETTEER_KEY = "newskb_gazetteer"
+COMPANIES_KEY = "newskb_companies"
+PRODUCTS_KEY = "newskb_products"
+RESULT_KEY = "newskb"
+
+#: Legal suffixes folded when comparing names (as ../shared/eval/score.py does, plus a few).
+LEGAL_SUFFIXES = frozenset(
+    "inc incorporated corp corporation co company ltd limited llc plc ag sa nv gmbh se lp llp "
+    "holdings holding group bv ab asa oyj spa srl pte pty kk sas sarl oy as".split()
+)
+#: Words that may follow a company's short name in its full name without making it another
+#: company: "Arrowhead" is "Arrowhead Pharmaceuticals". Investment-firm words (Capital,
+#: Ventures, Partners) are deliberately absent: "Google Ventures" is not Google.
+GENERIC_TAIL = frozenset(
+    "pharmaceuticals pharmaceutical pharma therapeutics technologies technology tech systems motors motor "
+    "airlines airways energy networks software labs laboratories biosciences bioscience biotherapeutics "
+    "sciences communications semiconductor semiconductors electronics entertainment industries brands "
+    "foods healthcare health medical biotech biologics oncology robotics automotive platforms financial "
+    "international worldwide global solutions services interactive games studios mobile digital "
+    "computing computer aerospace devices diagnostics genomics materials chemicals resources "
+    "petroleum oil gas power motor cars".split()
+)
+_ENTITY_LABELS = {"ORG", "PERSON", "GPE", "NORP", "PRODUCT", "FAC", "WORK_OF_ART", "LOC", "EVENT", "LAW"}
+_EXCHANGES = ["NASDAQ", "Nasdaq", "NYSE", "OTC", "OTCQX", "OTCQB", "TSX", "TSXV", "LSE", "ASX", "HKEX", "SEHK",
+              "SSE", "SZSE", "TYO", "TSE", "KRX", "BSE", "NSE", "FRA", "ETR", "XETRA", "Euronext", "AMEX", "NYSEAMERICAN",
+              "CSE", "SIX", "BIT", "EPA", "AMS", "BME", "OMX", "NasdaqGS", "NasdaqGM", "NasdaqCM", "NYSEArca"]
+_PRODUCT_HEADS = frozenset(
+    "platform platforms service services app apps application model models chip chips cloud infrastructure "
+    "software system systems device devices phone phones assistant chatbot engine browser console tool tools "
+    "suite processor processors gpu gpus api network operating os vehicle car truck drug vaccine therapy".split()
+)
+TITLE_WORDS = frozenset(
+    "ceo cfo cto coo cio cmo cso chief executive officer founder co-founder cofounder president chairman "
+    "chairwoman chair director head vp vice manager partner principal analyst spokesperson spokesman "
+    "spokeswoman chairperson general counsel secretary treasurer owner lead leader md managing senior "
+    "technology financial operating marketing product investment research engineer scientist".split()
+)
+_ROLE_CORE = frozenset(
+    "ceo cfo cto coo cio cmo cso founder co-founder cofounder president chairman chairwoman chair director "
+    "head vp chairperson spokesperson spokesman spokeswoman executive officer partner analyst".split()
+)
+
+
+# --- names --------------------------------------------------------------------------------
+
+
+def company_key(name: str) -> str:
+    """Comparable form of a company name: case, "the", possessive, punctuation, legal suffix."""
+    s = unicodedata.normalize("NFKC", name).replace("\u2019", "'").casefold().strip()
+    s = re.sub(r"^the\s+", "", s)
+    s = re.sub(r"'s?$", "", s)
+    s = re.sub(r"[^\w&+ ]+", " ", s)
+    tokens = s.split()
+    while len(tokens) > 1 and tokens[-1] in LEGAL_SUFFIXES:
+        tokens.pop()
+    return " ".join(tokens)
+
+
+def display_name(name: str) -> str:
+    """A name as shown: legal suffix removed ("Oracle Corporation" -> "Oracle")."""
+    name = name.strip().strip(",;:")
+    cleaned = basename(name).strip().rstrip(",")
+    return cleaned if cleaned and company_key(cleaned) else name
+
+
+# --- data files -----------------------------------------------------------------------------
+
+
+def _data_text(name: str) -> str:
+    return resources.files("kb").joinpath(f"data/{name}").read_text(encoding="utf-8")
+
+
+@cache
+def not_companies() -> frozenset[str]:
+    lines = (line.strip() for line in _data_text("not_companies.txt").splitlines())
+    return frozenset(company_key(line) for line in lines if line and not line.startswith("#"))
+
+
+@dataclass(frozen=True, slots=True)
+class OtherOrgRules:
+    words: frozenset[str]
+    prefixes: tuple[str, ...]
+    names: frozenset[str]
+
+    def match(self, name: str) -> bool:
+        """Is ``name`` a government, regulator, university, exchange or outlet?"""
+        if company_key(name) in self.names or any(name.startswith(p) for p in self.prefixes):
+            return True
+        return any(word in self.words for word in re.findall(r"[\w.]+", name.casefold()))
+
+
+@cache
+def other_org_rules() -> OtherOrgRules:
+    data = tomllib.loads(_data_text("other_orgs.toml"))
+    return OtherOrgRules(
+        words=frozenset(w.casefold() for w in data["words"]),
+        prefixes=tuple(data["prefixes"]),
+        names=frozenset(company_key(n) for n in data["names"]),
+    )
+
+
+@cache
+def curated_companies() -> tuple[dict[str, Any], ...]:
+    """The well-known companies newskb ships, mostly private ones no ticker list has."""
+    rows = (json.loads(line) for line in _data_text("companies.jsonl").splitlines() if line.strip())
+    return tuple(rows)
+
+
+@cache
+def curated_products() -> tuple[dict[str, Any], ...]:
+    return tuple(json.loads(line) for line in _data_text("products.jsonl").splitlines() if line.strip())
+
+
+@cache
+def listed_companies() -> tuple[tuple[str, str | None], ...]:
+    """(name, ticker) of the index members pytickersymbols knows."""
+    from pytickersymbols import PyTickerSymbols
+
+    rows = []
+    for stock in PyTickerSymbols().get_all_stocks():
+        rows.append((str(stock["name"]), stock.get("symbol")))
+    return tuple(rows)
+
+
+# --- the ruler ----------------------------------------------------------------------------
+
+
+def gazetteer_patterns(
+    nlp: Language, *, known_companies: Iterable[dict[str, Any]] = ()
+) -> list[dict[str, Any]]:
+    """SpanRuler patterns: label COMPANY (or COMPANY_WEAK for common words), PRODUCT, TICKER.
+
+    A single-word listed name that is also an English word ("Target", "Visa", "Block") is
+    weak: it counts only where NER also sees an entity there.
+    """
+    common = _common_words(nlp)
+    patterns: list[dict[str, Any]] = []
+    seen: set[str] = set()
+
+    def add(surface: str, canonical: str, *, strong: bool) -> None:
+        surface = surface.strip()
+        if len(surface) < 2 or surface in seen or company_key(surface) in not_companies():
+            return
+        seen.add(surface)
+        words = surface.split()
+        weak = not strong or (len(words) == 1 and surface.lower() in common)
+        patterns.append({"label": "COMPANY_WEAK" if weak else "COMPANY", "pattern": surface, "id": canonical})
+
+    for row in known_companies:
+        for surface in [row["name"], *row.get("aliases", [])]:
+            add(surface, row["name"], strong=True)
+    for row in curated_companies():
+        for surface in [row["name"], *row.get("aliases", [])]:
+            add(surface, row["name"], strong=True)
+    for row in curated_products():
+        if row["name"] not in seen:
+            seen.add(row["name"])
+            patterns.append({"label": "PRODUCT", "pattern": row["name"], "id": row.get("owner") or ""})
+    for name, _ticker in listed_companies():
+        short = display_name(name)
+        add(short, short, strong=len(short) > 3 or short.isupper())
+        if name != short:
+            add(name, short, strong=True)
+    patterns.append(
+        {"label": "TICKER", "pattern": [{"ORTH": "("}, {"ORTH": {"IN": _EXCHANGES}}, {"ORTH": {"IN": [":", "-"]}, "OP": "?"},
+                                        {"TEXT": {"REGEX": r"^[A-Z0-9][A-Z0-9.\-]{0,9}$"}}, {"ORTH": ")"}]}
+    )
+    return patterns
+
+
+def _common_words(nlp: Language) -> frozenset[str]:
+    """English words (WordNet's index as shipped with the lemmatizer), when the model has it."""
+    if "lemmatizer" not in nlp.pipe_names:
+        return frozenset()
+    lookups = getattr(nlp.get_pipe("lemmatizer"), "lookups", None)
+    if lookups is None or not lookups.has_table("lemma_index"):
+        return frozenset()
+    index = lookups.get_table("lemma_index")
+    return frozenset(w for pos in ("noun", "verb", "adj", "adv") for w in index.get(pos, []))
+
+
+@Language.factory(
+    "newskb_company_ruler",
+    default_config={"known_companies": []},
+    assigns=["doc.spans"],
+)
+def make_company_ruler(nlp: Language, name: str, known_companies: list[dict[str, Any]]) -> SpanRuler:
+    """A SpanRuler over the gazetteer: case-sensitive phrase patterns, built once per pipeline."""
+    ruler = SpanRuler(nlp, name=name, spans_key=GAZETTEER_KEY, phrase_matcher_attr="ORTH", validate=False)
+    ruler.add_patterns(gazetteer_patterns(nlp, known_companies=known_companies))
+    return ruler
+
+
+# --- the resolver -----------------------------------------------------------------------------
+
+
+@dataclass
+class _Candidate:
+    start: int
+    end: int
+    kind: str  #: company | weak | product | maybe (another NER label) | org (NER ORG)
+    canonical: str | None = None  #: from the gazetteer
+    owner: str | None = None  #: products
+
+
+@Language.factory(
+    "newskb_company_resolver",
+    assigns=["doc.spans"],
+    requires=["doc.spans"],
+)
+def make_company_resolver(nlp: Language, name: str) -> CompanyResolver:
+    return CompanyResolver(nlp)
+
+
+class CompanyResolver:
+    """One canonical entity per company in the document, with mentions, products and people."""
+
+    def __init__(self, nlp: Language) -> None:
+        self.vocab = nlp.vocab
+        self.role_matcher = Matcher(nlp.vocab)
+
+    def __call__(self, doc: Doc) -> Doc:
+        skip = _boilerplate_tokens(doc)
+        heading = _heading_tokens(doc)
+        tickers: dict[int, str] = {}  # token index where a company ends -> ticker
+        excluded: set[int] = set(skip)
+        candidates: list[_Candidate] = []
+        gaz_spans = doc.spans[GAZETTEER_KEY] if GAZETTEER_KEY in doc.spans else []
+        for span in gaz_spans:
+            if span.label_ == "TICKER":
+                tickers[span.start] = span[-2].text
+                excluded.update(range(span.start, span.end))
+        for span in gaz_spans:
+            if span.label_ == "TICKER" or excluded.intersection(range(span.start, span.end)):
+                continue
+            kind = {"COMPANY": "company", "COMPANY_WEAK": "weak", "PRODUCT": "product"}[span.label_]
+            candidates.append(
+                _Candidate(span.start, span.end, kind, canonical=span.id_ if kind != "product" else None,
+                           owner=span.id_ or None if kind == "product" else None)
+            )
+        for ent in doc.ents:
+            if ent.label_ not in _ENTITY_LABELS:
+                continue
+            for part in _clean_entity(ent):
+                if excluded.intersection(range(part.start, part.end)):
+                    continue
+                kind = "org" if ent.label_ == "ORG" else "product" if ent.label_ == "PRODUCT" else "maybe"
+                candidates.append(_Candidate(part.start, part.end, kind))
+        doc.spans[COMPANIES_KEY], doc.spans[PRODUCTS_KEY] = [], []
+        result = _resolve(doc, candidates, tickers=tickers, excluded=excluded, heading=heading)
+        doc.user_data[RESULT_KEY] = result["data"]
+        doc.spans[COMPANIES_KEY] = result["mentions"]
+        doc.spans[PRODUCTS_KEY] = result["products"]
+        return doc
+
+
+def _boilerplate_tokens(doc: Doc) -> set[int]:
+    ranges = doc.user_data.get(BOILERPLATE_KEY) or []
+    out: set[int] = set()
+    for start, end in ranges:
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is not None:
+            out.update(range(span.start, span.end))
+    return out
+
+
+def _heading_tokens(doc: Doc) -> set[int]:
+    """Tokens of title-case lines (headlines, headings): NER guesses wildly there."""
+    out: set[int] = set()
+    line: list[int] = []
+
+    def close() -> None:
+        words = [doc[i] for i in line if doc[i].is_alpha]
+        if len(words) >= 3:
+            capital = sum(1 for t in words if t.text[0].isupper() or t.is_stop and len(t) <= 4)
+            if capital / len(words) >= 0.85 and not doc[line[-1]].text in {".", "!", "?"}:
+                out.update(line)
+        line.clear()
+
+    for token in doc:
+        if "\n" in token.text:
+            close()
+        elif not token.is_space:
+            line.append(token.i)
+    if line:
+        close()
+    return out
+
+
+_STRIP_LEADING = {"the", "a", "an", "its", "their", "his", "her", "our", "chinese", "american", "japanese"}
+
+
+def _clean_entity(ent: Span) -> Iterator[Span]:
+    """The usable parts of an NER entity: cut at line breaks, bullets and possessives; trimmed."""
+    doc = ent.doc
+    pieces: list[tuple[int, int]] = []
+    start = ent.start
+    for token in ent:
+        if "\n" in token.text or token.is_space or token.text in {"•", "|", "—", "–"} or token.tag_ == "POS" \
+                or token.text in {"'s", "’s", "'", "’", ":", ";", "(", ")", "[", "]", "/", "\"", "“", "”"}:
+            if token.i > start:
+                pieces.append((start, token.i))
+            start = token.i + 1
+    if start < ent.end:
+        pieces.append((start, ent.end))
+    for s, e in pieces:
+        while s < e and (doc[s].is_punct or doc[s].lower_ in _STRIP_LEADING or doc[s].is_lower and doc[s].pos_ != "PROPN"):
+            s += 1
+        while e > s and (doc[e - 1].is_punct and doc[e - 1].text not in {".", "&", "+"} or doc[e - 1].is_lower
+                         and doc[e - 1].pos_ in {"VERB", "AUX", "ADP", "CCONJ", "DET", "PRON", "NOUN", "ADV", "PART"}):
+            e -= 1
+        if e > s and doc[e - 1].text == "." and (e - s == 1 or len(doc[e - 2].text) > 3 and doc[e - 2].text.lower() not in LEGAL_SUFFIXES):
+            e -= 1
+        if e > s:
+            yield doc[s:e]
+
+
+def _is_rejected(span: Span) -> bool:
+    text = span.text
+    key = company_key(text)
+    if not key or len(key) < 2 and not text.isupper() or key in not_companies():
+        return True
+    if key.replace(" ", "").isdigit() or not any(ch.isalpha() for ch in text):
+        return True
+    if text[0].islower() and not any(ch.isupper() for ch in text[1:]):
+        return True
+    if all(t.ent_type_ in {"DATE", "TIME", "MONEY", "PERCENT", "CARDINAL"} for t in span):
+        return True
+    return False
+
+
+def _resolve(
+    doc: Doc, candidates: list[_Candidate], *, tickers: dict[int, str], excluded: set[int], heading: set[int]
+) -> dict[str, Any]:
+    rules = other_org_rules()
+    other_orgs: dict[str, str] = {}
+    product_names: dict[str, str | None] = {}
+    accepted: list[_Candidate] = []
+    ner_entity_tokens = {t.i for ent in doc.ents if ent.label_ in _ENTITY_LABELS for t in ent}
+    strong_forms: dict[str, str | None] = {}  # surface -> canonical hint
+
+    for cand in candidates:
+        if cand.kind == "product":
+            product_names.setdefault(doc[cand.start:cand.end].text, cand.owner)
+    for cand in candidates:
+        span = doc[cand.start:cand.end]
+        text = span.text
+        if cand.kind in {"product", "maybe"}:
+            continue
+        if _is_rejected(span):
+            continue
+        if rules.match(text) and cand.kind != "company":
+            other_orgs.setdefault(company_key(text), text)
+            continue
+        if cand.kind == "weak" and not ner_entity_tokens.intersection(range(span.start, span.end)):
+            continue
+        if text in product_names and cand.kind == "org":
+            continue
+        if cand.kind == "org" and set(range(span.start, span.end)) <= heading:
+            cand.kind = "heading"  # a guess from a title-case line: needs support elsewhere
+        accepted.append(cand)
+        if cand.kind in {"company", "weak", "org"}:
+            strong_forms.setdefault(text, cand.canonical)
+
+    # A name NER tagged only in a headline is kept when the body (or the gazetteer) confirms it.
+    body_forms = {doc[c.start:c.end].text for c in accepted if c.kind != "heading"}
+    accepted = [c for c in accepted if c.kind != "heading" or doc[c.start:c.end].text in body_forms]
+
+    # Acronym definitions: "Contemporary Amperex Technology Co (CATL)" -> CATL is an alias.
+    acronyms: dict[str, str] = {}
+    for cand in list(accepted):
+        end = cand.end
+        if end + 2 < len(doc) and doc[end].text == "(" and doc[end + 2].text == ")":
+            acro = doc[end + 1]
+            if acro.is_upper or (acro.text[:1].isupper() and len(acro.text) <= 6 and acro.is_alpha):
+                if _looks_like_acronym(acro.text, doc[cand.start:cand.end].text) and acro.text not in product_names:
+                    acronyms[acro.text] = doc[cand.start:cand.end].text
+                    strong_forms.setdefault(acro.text, cand.canonical)
+                    accepted.append(_Candidate(end + 1, end + 2, "org", cand.canonical))
+    # Document-level consistency: every occurrence of an accepted name is a mention.
+    matcher = PhraseMatcher(doc.vocab, attr="ORTH")
+    forms: dict[str, Span] = {}
+    for c in accepted:
+        forms.setdefault(doc[c.start:c.end].text, doc[c.start:c.end])
+    for form, span in forms.items():
+        matcher.add(form, [Doc(doc.vocab, words=[t.text for t in span])])
+    spans: list[Span] = []
+    for match_id, start, end in matcher(doc):
+        if excluded.intersection(range(start, end)):
+            continue
+        spans.append(doc[start:end])
+    for c in accepted:
+        spans.append(doc[c.start:c.end])
+    # Products win over company readings of the same tokens, unless the gazetteer says company.
+    product_spans = [doc[c.start:c.end] for c in candidates if c.kind == "product"]
+    product_spans += list(_owned_products(doc, spans, product_names))
+    product_spans = filter_spans([p for p in product_spans if not _is_rejected(p)])
+    product_tokens = {t.i for p in product_spans for t in p}
+    canonical_hint = {doc[c.start:c.end].text: c.canonical for c in accepted if c.canonical}
+    spans = [s for s in spans if not (product_tokens.intersection(range(s.start, s.end)) and s.text not in canonical_hint)]
+    mentions = filter_spans(spans)
+
+    # Group mentions into companies.
+    groups: dict[str, list[Span]] = defaultdict(list)
+    key_of: dict[str, str] = {}
+    for span in mentions:
+        text = span.text
+        hint = canonical_hint.get(text) or canonical_hint.get(acronyms.get(text, ""))
+        if text in acronyms:
+            text = acronyms[text]
+        key = company_key(hint) if hint else company_key(text)
+        key_of[span.text] = key
+        groups[key].append(span)
+    # "Arrowhead" is "Arrowhead Pharmaceuticals" when the rest of the longer name is generic.
+    keys = sorted(groups, key=len)
+    merged: dict[str, str] = {}
+    for short in keys:
+        for long in keys:
+            if long == short or not long.startswith(short + " "):
+                continue
+            tail = long[len(short) + 1:].split()
+            if tail and all(w in GENERIC_TAIL or w in LEGAL_SUFFIXES for w in tail):
+                hinted = any(canonical_hint.get(s.text) for s in groups[short])
+                if not hinted or not any(canonical_hint.get(s.text) for s in groups[long]):
+                    merged[short] = long
+                    break
+    for short, long in merged.items():
+        target = long
+        while target in merged:
+            target = merged[target]
+        groups[target].extend(groups.pop(short))
+
+    companies: list[dict[str, Any]] = []
+    mention_spans: list[Span] = []
+    for key, group in groups.items():
+        group.sort(key=lambda s: s.start)
+        surfaces = [s.text for s in group]
+        hint = next((canonical_hint[s] for s in surfaces if s in canonical_hint), None)
+        name = _choose_name(surfaces, hint, acronyms)
+        ticker = next((tickers[s.end] for s in group if s.end in tickers), None)
+        aliases = sorted({s for s in surfaces if s != name} | ({ticker} if ticker else set()))
+        companies.append({"name": name, "aliases": aliases, "ticker": ticker, "first": group[0].start})
+        for s in group:
+            mention_spans.append(Span(doc, s.start, s.end, label=name))
+    companies.sort(key=lambda c: c["first"])
+    company_names = {company_key(s.text): s.label_ for s in mention_spans}
+
+    products = []
+    product_out: list[Span] = []
+    for p in product_spans:
+        owner = product_names.get(p.text) or _possessor(p, company_names)
+        products.append({"name": p.text, "owner": owner, "start": p.start_char, "end": p.end_char})
+        product_out.append(Span(doc, p.start, p.end, label=owner or ""))
+    # Other organisations named by NER (governments, regulators, outlets): kept apart.
+    for ent in doc.ents:
+        if ent.label_ == "ORG" and company_key(ent.text) not in company_names and rules.match(ent.text):
+            other_orgs.setdefault(company_key(ent.text), ent.text)
+    people = _people(doc, mention_spans)
+    data = {
+        "companies": [{k: v for k, v in c.items() if k != "first"} for c in companies],
+        "products": _dedupe_products(products),
+        "people": people,
+        "other_orgs": sorted(other_orgs.values()),
+    }
+    return {"data": data, "mentions": sorted(mention_spans, key=lambda s: s.start), "products": product_out}
+
+
+def _looks_like_acronym(acro: str, name: str) -> bool:
+    letters = [w[0].upper() for w in re.findall(r"[A-Za-z][\w-]*", name)]
+    initials = "".join(letters)
+    acro_u = acro.upper()
+    if acro_u == initials or initials.startswith(acro_u) or acro_u.startswith(initials):
+        return True
+    # subsequence of the name's capitals, starting with its first letter: CATL in Contemporary Amperex Technology
+    caps = [ch for ch in name if ch.isupper()]
+    it = iter(caps)
+    return bool(caps) and acro_u[0] == caps[0] and all(ch in it for ch in acro_u)
+
+
+def _choose_name(surfaces: list[str], hint: str | None, acronyms: dict[str, str]) -> str:
+    if hint and any(company_key(s) == company_key(hint) for s in surfaces):
+        return hint
+    if hint:
+        return hint
+    counts = Counter(display_name(s) for s in surfaces if s not in acronyms)
+    if not counts:
+        return surfaces[0]
+    # The full form as first written, without legal suffix: "Tesla Inc" -> "Tesla".
+    return max(counts, key=lambda s: (len(s.split()) > 1 or counts[s] > 1, counts[s], len(s)))
+
+
+def _owned_products(doc: Doc, company_spans: list[Span], product_names: dict[str, str | None]) -> Iterator[Span]:
+    """Proper-noun phrases a company possesses: "Microsoft’s Azure AI platform" -> Azure AI."""
+    for span in company_spans:
+        end = span.end
+        if end >= len(doc) or doc[end].tag_ != "POS" and doc[end].text not in {"'s", "’s"}:
+            continue
+        head = span.root.head
+        if head.i < end or head.i - end > 6:
+            continue
+        tokens = [t for t in doc[end + 1:head.i + 1]]
+        propn = [t for t in tokens if t.pos_ == "PROPN" and t.ent_type_ not in {"NORP", "GPE", "DATE"}]
+        if not propn or not (head.lower_ in _PRODUCT_HEADS or head.pos_ == "PROPN"):
+            continue
+        first, last = propn[0].i, propn[-1].i + 1
+        if doc[first].is_title or doc[first].text[:1].isupper():
+            candidate = doc[first:last]
+            if candidate.text not in product_names and head.lower_ in _PRODUCT_HEADS:
+                product_names[candidate.text] = span.text
+                yield candidate
+            elif candidate.text in product_names:
+                yield candidate
+
+
+def _possessor(span: Span, company_names: dict[str, str]) -> str | None:
+    doc = span.doc
+    if span.start >= 2 and doc[span.start - 1].text in {"'s", "’s"}:
+        key = company_key(doc[span.start - 2].text)
+        return company_names.get(key)
+    return None
+
+
+def _dedupe_products(products: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for p in products:
+        prev = out.get(p["name"])
+        if prev is None or (prev["owner"] is None and p["owner"]):
+            out[p["name"]] = p
+    return list(out.values())
+
+
+def _people(doc: Doc, mentions: list[Span]) -> list[dict[str, Any]]:
+    """People NER finds, with a title and company from the words around them."""
+    company_at = {t: s.label_ for s in mentions for t in range(s.start, s.end)}
+    people: dict[str, dict[str, Any]] = {}
+    for ent in doc.ents:
+        if ent.label_ != "PERSON" or any(t.i in company_at for t in ent) or "\n" in ent.text:
+            continue
+        name = ent.text.strip()
+        if name.endswith(("'s", "’s")):
+            name = name[:-2]
+        if len(name.split()) < 2 and name in people:
+            continue
+        title, company = _role_after(doc, ent, company_at) or _role_before(doc, ent, company_at) or (None, None)
+        prev = people.get(name)
+        if prev is None or (prev["title"] is None and title):
+            people[name] = {"name": name, "title": title, "company": company}
+    # "Altman" alone is the "Sam Altman" named earlier.
+    full = [p for p in people if len(p.split()) > 1]
+    for short in [p for p in people if len(p.split()) == 1]:
+        if any(f.split()[-1] == short for f in full):
+            people.pop(short)
+    return list(people.values())
+
+
+def _role_after(doc: Doc, ent: Span, company_at: dict[int, str]) -> tuple[str | None, str | None] | None:
+    """ "Sam Altman, CEO of OpenAI" / "Sam Fahmy, Ripcord CEO" """
+    i = ent.end
+    if i >= len(doc) or doc[i].text != ",":
+        return None
+    j = i + 1
+    words: list[str] = []
+    company = None
+    while j < len(doc) and j < i + 8:
+        token = doc[j]
+        if j in company_at:
+            company = company_at[j]
+            while j < len(doc) and j in company_at:
+                j += 1
+            if j < len(doc) and doc[j].text in {"'s", "’s"}:
+                j += 1
+            continue
+        if token.lower_ in TITLE_WORDS or token.lower_ in {"of", "at", "for", "and", "&", "the"} or token.is_title and token.lower_.rstrip("s") in TITLE_WORDS:
+            words.append(token.text)
+            j += 1
+            continue
+        break
+    while words and words[-1].lower() in {"of", "at", "for", "and", "&", "the"}:
+        words.pop()
+    if not any(w.lower() in _ROLE_CORE for w in words):
+        return None
+    return " ".join(words), company
+
+
+def _role_before(doc: Doc, ent: Span, company_at: dict[int, str]) -> tuple[str | None, str | None] | None:
+    """ "OpenAI CEO Sam Altman" / "Microsoft's chief executive Satya Nadella" """
+    j = ent.start - 1
+    words: list[str] = []
+    while j >= 0 and (doc[j].lower_ in TITLE_WORDS or doc[j].lower_ in {"and", "&"} and words):
+        words.insert(0, doc[j].text)
+        j -= 1
+    if not words or not any(w.lower() in _ROLE_CORE for w in words):
+        return None
+    if j >= 0 and doc[j].text in {"'s", "’s"}:
+        j -= 1
+    company = company_at.get(j)
+    return " ".join(words), company

@@ -1,0 +1,418 @@
+"""Relations between the companies of a sentence: trigger lexicon + dependency paths.
+
+For each sentence with two or more companies, every pair of mentions is linked through the
+parse: the pair is related when a trigger word of ``data/relation_triggers.toml`` lies on
+the dependency path between them, or hangs at most two arcs off it. The trigger gives the
+type; each company's grammatical role towards the trigger (subject, object, "by", "from",
+"in", "to", possessor...) gives the direction, with passive voice and "inverse" triggers
+("raised from", "buys from", "selects") swapping it. Coordinated companies ("Kleiner
+Perkins, Google Ventures and MUIP led the round") share the role of the first conjunct.
+
+Negation on the trigger drops the relation; speculation ("in talks to", "may", "plans
+to") cuts the confidence below the output threshold.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import tomllib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span, Token
+
+from kb.companies import COMPANIES_KEY, RESULT_KEY
+
+log = logging.getLogger(__name__)
+
+#: Relations below this confidence are not output (chosen on dev + core_train; see design notes).
+MIN_CONFIDENCE = 0.5
+DIRECTED = ("investment", "acquisition", "supplier")
+#: Triggers that only mean the type when the sentence is about money or a deal.
+_CONTEXTUAL = {
+    "investment": {"lead", "led", "co-lead", "participate", "participation", "round", "series", "seed", "capital",
+                   "equity", "own", "owner", "portfolio", "back", "fund", "close", "get", "bring", "net", "land",
+                   "receive", "secure", "attract", "obtain", "garner", "bag", "inject", "injection"},
+    "supplier": {"use", "deploy", "adopt", "select", "choose", "tap", "run", "power", "build", "host", "offer",
+                 "serve", "produce", "manufacture", "order", "source", "contract", "contractor", "equip", "license",
+                 "sell", "distribute", "distributor", "client", "furnish", "outsource"},
+    "partnership": {"agreement", "pact", "relationship", "together", "work", "team", "venture", "joint",
+                    "integrate", "integration", "license", "licensing", "memorandum", "mou", "deal with", "agreement with"},
+    "acquisition": {"bid", "snap", "absorb", "swallow"},
+    "competitor": {"peer", "competition", "competitive", "contend"},
+}
+_MONEY_WORDS = {"round", "funding", "financing", "raise", "raised", "invest", "investment", "investor", "investors",
+                "stake", "capital", "series", "seed", "valuation", "backed", "led", "equity", "million", "billion", "$"}
+_DEAL_WORDS = {"contract", "deal", "agreement", "order", "supply", "supplier", "provider", "customer", "vendor",
+               "chips", "cloud", "services", "infrastructure", "platform", "batteries", "cells", "components", "parts"}
+_SKIP_PREPS = {"as", "including", "like", "among", "such"}
+_SPEC_AUX = {"may", "might", "could", "would", "should"}
+_MAX_DETOUR = 4
+
+
+@dataclass(frozen=True, slots=True)
+class TriggerLexicon:
+    """The trigger words, kept as data in ``data/relation_triggers.toml``."""
+
+    by_lemma: dict[str, tuple[tuple[str, bool], ...]]  #: lemma -> ((type, inverse), ...)
+    negation: frozenset[str]
+    speculation: frozenset[str]
+    phrases: tuple[tuple[str, str, bool], ...]  #: (phrase, type, inverse)
+
+
+@cache
+def trigger_lexicon() -> TriggerLexicon:
+    data = tomllib.loads(resources.files("kb").joinpath("data/relation_triggers.toml").read_text(encoding="utf-8"))
+    by_lemma: dict[str, list[tuple[str, bool]]] = {}
+    phrases: list[tuple[str, str, bool]] = []
+    for rel_type in ("acquisition", "investment", "supplier", "competitor", "partnership"):
+        section = data[rel_type]
+        inverse = {w.lower() for w in section.get("inverse", [])}
+        for word in [*section["lemmas"], *inverse]:
+            word = word.lower()
+            entry = (rel_type, word in inverse)
+            if entry not in by_lemma.setdefault(word, []):
+                by_lemma[word].append(entry)
+        for phrase in section.get("phrases", []):
+            phrases.append((phrase.lower(), rel_type, phrase.split()[0].lower() in inverse))
+    cues = data["cues"]
+    return TriggerLexicon(
+        by_lemma={k: tuple(v) for k, v in by_lemma.items()},
+        negation=frozenset(w.lower() for w in cues["negation"]),
+        speculation=frozenset(w.lower() for w in cues["speculation"]),
+        phrases=tuple(phrases),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Trigger:
+    token: Token
+    type: str
+    inverse: bool
+    specific: bool
+
+
+@Language.factory("newskb_relation_extractor", requires=["doc.spans"])
+def make_relation_extractor(nlp: Language, name: str) -> RelationExtractor:
+    return RelationExtractor(nlp)
+
+
+class RelationExtractor:
+    """Adds ``relations`` and ``mentions`` to ``doc.user_data["newskb"]``."""
+
+    def __init__(self, nlp: Language) -> None:
+        self.lexicon = trigger_lexicon()
+        self.phrase_matcher = Matcher(nlp.vocab)
+        for phrase, rel_type, inverse in self.lexicon.phrases:
+            words = phrase.split()
+            self.phrase_matcher.add(f"{rel_type}|{int(inverse)}|{phrase}", [[{"LOWER": w} for w in words]])
+            lemma_pattern = [{"LEMMA": w} for w in words]
+            self.phrase_matcher.add(f"{rel_type}|{int(inverse)}|{phrase}", [lemma_pattern])
+
+    def __call__(self, doc: Doc) -> Doc:
+        data: dict[str, Any] = doc.user_data.setdefault(RESULT_KEY, {})
+        mentions = list(doc.spans[COMPANIES_KEY]) if COMPANIES_KEY in doc.spans else []
+        data["mentions"] = [
+            {"company": m.label_, "surface": m.text, "start": m.start_char, "end": m.end_char} for m in mentions
+        ]
+        data["relations"] = list(self.extract(doc, mentions))
+        return doc
+
+    def extract(self, doc: Doc, mentions: list[Span]) -> Iterator[dict[str, Any]]:
+        best: dict[tuple[str, str, str], dict[str, Any]] = {}
+        by_sent: dict[int, list[Span]] = {}
+        for m in mentions:
+            by_sent.setdefault(m.sent.start, []).append(m)
+        phrase_hits: dict[int, list[_Trigger]] = {}
+        if any(len({m.label_ for m in ms}) > 1 for ms in by_sent.values()):
+            for match_id, start, end in self.phrase_matcher(doc):
+                rel_type, inverse, phrase = doc.vocab.strings[match_id].split("|", 2)
+                span = doc[start:end]
+                trigger = _Trigger(span.root, rel_type, inverse == "1", phrase not in _CONTEXTUAL.get(rel_type, ()))
+                phrase_hits.setdefault(span.sent.start, []).append(trigger)
+        for sent_start, sent_mentions in by_sent.items():
+            if len({m.label_ for m in sent_mentions}) < 2:
+                continue
+            sent = sent_mentions[0].sent
+            triggers = self._triggers(sent, sent_mentions) + phrase_hits.get(sent_start, [])
+            if not triggers:
+                continue
+            for rel in self._sentence_relations(sent, sent_mentions, triggers):
+                key = (rel["type"], rel["source"], rel["target"])
+                if rel["type"] in ("partnership", "competitor"):
+                    key = (rel["type"], *sorted((rel["source"], rel["target"])))  # type: ignore[assignment]
+                if key not in best or best[key]["confidence"] < rel["confidence"]:
+                    best[key] = rel
+        yield from sorted(best.values(), key=lambda r: (r["start"], r["type"]))
+
+    def _triggers(self, sent: Span, mentions: list[Span]) -> list[_Trigger]:
+        inside = {t for m in mentions for t in range(m.start, m.end)}
+        lower = {t.lower_ for t in sent}
+        money = bool(lower & _MONEY_WORDS) or any(t.ent_type_ == "MONEY" for t in sent)
+        deal = bool(lower & _DEAL_WORDS)
+        out = []
+        for token in sent:
+            if token.i in inside or token.is_punct:
+                continue
+            entries = self.lexicon.by_lemma.get(token.lemma_.lower()) or self.lexicon.by_lemma.get(token.lower_)
+            if not entries:
+                continue
+            for rel_type, inverse in entries:
+                word = token.lemma_.lower()
+                contextual = word in _CONTEXTUAL.get(rel_type, ()) or token.lower_ in _CONTEXTUAL.get(rel_type, ())
+                if contextual and rel_type == "investment" and not money:
+                    continue
+                if contextual and rel_type == "supplier" and not deal:
+                    continue
+                out.append(_Trigger(token, rel_type, inverse, not contextual))
+        return out
+
+    def _sentence_relations(self, sent: Span, mentions: list[Span], triggers: list[_Trigger]) -> Iterator[dict[str, Any]]:
+        lex = self.lexicon
+        for i, a in enumerate(mentions):
+            for b in mentions[i + 1:]:
+                if a.label_ == b.label_:
+                    continue
+                ha, hb = _effective_head(a.root), _effective_head(b.root)
+                coordinated = ha == hb
+                dist_ab = _distance(a.root, b.root)
+                scored = []
+                for trig in triggers:
+                    if coordinated and trig.type in DIRECTED and trig.type != "acquisition":
+                        continue
+                    ta, tb = _distance(trig.token, a.root), _distance(trig.token, b.root)
+                    detour = ta + tb - dist_ab
+                    if detour > _MAX_DETOUR:
+                        continue
+                    rank = (detour + (0 if trig.specific else 2), ta + tb)
+                    scored.append((rank, trig, detour, ta + tb))
+                if not scored:
+                    continue
+                scored.sort(key=lambda x: x[0])
+                chosen = {}
+                for rank, trig, detour, length in scored:
+                    chosen.setdefault(trig.type, (rank, trig, detour, length))
+                best_rank = scored[0][0]
+                for rel_type, (rank, trig, detour, length) in chosen.items():
+                    if rank[0] > best_rank[0] + 1:
+                        continue
+                    resolved = _resolve_type(trig, a, b)
+                    if resolved is None:
+                        continue
+                    rel_type, inverse = resolved
+                    if _negated(trig.token, lex):
+                        continue
+                    confidence = (0.9 if trig.specific else 0.7) - 0.08 * detour - 0.02 * max(0, length - 4)
+                    if _speculative(trig.token, lex):
+                        confidence *= 0.4
+                    confidence = round(max(0.05, min(0.99, confidence)), 3)
+                    if confidence < MIN_CONFIDENCE:
+                        continue
+                    if rel_type in DIRECTED:
+                        source, target = _direction(trig, inverse, a, b)
+                    else:
+                        source, target = a, b
+                    yield {
+                        "type": rel_type,
+                        "source": source.label_,
+                        "target": target.label_,
+                        "sentence": sent.text.strip(),
+                        "start": sent.start_char,
+                        "end": sent.end_char,
+                        "confidence": confidence,
+                        "trigger": trig.token.text,
+                        "terms": deal_terms(sent) if rel_type in ("investment", "acquisition", "supplier", "partnership") else {},
+                    }
+
+
+def _effective_head(token: Token) -> Token:
+    """The token that carries a coordinated or appositive company's role."""
+    while token.dep_ in {"conj", "appos"} and token.head != token:
+        token = token.head
+    return token
+
+
+def _distance(x: Token, y: Token) -> int:
+    """Arcs between two tokens of one sentence's tree."""
+    if x == y:
+        return 0
+    depth_x = {x.i: 0}
+    for n, anc in enumerate(x.ancestors, 1):
+        depth_x[anc.i] = n
+    if y.i in depth_x:
+        return depth_x[y.i]
+    for n, anc in enumerate(y.ancestors, 1):
+        if anc.i in depth_x:
+            return n + depth_x[anc.i]
+    return 99
+
+
+def _resolve_type(trig: _Trigger, a: Span, b: Span) -> tuple[str, bool] | None:
+    """Disambiguate triggers shared by two types ("buy" a company vs "buy" its chips)."""
+    token = trig.token
+    lemma = token.lemma_.lower()
+    if lemma in {"buy", "purchase", "sell"}:
+        objects = [c for c in token.children if c.dep_ in {"dobj", "nsubjpass"}]
+        obj_is_company = any(_within(c, a) or _within(c, b) for c in objects)
+        has_from = any(c.dep_ == "prep" and c.lower_ == "from" for c in token.children)
+        if trig.type == "acquisition":
+            return (("acquisition", trig.inverse) if obj_is_company or lemma == "sell" and not has_from and
+                    any(o.lower_ in {"stake", "unit", "business", "division", "subsidiary", "arm", "shares", "stakes"} for o in objects)
+                    else None)
+        if trig.type == "supplier":
+            return None if obj_is_company else ("supplier", trig.inverse)
+    return trig.type, trig.inverse
+
+
+def _within(token: Token, span: Span) -> bool:
+    head = token
+    return span.start <= head.i < span.end or any(span.start <= t.i < span.end for t in token.subtree if t.dep_ in {"conj", "appos", "compound"})
+
+
+_SUBJECT = {"nsubj", "poss", "agent", "by", "csubj", "compound", "nmod"}
+_OBJECT = {"dobj", "nsubjpass", "pobj", "of", "in", "into", "to", "for", "with", "iobj", "dative", "attr", "oprd", "on", "behind"}
+
+
+def _role(mention: Span, trigger: Token) -> str | None:
+    """The mention's grammatical role towards the trigger (or towards the clause both share)."""
+    token = _effective_head(mention.root)
+    ancestors = [token, *token.ancestors]
+    if trigger in ancestors:
+        path = ancestors[: ancestors.index(trigger)]
+        for tok in path:
+            if tok.dep_ == "pobj" and tok.head.lower_ not in _SKIP_PREPS:
+                if tok.head.dep_ == "agent" or tok.head.lower_ == "by":
+                    return "by"
+                return tok.head.lower_
+            if tok.dep_ == "agent":
+                return "by"
+        top = path[-1] if path else token
+        return top.dep_
+    if token in trigger.ancestors:
+        # the trigger modifies the company: "Microsoft, which has invested", "Baxalta (acquired by Shire)"
+        child = next(t for t in [trigger, *trigger.ancestors] if t.head == token)
+        if child.dep_ in {"relcl"}:
+            return "nsubj"
+        if child.dep_ == "acl":
+            return "dobj" if child.tag_ == "VBN" else "nsubj"
+        if child.dep_ in {"compound", "amod"}:
+            return "compound_of"
+        return None
+    # shared clause: the role towards the lowest common ancestor
+    trig_anc = {t.i for t in [trigger, *trigger.ancestors]}
+    path = []
+    for tok in ancestors:
+        if tok.i in trig_anc:
+            break
+        path.append(tok)
+    for tok in path:
+        if tok.dep_ == "pobj" and tok.head.lower_ not in _SKIP_PREPS:
+            return "by" if tok.head.lower_ == "by" else tok.head.lower_
+    return path[-1].dep_ if path else None
+
+
+def _direction(trig: _Trigger, inverse: bool, a: Span, b: Span) -> tuple[Span, Span]:
+    ra, rb = _role(a, trig.token), _role(b, trig.token)
+    passive = any(c.dep_ in {"nsubjpass", "auxpass"} for c in trig.token.children)
+
+    def score(role: str | None) -> int:
+        """+1: acts (source of a normal trigger), -1: undergoes."""
+        if role is None:
+            return 0
+        if role == "from":
+            return -1 if not inverse else 1  # "buys from X": X supplies; "raised from X": X invests
+        if role == "by":
+            return 1
+        if role in {"nsubjpass"}:
+            return -1
+        if role == "nsubj":
+            return -1 if passive else 1
+        if role in {"poss", "compound"}:
+            return 1
+        if role == "compound_of":
+            return 0
+        if role in _OBJECT:
+            return -1
+        return 0
+
+    sa, sb = score(ra), score(rb)
+    if inverse:
+        # for an inverse trigger the acting subject is the target ... except roles that already say "source"
+        sa = -sa if ra not in {"from", "by"} else sa
+        sb = -sb if rb not in {"from", "by"} else sb
+    if sa > sb:
+        return a, b
+    if sb > sa:
+        return b, a
+    return (b, a) if inverse else (a, b)
+
+
+def _negated(trigger: Token, lex: TriggerLexicon) -> bool:
+    for tok in [trigger, *list(trigger.ancestors)[:2]]:
+        if any(c.dep_ == "neg" for c in tok.children):
+            return True
+        if tok is not trigger and tok.lemma_.lower() in lex.negation and tok.pos_ == "VERB":
+            return True
+    return any(c.lower_ in {"no", "without"} for c in trigger.children)
+
+
+def _speculative(trigger: Token, lex: TriggerLexicon) -> bool:
+    chain = [trigger, *list(trigger.ancestors)[:3]]
+    for tok in chain:
+        if any(c.dep_ == "aux" and c.lower_ in _SPEC_AUX for c in tok.children):
+            return True
+        if tok is not trigger and tok.lemma_.lower() in lex.speculation:
+            return True
+        if any(c.lower_ in lex.speculation and c.dep_ in {"advmod", "amod"} for c in tok.children):
+            return True
+    return trigger.lemma_.lower() in lex.speculation
+
+
+# --- deal terms -------------------------------------------------------------------------------
+
+_SCALE = {"thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6, "mln": 1e6, "billion": 1e9,
+          "bn": 1e9, "b": 1e9, "bln": 1e9, "trillion": 1e12, "tn": 1e12, "t": 1e12}
+_CURRENCY = {"$": "USD", "us$": "USD", "usd": "USD", "dollars": "USD", "dollar": "USD", "€": "EUR", "eur": "EUR",
+             "euros": "EUR", "euro": "EUR", "£": "GBP", "gbp": "GBP", "pounds": "GBP", "¥": "JPY", "yen": "JPY",
+             "jpy": "JPY", "yuan": "CNY", "rmb": "CNY", "cny": "CNY", "rupees": "INR", "inr": "INR", "₹": "INR",
+             "chf": "CHF", "francs": "CHF", "c$": "CAD", "cad": "CAD", "a$": "AUD", "aud": "AUD", "won": "KRW", "krw": "KRW"}
+_AMOUNT = re.compile(r"(?i)(us\$|c\$|a\$|[$€£¥₹])?\s*(\d[\d,]*(?:\.\d+)?)\s*(thousand|million|billion|trillion|mn|mln|bn|bln|tn|[kmbt])?\b\s*(dollars?|euros?|pounds|yen|yuan|rmb|usd|eur|gbp|jpy|cny|chf|cad|aud|inr|krw|won|rupees)?")
+_STAKE_WORDS = {"stake", "interest", "equity", "share", "shares", "ownership", "holding", "stakes"}
+
+
+def deal_terms(sent: Span) -> dict[str, Any]:
+    """Amount and currency, stake % and date stated in the sentence (first of each)."""
+    terms: dict[str, Any] = {}
+    for ent in sent.ents:
+        if ent.label_ == "MONEY" and "amount" not in terms:
+            parsed = parse_amount(ent.text)
+            if parsed:
+                terms["amount"], terms["currency"] = parsed
+        elif ent.label_ == "PERCENT" and "stake" not in terms:
+            nearby = {t.lower_ for t in sent.doc[ent.end:min(ent.end + 4, sent.end)]}
+            if nearby & _STAKE_WORDS:
+                number = re.search(r"\d+(?:\.\d+)?", ent.text)
+                if number:
+                    terms["stake"] = float(number.group())
+        elif ent.label_ == "DATE" and "date" not in terms:
+            terms["date"] = ent.text
+    return terms
+
+
+def parse_amount(text: str) -> tuple[float, str] | None:
+    """ "$13 billion" -> (13e9, "USD"); None when no currency is stated."""
+    match = _AMOUNT.search(text.replace("\u00a0", " "))
+    if not match:
+        return None
+    symbol, number, scale, word = match.groups()
+    currency = _CURRENCY.get((symbol or "").lower()) or _CURRENCY.get((word or "").lower())
+    if currency is None:
+        return None
+    value = float(number.replace(",", "")) * _SCALE.get((scale or "").lower(), 1.0)
+    return value, currency
