@@ -518,4 +518,42 @@ def extract_command(
 
 
 
+@cli.command("extract")
+@click.option("--input", "input_path", type=click.Path(dir_okay=False, path_type=Path),
+              help='JSONL of {"id", "text", "title"?} to extract from (with --output).')
+@click.option("--output", "output_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the predictions (JSONL, the eval format plus evidence).")
+@click.option("--file", "file_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="A UTF-8 text file: print a readable summary.")
+@click.option("--text", "text", help="Text to extract from: print a readable summary.")
+@click.option("--title", help="Title of the --file or --text document.")
+@click.option("--batch-size", type=click.IntRange(min=1), help="Documents per nlp.pipe batch (default: config).")
+@click.option("--n-process", type=click.IntRange(min=1), help="Worker processes (default: config).")
+@output_options
+@pass_app
+@handle_errors
+def extract_command(
+    app: AppContext,
+    input_path: Path | None,
+    output_path: Path | None,
+    file_path: Path | None,
+    text: str | None,
+    title: str | None,
+    batch_size: int | None,
+    n_process: int | None,
+) -> None:
+    """Extract companies, products, people and relations from text (no database)."""
+    from kb import extract_cli
+
+    modes = [m for m in (input_path, file_path, text) if m is not None]
+    if len(modes) != 1:
+        raise click.UsageError("give exactly one of --input FILE.jsonl, --file FILE or --text TEXT")
+    if (input_path is None) != (output_path is None):
+        raise click.UsageError("--input and --output go together")
+    if input_path is not None and output_path is not None:
+        extract_cli.run_batch(app, input_path, output_path, batch_size=batch_size, n_process=n_process)
+    else:
+        extract_cli.run_single(app, file_path=file_path, text=text, title=title)
+
+
 # --- explorer command: app (owner: explorer) --------------------------------------------
