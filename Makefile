@@ -25,7 +25,7 @@ install: $(STAMP)
 
 # Ingest the bundled offline sample (always) and the default online sources (when reachable).
 ingest: $(STAMP)
-	$(BIN)/newskb --db $(DB) sources import --if-missing kb/data/sample_sources.opml
+	$(BIN)/newskb --db $(DB) sources import --if-missing ingest/data/sample_sources.opml
 	$(BIN)/newskb --db $(DB) ingest || true
 	$(BIN)/newskb --db $(DB) stats
 

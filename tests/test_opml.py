@@ -11,6 +11,8 @@ import pytest
 from ingest.opml import OpmlFeed, read_opml, write_opml
 from kb.errors import ParseError
 
+DATA = Path(__file__).resolve().parent.parent / "ingest" / "data"
+
 NESTED = b"""<?xml version="1.0" encoding="UTF-8"?>
 <opml version="2.0">
   <head><title>Nested</title></head>
@@ -172,3 +174,21 @@ def test_malformed_opml_raises_parse_error(content):
 def test_feed_document_is_not_taken_for_opml():
     with pytest.raises(ParseError, match=r"not an OPML document \(root element is <rss>\)"):
         read_opml(b'<rss version="2.0"><channel/></rss>', origin="feed.xml")
+
+
+@pytest.mark.parametrize("name", ["default_sources.opml", "sample_sources.opml"])
+def test_bundled_opml_files_parse(name):
+    assert read_opml((DATA / name).read_bytes(), base_path=DATA / name)
+
+
+def test_sample_sources_point_at_the_bundled_sample_feed():
+    path = DATA / "sample_sources.opml"
+    (feed,) = read_opml(path.read_bytes(), base_path=path)
+    assert Path(feed.url) == (DATA / "sample_feed.xml").resolve()
+    assert Path(feed.url).is_file()
+
+
+def test_default_sources_are_20_to_40_distinct_https_feeds():
+    feeds = read_opml((DATA / "default_sources.opml").read_bytes())
+    assert 20 <= len(feeds) <= 40
+    assert all(feed.url.startswith("https://") and feed.title and feed.html_url for feed in feeds)
