@@ -7,11 +7,12 @@ errors exit 2. Results go to stdout; logs and progress go to stderr.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import logging
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -479,6 +480,57 @@ def stats(app: AppContext) -> None:
 # --- extraction commands: extract, reextract (owner: extraction) ------------------------
 
 
+@cli.command()
+@click.option("--all", "all_articles", is_flag=True, help="Re-extract every article.")
+@click.option("--since", metavar="DATE", help="Re-extract the articles published since DATE (YYYY-MM-DD).")
+@output_options
+@pass_app
+@handle_errors
+def reextract(app: AppContext, all_articles: bool, since: str | None) -> None:
+    """Re-run extraction over stored articles, then replay the curation log.
+
+    By default only articles not yet extracted, changed since, or extracted by another
+    extractor version. Nothing is duplicated: each article's previous output is replaced.
+    """
+    from kb.store import parse_since, reextract_articles
+
+    if all_articles and since:
+        raise click.UsageError("--all and --since cannot be used together")
+    if since is not None:
+        parse_since(since)  # a bad date is a usage error before the model loads
+    db = app.open_db()
+    try:
+        with _extract_progress(app) as progress:
+            stats = reextract_articles(db, settings=app.settings, since=since, all=all_articles, progress=progress)
+    finally:
+        db.close()
+    if app.json_output:
+        click.echo(json.dumps(stats.as_dict()))
+    elif not app.quiet:
+        click.echo(
+            f"re-extracted {stats.articles} article(s): {stats.mentions} company mentions, "
+            f"{stats.relations} relation statements, {stats.products} product mentions, {stats.people} roles; "
+            f"replayed {stats.replayed} curation action(s)"
+        )
+
+
+@contextlib.contextmanager
+def _extract_progress(app: AppContext) -> Iterator[Callable[[int, int], None] | None]:
+    """A rich progress bar over articles on a terminal's stderr; nothing otherwise (logs suffice)."""
+    if app.quiet or app.verbose or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        TextColumn("extract"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=Console(stderr=True), transient=True,
+    ) as bar:  # fmt: skip
+        task = bar.add_task("", total=None)
+        yield lambda done, total: bar.update(task, completed=done, total=total)
+
+
 @cli.command("extract")
 @click.option("--input", "input_path", type=click.Path(dir_okay=False, path_type=Path),
               help='JSONL of {"id", "text", "title"?} to extract from (with --output).')
@@ -516,44 +568,6 @@ def extract_command(
     else:
         extract_cli.run_single(app, file_path=file_path, text=text, title=title)
 
-
-
-@cli.command("extract")
-@click.option("--input", "input_path", type=click.Path(dir_okay=False, path_type=Path),
-              help='JSONL of {"id", "text", "title"?} to extract from (with --output).')
-@click.option("--output", "output_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Where to write the predictions (JSONL, the eval format plus evidence).")
-@click.option("--file", "file_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="A UTF-8 text file: print a readable summary.")
-@click.option("--text", "text", help="Text to extract from: print a readable summary.")
-@click.option("--title", help="Title of the --file or --text document.")
-@click.option("--batch-size", type=click.IntRange(min=1), help="Documents per nlp.pipe batch (default: config).")
-@click.option("--n-process", type=click.IntRange(min=1), help="Worker processes (default: config).")
-@output_options
-@pass_app
-@handle_errors
-def extract_command(
-    app: AppContext,
-    input_path: Path | None,
-    output_path: Path | None,
-    file_path: Path | None,
-    text: str | None,
-    title: str | None,
-    batch_size: int | None,
-    n_process: int | None,
-) -> None:
-    """Extract companies, products, people and relations from text (no database)."""
-    from kb import extract_cli
-
-    modes = [m for m in (input_path, file_path, text) if m is not None]
-    if len(modes) != 1:
-        raise click.UsageError("give exactly one of --input FILE.jsonl, --file FILE or --text TEXT")
-    if (input_path is None) != (output_path is None):
-        raise click.UsageError("--input and --output go together")
-    if input_path is not None and output_path is not None:
-        extract_cli.run_batch(app, input_path, output_path, batch_size=batch_size, n_process=n_process)
-    else:
-        extract_cli.run_single(app, file_path=file_path, text=text, title=title)
 
 
 # --- explorer command: app (owner: explorer) --------------------------------------------

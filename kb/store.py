@@ -21,7 +21,7 @@ import logging
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -97,6 +97,7 @@ class ExtractStats:
     products: int = 0  #: product mentions stored
     people: int = 0  #: person roles stored
     missing: int = 0  #: articles deleted while the batch was extracted: skipped
+    replayed: int = 0  #: curation actions re-applied afterwards (``reextract_articles``)
 
     def as_dict(self) -> dict[str, int]:
         return {name: getattr(self, name) for name in self.__slots__}
@@ -700,5 +701,4 @@ def reextract_articles(
         db, settings=settings, since=since, all=all, outdated=True, extractor=extractor,
         extractor_version=extractor_version, progress=progress,
     )  # fmt: skip
-    replay_curation(db)
-    return stats
+    return replace(stats, replayed=replay_curation(db))
