@@ -10,15 +10,17 @@ stops a run. Why it is built this way is in docs/design-notes.md, "HTTP".
 from __future__ import annotations
 
 import email.utils
+import functools
 import ipaddress
 import logging
 import socket
 import ssl
+import threading
 import time
 import zlib
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -388,6 +390,10 @@ class Fetcher:
         self._total_timeout = total_timeout
         self._sleep = sleep
         self._guarded = transport is None
+        # fetch_many's limits, shared by every call on this Fetcher.
+        self._slots = threading.Condition(threading.RLock())
+        self._busy: Counter[str] = Counter()
+        self._in_flight = 0
         if transport is None:
             backend = _GuardedBackend(
                 allow_private_networks=settings.allow_private_networks, resolver=self._resolver
@@ -597,35 +603,73 @@ class Fetcher:
 
         At most ``settings.concurrency`` fetches run at once and at most
         ``settings.per_host`` on one host (by the job's URL; redirects are not counted
-        again). Jobs whose host is busy wait without holding a worker. ``jobs`` is read
-        to the end first. Closing the iterator early cancels what has not started.
+        again). The limits hold across all ``fetch_many`` calls of this Fetcher, so a
+        caller may start another (article pages) while consuming this one (feeds).
+        Jobs whose host is busy wait without holding a worker. ``jobs`` is read to the
+        end first. Closing the iterator early cancels what has not started.
         """
         pending = deque(jobs)
-        limit = max(self.settings.concurrency, 1)
-        per_host = max(self.settings.per_host, 1)
-        running: dict[Future[FetchResult | FetchError], tuple[FetchJob, str]] = {}
-        busy: Counter[str] = Counter()
-        with ThreadPoolExecutor(max_workers=limit, thread_name_prefix="newskb-fetch") as pool:
+        own: set[Future[FetchResult | FetchError]] = set()
+        finished: deque[tuple[FetchJob, Future[FetchResult | FetchError]]] = deque()
+        workers = max(self.settings.concurrency, 1)
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="newskb-fetch") as pool:
             try:
-                while pending or running:
-                    blocked: list[FetchJob] = []
-                    while pending and len(running) < limit:
-                        job = pending.popleft()
-                        host = _host_key(job.url)
-                        if busy[host] >= per_host:
-                            blocked.append(job)
-                            continue
-                        busy[host] += 1
-                        running[pool.submit(self._fetch_job, job)] = (job, host)
-                    pending.extendleft(reversed(blocked))
-                    done, _ = wait(running, return_when=FIRST_COMPLETED)
-                    for future in done:
-                        job, host = running.pop(future)
-                        busy[host] -= 1
+                while pending or own:
+                    with self._slots:
+                        self._start_allowed(pending, pool, own, finished)
+                        while not finished:
+                            # Woken when any fetch of this Fetcher ends: one of ours, or
+                            # another call's that held the host or the last free slot.
+                            self._slots.wait()
+                            self._start_allowed(pending, pool, own, finished)
+                        ready = list(finished)
+                        finished.clear()
+                    for job, future in ready:
+                        own.discard(future)
                         yield job, future.result()
             finally:
-                for future in running:
+                for future in own:
                     future.cancel()
+
+    def _start_allowed(
+        self,
+        pending: deque[FetchJob],
+        pool: ThreadPoolExecutor,
+        own: set[Future[FetchResult | FetchError]],
+        finished: deque[tuple[FetchJob, Future[FetchResult | FetchError]]],
+    ) -> None:
+        """Submit pending jobs, in order, as far as the total and per-host limits allow."""
+        limit = max(self.settings.concurrency, 1)
+        per_host = max(self.settings.per_host, 1)
+        blocked: list[FetchJob] = []
+        while pending and self._in_flight < limit:
+            job = pending.popleft()
+            host = _host_key(job.url)
+            if self._busy[host] >= per_host:
+                blocked.append(job)
+                continue
+            self._busy[host] += 1
+            self._in_flight += 1
+            future = pool.submit(self._fetch_job, job)
+            own.add(future)
+            future.add_done_callback(functools.partial(self._release, host, job, finished))
+        pending.extendleft(reversed(blocked))
+
+    def _release(
+        self,
+        host: str,
+        job: FetchJob,
+        finished: deque[tuple[FetchJob, Future[FetchResult | FetchError]]],
+        future: Future[FetchResult | FetchError],
+    ) -> None:
+        # Runs in the worker thread as the fetch ends (or at once, in the submitting
+        # thread, if it already has: hence the re-entrant lock).
+        with self._slots:
+            self._busy[host] -= 1
+            self._in_flight -= 1
+            if not future.cancelled():
+                finished.append((job, future))
+            self._slots.notify_all()
 
     def _fetch_job(self, job: FetchJob) -> FetchResult | FetchError:
         try:

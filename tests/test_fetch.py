@@ -623,3 +623,51 @@ def test_fetch_many_turns_unexpected_errors_into_results(feed_server, fetcher, m
     [(job, result)] = list(fetcher.fetch_many([FetchJob(feed_server.url("/feed.xml"))]))
 
     assert isinstance(result, FetchError) and "unexpected KeyError" in str(result)
+
+
+def test_per_host_limit_holds_across_nested_fetch_many_calls(feed_server):
+    # As a run does: article pages fetched while the feeds' results are still coming in.
+    feed_server.add("/slow-feed.xml", RSS, delay=0.6)
+    feed_server.add("/fast-feed.xml", RSS)
+    feed_server.add("/article", b"<html></html>", content_type="text/html", delay=0.2)
+    resolver = public_resolver({"a.test": "127.0.0.1"})
+    settings = HttpSettings(read_timeout=2, concurrency=8, per_host=2, allow_private_networks=True)
+    feeds = [FetchJob(feed_server.url(path, host="a.test")) for path in ("/slow-feed.xml", "/fast-feed.xml")]
+    pages = [FetchJob(feed_server.url(f"/article?n={n}", host="a.test")) for n in range(3)]
+
+    fetched = []
+    with Fetcher(settings, resolver=resolver) as fetcher:
+        for job, result in fetcher.fetch_many(feeds):
+            fetched.append(result)
+            if job.url.endswith("/fast-feed.xml"):
+                fetched += [page for _, page in fetcher.fetch_many(pages)]
+
+    assert len(fetched) == 5 and all(isinstance(result, FetchResult) for result in fetched)
+    assert feed_server.peak_in_flight_by_host == {"a.test": 2}
+
+
+def test_fetch_many_stopped_early_leaves_the_fetcher_usable(feed_server, fetcher):
+    jobs = [FetchJob(feed_server.add(f"/feed-{n}.xml", RSS)) for n in range(10)]
+
+    results = fetcher.fetch_many(jobs)
+    next(results)
+    results.close()
+
+    assert [isinstance(result, FetchResult) for _, result in fetcher.fetch_many(jobs[:3])] == [True] * 3
+
+
+def test_refused_url_leaves_the_fetcher_usable(feed_server, monkeypatch):
+    monkeypatch.setattr(
+        ingest.fetch,
+        "blocked_reason",
+        lambda address: "a private address" if address == "127.0.0.2" else None,
+    )
+    resolver = public_resolver({"public.test": "127.0.0.1", "private.test": "127.0.0.2"})
+    url = feed_server.add("/feed.xml", RSS)
+
+    with Fetcher(HttpSettings(), resolver=resolver) as fetcher:
+        with pytest.raises(BlockedURL):
+            fetcher.fetch(url.replace("127.0.0.1", "private.test"))
+        result = fetcher.fetch(url.replace("127.0.0.1", "public.test"))
+
+    assert result.content == RSS
