@@ -48,7 +48,9 @@ def test_relative_link_resolves_against_base():
 
 
 def test_absolute_link_ignores_base():
-    assert canonicalize_url("https://other.example/x", base="http://news.example/") == "https://other.example/x"
+    assert (
+        canonicalize_url("https://other.example/x", base="http://news.example/") == "https://other.example/x"
+    )
 
 
 def test_untouched_query_keeps_its_spelling():
