@@ -406,9 +406,7 @@ def _print_summary(app: AppContext, summary: RunSummary) -> None:
     if app.json_output:
         click.echo(json.dumps(summary.as_dict(), ensure_ascii=False))
         return
-    for error in summary.errors:
-        message = error.error if error.source in error.error else f"{error.source}: {error.error}"
-        click.echo(f"failed: {message}", err=True)
+    # Each failure was already logged (a warning, so shown even with --quiet) as it happened.
     if app.quiet:
         return
     click.echo(
@@ -474,7 +472,7 @@ def stats(app: AppContext) -> None:
     last_text = f"; last #{last['id']} {last['status']} at {last['started_at']}" if last else ""
     click.echo(f"runs:     {runs['total']}{last_text}")
     for name, count in data.get("knowledge", {}).items():
-        click.echo(f"{name + ':':10}{count}")
+        click.echo(f"{name + ':':<9} {count}")
 
 
 # --- extraction commands: extract, reextract (owner: extraction) ------------------------
