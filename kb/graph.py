@@ -162,3 +162,13 @@ def network_figure(graph: nx.MultiDiGraph, *, seed: int = 7, highlight: int | No
 def _text(value: object) -> str:
     """Plotly renders a few HTML tags in labels and hovers: show names as text."""
     return html.escape(str(value), quote=False)
+
+
+def filter_figure(db: sqlite_utils.Database, flt: RelationFilter, *, limit: int = 500) -> go.Figure:
+    """The Network page's figure: ``network_figure`` of ``filter_graph``."""
+    return network_figure(filter_graph(db, flt, limit=limit))
+
+
+def ego_figure(db: sqlite_utils.Database, company_id: int, *, limit: int = 60) -> go.Figure:
+    """The Company page's figure: the ego network, the company itself highlighted."""
+    return network_figure(ego_graph(db, company_id, limit=limit), highlight=company_id)

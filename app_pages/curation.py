@@ -1,0 +1,141 @@
+"""Curation: correct what the extractor got wrong. Every action is logged and survives re-extraction."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from app_pages.common import cached, company_picker, day, md, query_int, reader, show_error, writer
+from kb import query
+from kb.curation import (
+    add_relation,
+    curation_log,
+    mark_not_company,
+    merge_companies,
+    rename_company,
+    set_relation_status,
+)
+from kb.errors import NewskbError, NotFound
+from kb.query import RelationFilter
+from kb.records import RELATION_TYPES
+
+st.title("Curation")
+st.caption("Changes are stored in the curation log and replayed after `newskb reextract`.")
+
+merge_tab, rename_tab, not_company_tab, relation_tab, add_tab, log_tab = st.tabs(
+    ["Merge", "Rename", "Not a company", "Confirm / reject", "Add a relation", "Log"]
+)
+
+with merge_tab:
+    st.markdown("Merge two companies that are one: the second one's aliases, mentions and relations move to the first.")
+    keep = company_picker("Keep", key="merge_keep")
+    drop = company_picker("Merge into it", key="merge_drop")
+    if st.button("Merge", key="merge", disabled=keep is None or drop is None):
+        try:
+            with writer() as db:
+                merge_companies(db, keep, drop)  # type: ignore[arg-type]
+        except NewskbError as e:
+            show_error(e)
+        else:
+            st.success("Merged.")
+
+with rename_tab:
+    company_id = company_picker("Company", key="rename")
+    new_name = st.text_input("New name", key="rename_name")
+    if st.button("Rename", key="rename_go", disabled=company_id is None or not new_name.strip()):
+        try:
+            with writer() as db:
+                rename_company(db, company_id, new_name.strip())  # type: ignore[arg-type]
+        except NewskbError as e:
+            show_error(e)
+        else:
+            st.success(f"Renamed to {md(new_name.strip())}.")
+
+with not_company_tab:
+    st.markdown("A product, a person, a regulator, a news outlet…: hide it and its relations everywhere.")
+    company_id = company_picker("Entity", key="not_company")
+    if st.button("Mark as not a company", key="not_company_go", disabled=company_id is None):
+        try:
+            with writer() as db:
+                mark_not_company(db, company_id)  # type: ignore[arg-type]
+        except NewskbError as e:
+            show_error(e)
+        else:
+            st.success("Marked as not a company.")
+
+with relation_tab:
+    wanted = query_int("relation")
+    relation: query.RelationRow | None = None
+    if wanted is not None:
+        try:
+            relation = cached(query.relation, wanted)
+        except NotFound as e:
+            st.warning(str(e))
+    company_id = company_picker("Company", key="status_company")
+    if company_id is not None:
+        options = cached(query.find_relations, RelationFilter(company_id=company_id, include_rejected=True), limit=300)
+        if options:
+            labels = {
+                r.id: f"{r.source_name} —{r.type}→ {r.target_name} ({r.status}, {r.article_count} article(s))"
+                for r in options
+            }
+            chosen = st.selectbox("Relation", list(labels), format_func=labels.__getitem__, key="status_relation")
+            relation = next(r for r in options if r.id == chosen)
+        else:
+            st.caption("This company has no relations.")
+    if relation is not None:
+        st.markdown(
+            f"**{md(relation.source_name)}** —{relation.type}→ **{md(relation.target_name)}** · "
+            f"now **{relation.status}** · seen {day(relation.first_seen)} to {day(relation.last_seen)}"
+        )
+        for item in cached(query.relation_evidence, relation.id, limit=5):
+            st.markdown(f"> {md(item.sentence)}")
+        c1, c2 = st.columns(2)
+        for col, label, status in ((c1, "Confirm", "confirmed"), (c2, "Reject", "rejected")):
+            if col.button(label, key=f"status_{status}"):
+                try:
+                    with writer() as db:
+                        set_relation_status(db, relation.id, status)  # type: ignore[arg-type]
+                except NewskbError as e:
+                    show_error(e)
+                else:
+                    st.success(f"Relation {relation.id} {status}.")
+
+with add_tab, st.form("add_relation"):
+    st.markdown("Add a relation the extractor missed. Unknown names become companies.")
+    rtype = st.selectbox("Type", RELATION_TYPES, key="add_type")
+    c1, c2 = st.columns(2)
+    source = c1.text_input("Source company (investor, acquirer, supplier…)", key="add_source")
+    target = c2.text_input("Target company", key="add_target")
+    evidence = st.text_area("Evidence sentence (optional)", key="add_evidence")
+    article = st.number_input("Article id (optional)", min_value=0, step=1, value=0, key="add_article")
+    if st.form_submit_button("Add relation"):
+        if not source.strip() or not target.strip():
+            st.error("Give both companies.")
+        else:
+            try:
+                with writer() as db:
+                    relation_id = add_relation(
+                        db,
+                        type=rtype,
+                        source=source,
+                        target=target,
+                        evidence=evidence.strip() or None,
+                        article_id=int(article) or None,
+                    )
+            except NewskbError as e:
+                show_error(e)
+            else:
+                st.success(f"Added relation {relation_id}.")
+
+with log_tab:
+    entries = curation_log(reader().db())
+    if entries:
+        st.dataframe(
+            pd.DataFrame(
+                [{"at": e.at.isoformat(), "action": e.action, "details": str(e.payload)} for e in reversed(entries)]
+            ),
+            hide_index=True,
+        )
+    else:
+        st.caption("No curation yet.")
