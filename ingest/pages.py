@@ -31,6 +31,11 @@ FEED_TYPES = frozenset(
     {"application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/x.atom+xml"}
 )
 
+#: Fewer words than this is not an article's main text (a menu, a cookie wall).
+MIN_PAGE_WORDS = 5
+#: How far into a document to look for markup before calling it "not HTML".
+_SNIFF_BYTES = 4096
+
 #: Elements that end a paragraph or line when HTML becomes plain text.
 _BLOCK_TAGS = frozenset(
     "address article aside blockquote dd div dl dt figcaption figure footer form h1 h2 h3 h4 h5 h6 "
@@ -196,6 +201,8 @@ def extract_page(content: bytes, *, url: str, headers: Mapping[str, str] | None 
     page itself (BOM, <meta charset>, detection). Raises ParseError when the page has no
     main text (an empty page, a login wall, not HTML at all).
     """
+    if b"<" not in content[:_SNIFF_BYTES]:
+        raise ParseError(url, "not an HTML page")
     document: bytes | str = content
     charset = _charset(headers)
     if charset:
@@ -216,7 +223,8 @@ def extract_page(content: bytes, *, url: str, headers: Mapping[str, str] | None 
     if not isinstance(result, trafilatura.settings.Document):  # None: nothing extracted
         raise ParseError(url, "no main text found in the page")
     text = normalize_text(result.text or "")
-    if not text:
+    if len(text.split()) < MIN_PAGE_WORDS:
+        # trafilatura falls back to any text it finds: a lone menu is not an article.
         raise ParseError(url, "no main text found in the page")
     title = normalize_text(result.title or "").replace("\n", " ") or None
     if title and text.startswith(title):
