@@ -37,13 +37,9 @@ ingest: $(STAMP)
 	$(BIN)/newskb --db $(DB) ingest || echo "make: some online sources failed (offline?); the sample is in $(DB)"
 	$(BIN)/newskb --db $(DB) stats
 
-# Ingest (summary and stats above), then the explorer once app.py exists.
+# Ingest (summary and stats above), then start the explorer on the database (Ctrl-C stops it).
 run: ingest
-	@if [ -f app.py ]; then \
-		$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true -- --db $(DB); \
-	else \
-		echo "make run: the explorer (app.py) is not there yet; the database is $(DB)"; \
-	fi
+	$(BIN)/newskb --db $(DB) app --port $(PORT) --headless
 
 lint: $(DEVSTAMP)
 	$(BIN)/ruff check kb ingest tests benchmarks app.py app_pages

@@ -569,3 +569,35 @@ def extract_command(
 
 
 # --- explorer command: app (owner: explorer) --------------------------------------------
+
+#: The explorer's entry file: beside the kb package in a source checkout.
+EXPLORER_APP = Path(__file__).resolve().parent.parent / "app.py"
+
+
+def explorer_command(db_path: Path, *, port: int, address: str | None = None, headless: bool = False) -> list[str]:
+    """The ``streamlit run`` command line that starts the explorer on ``db_path``."""
+    command = [sys.executable, "-m", "streamlit", "run", str(EXPLORER_APP), "--server.port", str(port)]
+    if address:
+        command += ["--server.address", address]
+    if headless:
+        command += ["--server.headless", "true"]
+    # Everything after "--" goes to app.py itself (app_pages/common.py reads --db).
+    return [*command, "--", "--db", str(db_path)]
+
+
+@cli.command("app")
+@click.option("--port", type=click.IntRange(1, 65535), default=8501, show_default=True, help="Port to serve on.")
+@click.option("--address", help="Address to listen on (default: Streamlit's, all interfaces).")
+@click.option("--headless", is_flag=True, help="Do not open a browser.")
+@pass_app
+@handle_errors
+def app_command(app: AppContext, port: int, address: str | None, headless: bool) -> None:
+    """Open the explorer (a Streamlit app) on the database."""
+    import subprocess
+
+    if not EXPLORER_APP.is_file():
+        raise click.ClickException(f"{EXPLORER_APP}: the explorer is not there; run newskb app from a source checkout")
+    app.open_db().close()  # create and migrate first: a bad path fails here, in one line
+    status = subprocess.call(explorer_command(app.settings.db_path, port=port, address=address, headless=headless))
+    if status:
+        raise click.exceptions.Exit(status)

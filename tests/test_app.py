@@ -379,3 +379,41 @@ def test_md_escapes_markdown_links_images_and_latex():
 )
 def test_safe_url_lets_only_http_links_through(url, safe):
     assert (safe_url(url) == url) is safe
+
+
+# --- newskb app ----------------------------------------------------------------------------
+
+
+def test_newskb_app_runs_streamlit_on_app_py_with_the_database(tmp_path, monkeypatch):
+    import subprocess
+
+    from click.testing import CliRunner
+
+    from kb.cli import cli
+
+    calls: list[list[str]] = []
+    monkeypatch.setattr(subprocess, "call", lambda command: calls.append(command) or 0)
+    db = tmp_path / "kb.sqlite"
+    result = CliRunner().invoke(cli, ["--db", str(db), "app", "--port", "8600", "--headless"])
+    assert result.exit_code == 0, result.output
+    (command,) = calls
+    assert command[1:4] == ["-m", "streamlit", "run"] and command[4] == str(APP)
+    assert command[command.index("--server.port") + 1] == "8600"
+    assert command[-3:] == ["--", "--db", str(db)]
+    assert db.exists()  # created and migrated before Streamlit starts
+
+
+def test_newskb_app_with_a_bad_database_fails_in_one_line(tmp_path, monkeypatch):
+    import subprocess
+
+    from click.testing import CliRunner
+
+    from kb.cli import cli
+
+    monkeypatch.setattr(subprocess, "call", lambda command: pytest.fail("streamlit must not start"))
+    bad = tmp_path / "bad.sqlite"
+    bad.write_bytes(b"garbage" * 1000)
+    result = CliRunner().invoke(cli, ["--db", str(bad), "app"])
+    assert result.exit_code == 2  # a bad database path is a configuration error
+    (error,) = [line for line in result.output.splitlines() if line.startswith("Error:")]
+    assert "bad.sqlite" in error and "not a database" in error
