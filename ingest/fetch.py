@@ -480,6 +480,7 @@ class Fetcher:
                     return self._finish(url, response, headers, cap, deadline, where)
                 request = response.next_request
             finally:
+                _drain(response)
                 response.close()
             log.debug("%s: redirected to %s", url, request.url)
         loop = " (a redirect loop)" if str(request.url) in seen else ""
@@ -605,10 +606,13 @@ class Fetcher:
         ``settings.per_host`` on one host (by the job's URL; redirects are not counted
         again). The limits hold across all ``fetch_many`` calls of this Fetcher, so a
         caller may start another (article pages) while consuming this one (feeds).
-        Jobs whose host is busy wait without holding a worker. ``jobs`` is read to the
-        end first. Closing the iterator early cancels what has not started.
+        Jobs whose host is busy wait without holding a worker; hosts take turns in the
+        order they first appear. ``jobs`` is read to the end first. Closing the
+        iterator early cancels what has not started.
         """
-        pending = deque(jobs)
+        pending: dict[str, deque[FetchJob]] = {}
+        for job in jobs:
+            pending.setdefault(_host_key(job.url), deque()).append(job)
         own: set[Future[FetchResult | FetchError]] = set()
         finished: deque[tuple[FetchJob, Future[FetchResult | FetchError]]] = deque()
         workers = max(self.settings.concurrency, 1)
@@ -633,27 +637,27 @@ class Fetcher:
 
     def _start_allowed(
         self,
-        pending: deque[FetchJob],
+        pending: dict[str, deque[FetchJob]],
         pool: ThreadPoolExecutor,
         own: set[Future[FetchResult | FetchError]],
         finished: deque[tuple[FetchJob, Future[FetchResult | FetchError]]],
     ) -> None:
-        """Submit pending jobs, in order, as far as the total and per-host limits allow."""
+        """Submit pending jobs (by host, in order) as far as the total and per-host limits allow."""
         limit = max(self.settings.concurrency, 1)
         per_host = max(self.settings.per_host, 1)
-        blocked: list[FetchJob] = []
-        while pending and self._in_flight < limit:
-            job = pending.popleft()
-            host = _host_key(job.url)
-            if self._busy[host] >= per_host:
-                blocked.append(job)
-                continue
-            self._busy[host] += 1
-            self._in_flight += 1
-            future = pool.submit(self._fetch_job, job)
-            own.add(future)
-            future.add_done_callback(functools.partial(self._release, host, job, finished))
-        pending.extendleft(reversed(blocked))
+        for host in list(pending):
+            queue = pending[host]
+            while queue and self._in_flight < limit and self._busy[host] < per_host:
+                job = queue.popleft()
+                self._busy[host] += 1
+                self._in_flight += 1
+                future = pool.submit(self._fetch_job, job)
+                own.add(future)
+                future.add_done_callback(functools.partial(self._release, host, job, finished))
+            if not queue:
+                del pending[host]
+            if self._in_flight >= limit:
+                return
 
     def _release(
         self,
@@ -703,6 +707,29 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
         when = when.replace(tzinfo=UTC)
     now = now or datetime.now(UTC)
     return max(0.0, (when - now).total_seconds())
+
+
+#: An unread body up to this size is read and dropped so that the connection can be reused.
+_DRAIN_LIMIT = 65536
+
+
+def _drain(response: httpx.Response) -> None:
+    """Read the small unread body of a 304, redirect or error, keeping the connection alive.
+
+    httpcore drops a connection whose response was closed before its end, so every
+    304 of a run would otherwise cost a new TCP (and TLS) handshake. A body of unknown
+    or larger size is not worth waiting for: the connection is dropped instead.
+    """
+    if response.is_stream_consumed:
+        return
+    declared = response.headers.get("content-length", "")
+    if response.status_code not in (204, 304) and not (declared.isdigit() and int(declared) <= _DRAIN_LIMIT):
+        return
+    try:
+        for _chunk in response.iter_raw():
+            pass
+    except httpx.HTTPError as e:  # the outcome is already known; only the connection is lost
+        log.debug("%s: while reading the rest of the response: %s", response.url, e)
 
 
 def _host_key(url: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import ssl
 import zlib
@@ -671,3 +672,47 @@ def test_refused_url_leaves_the_fetcher_usable(feed_server, monkeypatch):
         result = fetcher.fetch(url.replace("127.0.0.1", "public.test"))
 
     assert result.content == RSS
+
+
+def test_tls_failure_is_a_fetch_error(feed_server, fetcher):
+    # A plain-HTTP server spoken to over https: the handshake fails, as with a bad certificate.
+    url = feed_server.add("/feed.xml", RSS).replace("http://", "https://")
+
+    with pytest.raises(FetchError, match="TLS error: ") as caught:
+        fetcher.fetch(url)
+
+    assert caught.value.url == url and "\n" not in str(caught.value)
+
+
+def test_served_directory_answers_conditional_get(feed_server, fetcher, shared_dir):
+    folder = shared_dir / "feeds" / "real"
+    name = sorted(path.name for path in folder.iterdir() if path.suffix == ".rss")[0]
+    url = feed_server.serve_directory("real", folder) + name
+
+    first = fetcher.fetch(url)
+    again = fetcher.fetch(url, etag=first.etag, last_modified=first.last_modified)
+
+    assert first.content == (folder / name).read_bytes()
+    assert first.content_type == "application/rss+xml"
+    assert again.not_modified
+
+
+@pytest.mark.parametrize(
+    "route",
+    [
+        {"etag": '"v1"'},
+        {"status": 404, "content_type": "text/html"},
+        {"redirect_to": "/feed.xml"},
+    ],
+    ids=["304", "404", "redirect"],
+)
+def test_unread_small_bodies_keep_the_connection_alive(feed_server, fetcher, route):
+    # Without it every unchanged feed of a run would cost a new TCP (and TLS) handshake.
+    feed_server.add("/feed.xml", RSS)
+    url = feed_server.add("/source", b"small body", **route)
+
+    for _ in range(3):
+        with contextlib.suppress(FetchError):  # the 404 case
+            fetcher.fetch(url, etag='"v1"')
+
+    assert feed_server.connections == 1
