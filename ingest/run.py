@@ -135,6 +135,9 @@ class RunObserver(Protocol):
 
     def source_done(self, outcome: SourceOutcome) -> None: ...
 
+    def close(self) -> None:
+        """The run is over (also after an error): take the bar down."""
+
 
 class _LogObserver:
     """Plain log lines, one per source: what cron mails."""
@@ -159,6 +162,9 @@ class _LogObserver:
             )
         if outcome.warning:
             log.info("warning %s: %s", url, outcome.warning)
+
+    def close(self) -> None:
+        return None
 
 
 # --- the lock ---------------------------------------------------------------------
@@ -245,13 +251,15 @@ def run_once(
     outcomes: list[SourceOutcome] = []
     remote = [s for s in due if not s.is_local]
     local = [s for s in due if s.is_local]
-    interrupted = False
-    with pipeline.make_fetcher(settings) as fetcher:
-        runner.fetcher = fetcher
-        for outcome in runner.process(remote, local, stop=stop):
-            outcomes.append(outcome)
-            observer.source_done(outcome)
-        interrupted = stop.is_set() and len(outcomes) < len(due)
+    try:
+        with pipeline.make_fetcher(settings) as fetcher:
+            runner.fetcher = fetcher
+            for outcome in runner.process(remote, local, stop=stop):
+                outcomes.append(outcome)
+                observer.source_done(outcome)
+    finally:
+        observer.close()
+    interrupted = stop.is_set() and len(outcomes) < len(due)
     summary = _summarise(run_id, started, clock(), due, outcomes, interrupted=interrupted)
     finish_run(db, summary)
     return summary

@@ -425,23 +425,21 @@ def _ingest_observer(app: AppContext) -> RunObserver | None:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     class _Bar:
-        def __init__(self) -> None:
+        def started(self, total: int) -> None:
             self.progress = Progress(
                 TextColumn("ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                 TextColumn("{task.description}"), console=Console(stderr=True), transient=True,
             )
-            self.task: Any = None
-
-        def started(self, total: int) -> None:
             self.progress.start()
             self.task = self.progress.add_task("", total=total)
 
         def source_done(self, outcome: SourceOutcome) -> None:
             self.progress.update(self.task, advance=1, description=outcome.source.url[-60:])
             if outcome.status == "error":
-                self.progress.console.print(f"[red]failed[/] {outcome.source.url}: {outcome.error}")
-            if self.progress.finished:
-                self.progress.stop()
+                self.progress.console.print(f"[red]failed[/] {outcome.error}", markup=True, highlight=False)
+
+        def close(self) -> None:
+            self.progress.stop()
 
     return _Bar()
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sys
 import threading
+import types
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -177,6 +179,9 @@ def test_stop_ends_the_run_between_sources_and_leaves_the_rest_due(
         def source_done(self, outcome):
             stop.set()
 
+        def close(self):
+            pass
+
     summary = _run(database, ingest_settings, fake_pipeline, clock, stop=stop, observer=StopAfterFirst())
     assert summary.status == "interrupted"
     assert summary.sources_ok == 1
@@ -209,10 +214,9 @@ def test_local_feed_file_is_parsed_and_not_reparsed_while_unchanged(database, in
 def test_new_articles_are_handed_to_extraction_when_enabled(
     database, ingest_settings, fake_pipeline, fake_fetcher, clock, monkeypatch
 ):
-    import kb.store
-
     calls = []
-    monkeypatch.setattr(kb.store, "extract_articles", lambda db, *, article_ids, settings: calls.append(article_ids))
+    fake_store = types.SimpleNamespace(extract_articles=lambda db, *, article_ids, settings: calls.append(article_ids))
+    monkeypatch.setitem(sys.modules, "kb.store", fake_store)
     settings = ingest_settings.replace(ingest=ingest_settings.ingest.__class__(extract=True, fulltext="off"))
     fake_fetcher.routes[FEED] = make_rss(3)
     add_source(database, FEED)
@@ -229,3 +233,82 @@ def test_second_run_while_the_lock_is_held_raises_lock_held(ingest_settings, fak
 def test_lock_is_released_after_a_run(ingest_settings, fake_pipeline):
     run_ingest(ingest_settings, pipeline=fake_pipeline)
     assert run_ingest(ingest_settings, pipeline=fake_pipeline).status == "ok"
+
+
+def test_folder_source_stores_its_files_and_reports_a_bad_one(database, ingest_settings, fake_pipeline, clock, tmp_path):
+    folder = tmp_path / "clippings"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Acme buys Widgets\n\nAcme Corp agreed to buy Widgets Ltd for $5 million.", encoding="utf-8")
+    (folder / "b.md").write_text("# Beta partners with Gamma\n\nBeta and Gamma signed a partnership.", encoding="utf-8")
+    (folder / "c.jsonl").write_text('{"title": "t", "text": "x", "url": "https://c.example/1"}\nnot json\n', encoding="utf-8")
+    add_source(database, str(folder))
+    summary = _run(database, ingest_settings, fake_pipeline, clock)
+    assert (summary.status, summary.articles_new) == ("ok", 3)
+    assert "1 file(s) skipped" in summary.warnings[0].error
+    assert {row["text_origin"] for row in database["articles"].rows} == {"file"}
+
+
+def test_file_source_that_cannot_be_read_fails_with_its_reason(database, ingest_settings, fake_pipeline, clock, tmp_path):
+    path = tmp_path / "notes.txt"
+    path.write_text("first", encoding="utf-8")
+    add_source(database, str(path))
+    path.unlink()
+    summary = _run(database, ingest_settings, fake_pipeline, clock)
+    assert summary.sources_failed == 1
+    assert "no such file" in get_source(database, str(path)).last_error
+
+
+def test_short_entries_get_the_full_text_of_their_page(database, ingest_settings, feed_server, clock):
+    from dataclasses import replace
+
+    from ingest.run import default_pipeline
+
+    paragraph = " ".join(f"Sentence {i} of the article explains the deal in some detail." for i in range(40))
+    page = f"<html><head><title>Deal</title></head><body><article><h1>Deal</h1><p>{paragraph}</p></article></body></html>"
+    story = feed_server.add("/story/1", page.encode(), content_type="text/html; charset=utf-8")
+    feed = (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><link>http://x/</link><description>d</description>'
+        f"<item><title>Deal</title><link>{story}</link><guid>g1</guid><description>Short teaser.</description></item>"
+        "</channel></rss>"
+    ).encode()
+    add_source(database, feed_server.add("/feed.xml", feed))
+    settings = replace(ingest_settings, ingest=replace(ingest_settings.ingest, fulltext="auto"))
+    summary = run_once(database, settings, pipeline=default_pipeline(), clock=clock)
+    assert summary.articles_new == 1
+    row = next(database["articles"].rows)
+    assert row["text_origin"] == "page"
+    assert "Sentence 39" in row["text"]
+
+
+def test_page_source_stores_one_article(database, ingest_settings, feed_server, clock):
+    from ingest.run import default_pipeline
+
+    paragraph = " ".join(f"Line {i} says Acme Corp signed a supply agreement with Beta Inc." for i in range(30))
+    url = feed_server.add(
+        "/news/acme", f"<html><head><title>Acme supply deal</title></head><body><article><p>{paragraph}</p></article></body></html>".encode(),
+        content_type="text/html; charset=utf-8",
+    )
+    add_source(database, url, page=True)
+    summary = run_once(database, ingest_settings, pipeline=default_pipeline(), clock=clock)
+    assert (summary.sources_ok, summary.articles_new) == (1, 1)
+    assert next(database["articles"].rows)["title"] == "Acme supply deal"
+
+
+def test_every_loop_runs_until_stopped(ingest_settings, fake_pipeline, fake_fetcher):
+    from ingest.run import ingest_every
+
+    stop = threading.Event()
+    summaries = []
+
+    def on_summary(summary):
+        summaries.append(summary)
+        if len(summaries) == 2:
+            stop.set()
+
+    db = open_db(ingest_settings.db_path)
+    fake_fetcher.routes[FEED] = make_rss(1)
+    add_source(db, FEED)
+    db.close()
+    runs = ingest_every(ingest_settings, every=0.01, stop=stop, pipeline=fake_pipeline, on_summary=on_summary)
+    assert runs == 2
+    assert [s.sources_due for s in summaries] == [1, 0]
