@@ -149,7 +149,7 @@ def _clean(value: Any) -> str | None:
     return value.strip() or None
 
 
-def _entry(raw: Mapping[str, Any]) -> FeedEntry:
+def _entry(raw: dict[str, Any]) -> FeedEntry:
     link = _clean(raw.get("link"))
     contents = [c for c in raw.get("content") or () if c.get("value")]
     # Several <content> elements are alternates of one text: keep the longest.

@@ -28,6 +28,9 @@ log = logging.getLogger(__name__)
 #: File suffixes read, lower-cased; others in a folder are skipped.
 SUFFIXES = frozenset({".html", ".htm", ".txt", ".md", ".markdown", ".jsonl"})
 
+#: Largest single-article file read (the same default as the HTTP byte cap).
+MAX_FILE_BYTES = 10_000_000
+
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16 LE: it starts with the same two bytes
     (codecs.BOM_UTF32_BE, "utf-32"),
@@ -37,12 +40,14 @@ _BOMS = (
 )
 
 
-def read_path(path: Path) -> Iterator[ArticleRecord | ParseError]:
+def read_path(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> Iterator[ArticleRecord | ParseError]:
     """Records for a file, or for every readable file under a folder (recursively, sorted).
 
     Hidden files and folders (``.name``) and unknown suffixes in a folder are skipped.
-    ``source_url`` of every record is ``str(path)`` as given. Raises ParseError (before
-    yielding anything) when ``path`` does not exist or is a file of an unknown kind.
+    ``source_url`` of every record is ``str(path)`` as given. An .html/.txt/.md file over
+    ``max_bytes`` is a ParseError, not read (one article is never that big; .jsonl files
+    hold many and have no cap). Raises ParseError (before yielding anything) when
+    ``path`` does not exist or is a file of an unknown kind.
     """
     source_url = str(path)
     if path.is_dir():
@@ -61,7 +66,7 @@ def read_path(path: Path) -> Iterator[ArticleRecord | ParseError]:
     else:
         raise ParseError(str(path), "no such file or folder")
     for file in files:
-        yield from _read_file(file, source_url=source_url)
+        yield from _read_file(file, source_url=source_url, max_bytes=max_bytes)
 
 
 def decode_bytes(data: bytes) -> str:
@@ -82,11 +87,10 @@ def decode_bytes(data: bytes) -> str:
     return data.decode("cp1252", errors="replace")
 
 
-def _read_file(file: Path, *, source_url: str) -> Iterator[ArticleRecord | ParseError]:
-    try:
-        data = file.read_bytes()
-    except OSError as e:
-        yield ParseError(str(file), f"cannot read: {e.strerror or e}")
+def _read_file(file: Path, *, source_url: str, max_bytes: int) -> Iterator[ArticleRecord | ParseError]:
+    data = _read_bytes(file, max_bytes=max_bytes)
+    if isinstance(data, ParseError):
+        yield data
         return
     suffix = file.suffix.lower()
     uri = file.resolve().as_uri()
@@ -102,6 +106,20 @@ def _read_file(file: Path, *, source_url: str) -> Iterator[ArticleRecord | Parse
             yield _read_text(decode_bytes(data), source_url=source_url, uri=uri)
     except ParseError as e:
         yield ParseError(str(file), e.reason)
+
+
+def _read_bytes(file: Path, *, max_bytes: int) -> bytes | ParseError:
+    """The file's bytes, or why not: unreadable, or an article file over ``max_bytes``."""
+    try:
+        size = file.stat().st_size
+    except OSError as e:
+        return ParseError(str(file), f"cannot read: {e.strerror or e}")
+    if size > max_bytes and file.suffix.lower() != ".jsonl":
+        return ParseError(str(file), f"{size:,} bytes is over the {max_bytes:,}-byte limit for one article")
+    try:
+        return file.read_bytes()
+    except OSError as e:
+        return ParseError(str(file), f"cannot read: {e.strerror or e}")
 
 
 def _read_html(data: bytes, *, source_url: str, uri: str) -> ArticleRecord:

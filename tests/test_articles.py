@@ -108,6 +108,18 @@ def test_same_content_from_another_source_is_stored_as_a_duplicate(db):
     assert (duplicate["duplicate_of"], duplicate["needs_extraction"]) == (original["id"], 0)
 
 
+def test_a_duplicate_whose_text_changes_becomes_an_article_of_its_own(db):
+    first, second = _source(db), _source(db, "https://wire.example/rss")
+    upsert_articles(db, [_record()], source_id=first, fetched_at=T1)
+    copy = _record(url="https://wire.example/story/99", guid="wire-99")
+    upsert_articles(db, [copy], source_id=second, fetched_at=T1)
+    changed = dataclasses.replace(copy, text=TEXT + " The wire adds a paragraph of its own.")
+    result = upsert_articles(db, [changed], source_id=second, fetched_at=T2)
+    duplicate = _rows(db)[1]
+    assert result.changed_ids == (duplicate["id"],)
+    assert (duplicate["duplicate_of"], duplicate["needs_extraction"]) == (None, 1)
+
+
 def test_short_identical_content_is_not_called_a_duplicate(db):
     first, second = _source(db), _source(db, "https://pod.example/rss")
     upsert_articles(db, [_record(title="Episode 12", text="")], source_id=first, fetched_at=T1)

@@ -212,6 +212,13 @@ def test_gzip_content_encoding_header_is_ignored_because_the_body_is_already_dec
     assert feed.warning is None and len(feed.entries) == 1
 
 
+def test_feed_served_as_text_html_is_still_read():
+    content = _rss("<item><title>Caf\u00e9</title><link>http://a.example/1</link></item>")
+    feed = parse_feed(content, url="http://a.example/feed", headers={"content-type": "text/html"})
+    assert [e.title for e in feed.entries] == ["Caf\u00e9"]
+    assert feed.warning  # the wrong media type is reported, not fatal
+
+
 def test_empty_channel_is_a_feed_with_no_entries(shared_dir):
     feed, records = _real(shared_dir, "feedreader-dailymail-world-empty.rss")
     assert feed.entries == () and records == []

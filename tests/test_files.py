@@ -161,3 +161,11 @@ def test_unsupported_single_file_raises(tmp_path):
     path.write_bytes(b"%PDF")
     with pytest.raises(ParseError, match="unsupported file type"):
         list(read_path(path))
+
+
+def test_oversized_article_file_is_an_error_and_the_rest_is_read(tmp_path):
+    (tmp_path / "big.txt").write_text("Big\n\n" + "word " * 400, encoding="utf-8")
+    (tmp_path / "small.txt").write_text("Small\n\nbody", encoding="utf-8")
+    items = list(read_path(tmp_path, max_bytes=1000))
+    assert isinstance(items[0], ParseError) and "over the 1,000-byte limit" in str(items[0])
+    assert isinstance(items[1], ArticleRecord) and items[1].title == "Small"
