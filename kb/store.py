@@ -16,9 +16,11 @@ replaced by the extractor, and ``kb.curation.replay_curation`` re-applies the lo
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import logging
 import re
+import threading
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -223,10 +225,11 @@ def resolve_company(
         return None
     company = find_company(db, name, *aliases)
     if company is None:
-        inserted = db.table("companies").insert(
-            {"key": key, "name": name.strip(), "ticker": ticker, "kind": "company"}
+        cursor = db.conn.execute(
+            "insert into companies (key, name, ticker, kind) values (?, ?, ?, 'company')",
+            [key, name.strip(), ticker],
         )
-        company = live_company(db, int(inserted.last_pk))  # type: ignore[arg-type]
+        company = live_company(db, int(cursor.lastrowid or 0))
         assert company is not None
     elif ticker and not company["ticker"]:
         db.table("companies").update(company["id"], {"ticker": ticker})
@@ -242,7 +245,7 @@ def _add_aliases(db: sqlite_utils.Database, company_id: int, surfaces: Iterable[
         if key:
             rows.append({"key": key, "surface": surface.strip(), "company_id": company_id})
     if rows:
-        db.table("aliases").insert_all(rows, ignore=True)
+        _insert_rows(db, "aliases", rows, ignore=True)
 
 
 # --- storing one article ----------------------------------------------------------------
@@ -257,12 +260,51 @@ def store_extraction(
     a company are dropped; a relation between two names that resolve to one company is
     dropped. Raises NotFound when the article does not exist.
     """
+    touched = _Touched()
     with write_transaction(db):
-        _store(db, article_id, extraction, extractor_version=extractor_version)
+        _store(db, article_id, extraction, extractor_version=extractor_version, touched=touched)
+        _settle(db, touched)
+
+
+@dataclass(slots=True)
+class _Touched:
+    """Rows whose aggregates to recompute, and rows that may have lost their last support.
+
+    Collected over a batch of articles and settled once: a company named in every article
+    of a batch has its counts recomputed once, not once per article.
+    """
+
+    refresh: dict[str, set[int]] = dataclasses.field(
+        default_factory=lambda: {"companies": set(), "relations": set(), "products": set()}
+    )
+    orphans: dict[str, set[int]] = dataclasses.field(
+        default_factory=lambda: {"companies": set(), "products": set(), "people": set()}
+    )
+
+
+def _settle(db: sqlite_utils.Database, touched: _Touched) -> None:
+    """Recompute the batch's aggregates, then delete what lost its last support."""
+    refresh_aggregates(
+        db,
+        company_ids=touched.refresh["companies"],
+        relation_ids=touched.refresh["relations"],
+        product_ids=touched.refresh["products"],
+    )
+    _collect_garbage(
+        db,
+        company_ids=touched.orphans["companies"],
+        product_ids=touched.orphans["products"],
+        person_ids=touched.orphans["people"],
+    )
 
 
 def _store(
-    db: sqlite_utils.Database, article_id: int, extraction: Extraction, *, extractor_version: str
+    db: sqlite_utils.Database,
+    article_id: int,
+    extraction: Extraction,
+    *,
+    extractor_version: str,
+    touched: _Touched,
 ) -> dict[str, int]:
     if not list(db.query("select 1 from articles where id = ?", [article_id])):
         raise NotFound(f"article {article_id} does not exist")
@@ -288,7 +330,7 @@ def _store(
                 {"article_id": article_id, "company_id": cid, "surface": mention.surface,
                  "start": mention.start, "end": mention.end}
             )  # fmt: skip
-    db.table("mentions").insert_all(mentions)
+    _insert_rows(db, "mentions", mentions)
 
     evidence: dict[tuple[int, int], dict[str, Any]] = {}
     unknown_types = 0
@@ -311,20 +353,20 @@ def _store(
     if unknown_types:
         log.warning("article %s: %d relations of unknown types skipped", article_id, unknown_types)
     # ignore: a curated evidence row may already hold this (relation, article, start)
-    db.table("evidence").insert_all(evidence.values(), ignore=True)
+    _insert_rows(db, "evidence", list(evidence.values()), ignore=True)
 
     roles: dict[tuple[int, int | None, str | None], dict[str, Any]] = {}
     for person in extraction.people:
         key = _fold(person.name)
         if not key:
             continue
-        person_id = db.table("people").lookup({"key": key}, {"name": person.name.strip()})
+        person_id = _get_or_create(db, "people", key, {"name": person.name.strip()})
         cid = company_id(person.company) if person.company else None
         title = person.title.strip() if person.title else None
         roles[(person_id, cid, title)] = {
             "person_id": person_id, "company_id": cid, "title": title, "article_id": article_id
         }  # fmt: skip
-    db.table("roles").insert_all(roles.values(), ignore=True)
+    _insert_rows(db, "roles", list(roles.values()), ignore=True)
 
     product_ids: set[int] = set()
     for product in extraction.products:
@@ -332,28 +374,28 @@ def _store(
         if not key:
             continue
         owner = company_id(product.owner) if product.owner else None
-        product_id = db.table("products").lookup(
-            {"key": key}, {"name": product.name.strip(), "company_id": owner}
-        )
+        product_id = _get_or_create(db, "products", key, {"name": product.name.strip(), "company_id": owner})
         if owner is not None:
             db.execute(
                 "update products set company_id = ? where id = ? and company_id is null", [owner, product_id]
             )
         product_ids.add(product_id)
-    db.table("product_mentions").insert_all(
-        ({"product_id": p, "article_id": article_id} for p in sorted(product_ids)), ignore=True
+    _insert_rows(
+        db,
+        "product_mentions",
+        [{"product_id": p, "article_id": article_id} for p in sorted(product_ids)],
+        ignore=True,
     )
 
     new = _article_footprint(db, article_id)
-    refresh_aggregates(
-        db,
-        company_ids=old["companies"] | new["companies"],
-        relation_ids=old["relations"] | new["relations"],
-        product_ids=old["products"] | new["products"],
-    )
-    _collect_garbage(db, company_ids=old["companies"], product_ids=old["products"], person_ids=old["people"])
-    db.table("articles").update(
-        article_id, {"extracted_at": utcnow(), "extractor_version": extractor_version, "needs_extraction": 0}
+    for name in ("companies", "relations", "products"):
+        touched.refresh[name] |= old[name] | new[name]
+    touched.orphans["companies"] |= old["companies"]
+    touched.orphans["products"] |= old["products"]
+    touched.orphans["people"] |= old["people"]
+    db.execute(
+        "update articles set extracted_at = ?, extractor_version = ?, needs_extraction = 0 where id = ?",
+        [utcnow(), extractor_version, article_id],
     )
     return {
         "mentions": len(mentions),
@@ -375,10 +417,43 @@ def ensure_relation(db: sqlite_utils.Database, type: str, source_id: int, target
     )
     if rows:
         return int(rows[0]["id"])
-    inserted = db.table("relations").insert(
-        {"type": type, "source_id": source_id, "target_id": target_id, "status": "auto", "article_count": 0}
+    cursor = db.conn.execute(
+        "insert into relations (type, source_id, target_id, status, article_count) values (?, ?, ?, 'auto', 0)",
+        [type, source_id, target_id],
     )
-    return int(inserted.last_pk)  # type: ignore[arg-type]
+    return int(cursor.lastrowid or 0)
+
+
+def _get_or_create(db: sqlite_utils.Database, table: str, key: str, values: dict[str, Any]) -> int:
+    """The id of the row with this unique ``key``, inserting it with ``values`` when missing."""
+    row = db.execute(f"select id from {table} where key = ?", [key]).fetchone()
+    if row is not None:
+        return int(row[0])
+    columns = ["key", *values]
+    cursor = db.conn.execute(
+        f"insert into {table} ({', '.join(columns)}) values ({', '.join('?' * len(columns))})",
+        [key, *values.values()],
+    )
+    return int(cursor.lastrowid or 0)
+
+
+def _insert_rows(
+    db: sqlite_utils.Database, table: str, rows: list[dict[str, Any]], *, ignore: bool = False
+) -> None:
+    """Insert rows of one shape with executemany.
+
+    Storing an article writes a handful of rows into each of five tables; sqlite-utils'
+    insert_all introspects the table on every call, which was half the time spent storing
+    (benchmarks/store_bench.py). The tables and columns here are our own schema's.
+    """
+    if not rows:
+        return
+    columns = list(rows[0])
+    sql = (
+        f"insert {'or ignore ' if ignore else ''}into {table} ({', '.join(columns)})"
+        f" values ({', '.join('?' * len(columns))})"
+    )
+    db.conn.executemany(sql, [[row[c] for c in columns] for row in rows])
 
 
 def _article_footprint(db: sqlite_utils.Database, article_id: int) -> dict[str, set[int]]:
@@ -621,7 +696,7 @@ def extract_articles(
 
         version = version or extract_module.EXTRACTOR_VERSION
         if extractor is None:
-            extractor = extract_module.Extractor(settings.extract, known_companies=known_companies(db))
+            extractor = _shared_extractor(db, settings)
     ids = select_articles(
         db, article_ids=article_ids, since=since, all=all, outdated_for=version if outdated else None
     )
@@ -633,15 +708,17 @@ def extract_articles(
     pending: list[tuple[int, Extraction]] = []
 
     def flush() -> None:
+        touched = _Touched()
         with write_transaction(db):
             for article_id, extraction in pending:
                 if not list(db.query("select 1 from articles where id = ?", [article_id])):
                     counts["missing"] += 1
                     continue
-                stored = _store(db, article_id, extraction, extractor_version=str(version))
+                stored = _store(db, article_id, extraction, extractor_version=str(version), touched=touched)
                 counts["articles"] += 1
                 for name, value in stored.items():
                     counts[name] += value
+            _settle(db, touched)
         pending.clear()
         if progress is not None:
             progress(counts["articles"] + counts["missing"], total)
@@ -664,6 +741,41 @@ def extract_articles(
         counts["relations"],
     )
     return ExtractStats(**counts)
+
+
+#: Rebuild the shared Extractor once the KB has this many more companies than it was built
+#: with (as a fraction, plus a floor): ingest calls extract_articles once per source, and a
+#: new gazetteer costs a pipeline build (seconds with thousands of companies).
+_REBUILD_GROWTH = 0.1
+_REBUILD_FLOOR = 10
+_extractors: dict[tuple[object, str], tuple[int, Extractor]] = {}
+_extractors_lock = threading.Lock()
+
+
+def _shared_extractor(db: sqlite_utils.Database, settings: Settings) -> Extractor:
+    """An Extractor whose gazetteer holds the KB's companies, reused while the KB grows little.
+
+    Companies seen in earlier articles help recognise them later; rebuilding for every
+    source would cost more than the extraction itself once the KB is large.
+    """
+    from kb.extract import Extractor
+
+    path = (
+        next((row[2] for row in db.execute("PRAGMA database_list") if row[1] == "main"), "")
+        or f"memory:{id(db)}"
+    )
+    key = (settings.extract, path)
+    live = db.execute(
+        "select count(*) from companies where kind = 'company' and merged_into is null"
+    ).fetchone()[0]
+    with _extractors_lock:
+        cached = _extractors.get(key)
+        if cached is not None and live < cached[0] * (1 + _REBUILD_GROWTH) + _REBUILD_FLOOR:
+            return cached[1]
+        extractor = Extractor(settings.extract, known_companies=known_companies(db))
+        _extractors[key] = (live, extractor)
+        log.debug("extractor built with %d known companies", live)
+        return extractor
 
 
 def _article_texts(db: sqlite_utils.Database, ids: Sequence[int]) -> Iterator[tuple[int, str | None, str]]:

@@ -413,30 +413,49 @@ def test_extraction_failure_keeps_the_batches_already_stored(db):
     assert company(db, "oracle")["article_count"] == 2
 
 
-def test_later_articles_are_extracted_with_known_companies(db):
-    """The Extractor is built with the KB's companies: a company seen earlier helps later."""
+class SpyExtractor:
+    """Records the gazetteer each Extractor is built with; extracts nothing."""
+
+    built: list[list[str]] = []
+
+    def __init__(self, settings, *, known_companies=()):
+        SpyExtractor.built.append([known.name for known in known_companies])
+
+    def extract_many(self, items, *, batch_size=None, n_process=None):
+        for key, _title, _text in items:
+            yield key, Extraction()
+
+
+def test_later_articles_are_extracted_with_the_companies_seen_before(db, monkeypatch):
+    kb_extract = pytest.importorskip("kb.extract")
+    monkeypatch.setattr(kb_extract, "Extractor", SpyExtractor)
+    monkeypatch.setattr(SpyExtractor, "built", [])
     store_oracle_article(db)
-    pytest.importorskip("kb.extract")
-    import kb.extract
-
-    built = {}
-
-    class Spy(kb.extract.Extractor):  # type: ignore[misc, name-defined]
-        def __init__(self, settings, *, known_companies=()):
-            built["known"] = list(known_companies)
-
-        def extract_many(self, items, *, batch_size=None, n_process=None):
-            return iter(())
 
     add_article(db, "Oracle grew.")
-    original = kb.extract.Extractor
-    kb.extract.Extractor = Spy
-    try:
-        extract_articles(db, settings=settings())
-    finally:
-        kb.extract.Extractor = original
+    extract_articles(db, settings=settings())
 
-    assert "Oracle" in {known.name for known in built["known"]}
+    assert SpyExtractor.built == [["OpenAI", "Microsoft", "Oracle"]]  # most mentioned first
+
+
+def test_the_extractor_is_rebuilt_only_when_the_kb_has_grown(db, monkeypatch):
+    """Ingest extracts once per source: a new gazetteer each time would cost a pipeline build."""
+    kb_extract = pytest.importorskip("kb.extract")
+    monkeypatch.setattr(kb_extract, "Extractor", SpyExtractor)
+    monkeypatch.setattr(SpyExtractor, "built", [])
+    store_oracle_article(db)
+    empty = add_article(db, "Nothing happened.")
+    extract_articles(db, settings=settings(), article_ids=[empty])
+
+    for count in (1, 12):  # 4 companies, then 15: past the floor of 10 more
+        for n in range(count):
+            article_id = add_article(db, f"Startup{n} grew.")
+            store_extraction(
+                db, article_id, extraction_of(f"Startup{n} grew.", [f"Startup{n}"]), extractor_version="v1"
+            )
+        extract_articles(db, settings=settings(), article_ids=[empty])
+
+    assert [len(known) for known in SpyExtractor.built] == [3, 15]
 
 
 def test_select_articles_since_a_date_uses_publication_time(db):
