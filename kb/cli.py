@@ -327,7 +327,14 @@ def sources_export(app: AppContext, title: str) -> None:
 
 
 @cli.command()
-@click.option("--every", "every", help="Keep running: start a run every period (e.g. 15m) until stopped.")
+@click.option(
+    "--every",
+    "every",
+    is_flag=False,
+    flag_value="",
+    metavar="[PERIOD]",
+    help="Keep running until stopped: a run every PERIOD (e.g. 15m; alone: ingest.every from the config).",
+)
 @click.option(
     "--source",
     "only",
@@ -354,7 +361,10 @@ def ingest(app: AppContext, every: str | None, only: tuple[str, ...]) -> None:
     from kb.sources import get_source, list_sources
 
     settings = app.settings
-    period = parse_duration(every) if every else None
+    if every is None:
+        period = None
+    else:
+        period = parse_duration(every) if every else settings.ingest.every
     if only:
         db = app.open_db()
         try:

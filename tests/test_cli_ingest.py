@@ -233,3 +233,19 @@ def test_sigterm_stops_between_sources_and_marks_the_run_interrupted(newskb, fee
     with sqlite3.connect(env["NEWSKB_DB"]) as db:
         assert db.execute("SELECT status, finished_at IS NOT NULL FROM runs").fetchall() == [("interrupted", 1)]
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def test_every_loop_ends_cleanly_on_sigterm_with_exit_0(newskb, feed_server, env):
+    newskb("sources", "add", feed_server.add("/feed.xml", make_rss(2)))
+    loop = _spawn(env, "ingest", "--every", "--json")
+    _wait_for(lambda: _article_count(env["NEWSKB_DB"]) == 2)
+    _wait_for(lambda: feed_server.hits("/feed.xml") == 1 and _run_statuses(env) == ["ok"])
+    loop.send_signal(signal.SIGTERM)
+    out, _ = loop.communicate(timeout=30)
+    assert loop.returncode == 0
+    assert json.loads(out.splitlines()[0])["articles_new"] == 2
+
+
+def _run_statuses(env) -> list[str]:
+    with sqlite3.connect(env["NEWSKB_DB"], timeout=30) as db:
+        return [row[0] for row in db.execute("SELECT status FROM runs ORDER BY id")]
