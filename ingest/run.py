@@ -504,11 +504,16 @@ def _extract(db: sqlite_utils.Database, article_ids: list[int], settings: Settin
     except ImportError:
         log.debug("kb.store is not available: extraction skipped for %d article(s)", len(article_ids))
         return None
+    # The articles are committed before this call and stay flagged needs_extraction when
+    # it fails, so `newskb reextract` catches up. Extraction trouble (a missing model, a
+    # bug) must not count as a failure of the *source*: no backoff, no disabling.
     try:
         extract_articles(db, article_ids=article_ids, settings=settings)
     except NewskbError as e:
-        # The articles are stored and stay flagged needs_extraction: `newskb extract` retries.
         return f"extraction failed: {e}"
+    except Exception as e:  # noqa: BLE001 - see above
+        log.exception("extraction failed for %d article(s)", len(article_ids))
+        return f"extraction failed: {type(e).__name__}: {e}"
     return None
 
 

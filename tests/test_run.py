@@ -312,3 +312,19 @@ def test_every_loop_runs_until_stopped(ingest_settings, fake_pipeline, fake_fetc
     runs = ingest_every(ingest_settings, every=0.01, stop=stop, pipeline=fake_pipeline, on_summary=on_summary)
     assert runs == 2
     assert [s.sources_due for s in summaries] == [1, 0]
+
+
+def test_extraction_failure_does_not_fail_the_source(
+    database, ingest_settings, fake_pipeline, fake_fetcher, clock, monkeypatch
+):
+    def broken(db, *, article_ids, settings):
+        raise OSError("model en_core_web_sm not found")
+
+    monkeypatch.setitem(sys.modules, "kb.store", types.SimpleNamespace(extract_articles=broken))
+    settings = ingest_settings.replace(ingest=ingest_settings.ingest.__class__(extract=True, fulltext="off"))
+    fake_fetcher.routes[FEED] = make_rss(2)
+    add_source(database, FEED)
+    summary = run_once(database, settings, pipeline=fake_pipeline, clock=clock)
+    assert (summary.status, summary.articles_new) == ("ok", 2)
+    assert "extraction failed" in summary.warnings[0].error
+    assert get_source(database, FEED).error_count == 0
