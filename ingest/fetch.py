@@ -561,7 +561,7 @@ class Fetcher:
                 etag=etag,
                 last_modified=last_modified,
             )
-        reason = f"HTTP {status} {_phrase(response)}".rstrip()
+        reason = where + f"HTTP {status} {_phrase(response)}".rstrip()
         if status in RETRY_STATUSES:
             retry_after = parse_retry_after(response.headers.get("retry-after"))
             if retry_after is not None:
@@ -573,7 +573,8 @@ class Fetcher:
         self, url: str, response: httpx.Response, cap: int, deadline: float, where: str
     ) -> bytes:
         """The decoded body, aborting once either the wire bytes or the decoded bytes pass ``cap``."""
-        too_large = ResponseTooLarge(url, f"response larger than the cap of {cap:,} bytes (http.max_bytes)")
+        setting = " (http.max_bytes)" if cap == self.settings.max_bytes else ""
+        too_large = ResponseTooLarge(url, f"response larger than the cap of {cap:,} bytes{setting}")
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > cap:
             raise too_large

@@ -240,6 +240,16 @@ def test_redirect_chain_longer_than_five_fails(feed_server, fetcher):
     assert feed_server.hits("/feed.xml") == 0
 
 
+def test_error_after_a_redirect_names_the_hop(feed_server, fetcher):
+    url = feed_server.add("/old.xml", redirect_to="/gone.xml", status=301)
+
+    with pytest.raises(FetchError) as caught:
+        fetcher.fetch(url)
+
+    assert str(caught.value) == f"{url}: redirect to {feed_server.url('/gone.xml')}: HTTP 404 Not Found"
+    assert caught.value.status == 404
+
+
 def test_redirect_loop_is_reported(feed_server, fetcher):
     feed_server.add("/a", redirect_to="/b")
     feed_server.add("/b", redirect_to="/a")
