@@ -21,6 +21,7 @@ import zlib
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -234,12 +235,28 @@ class _GuardedBackend(httpcore.NetworkBackend):
 
     Checking a hostname and then letting the socket layer resolve it again would let a
     DNS answer change in between (DNS rebinding); here the checked address is dialled.
+    Lookups run on their own threads so that a hung resolver costs a fetch no more than
+    the connect timeout (getaddrinfo itself cannot be interrupted).
     """
 
-    def __init__(self, *, allow_private_networks: bool, resolver: Resolver) -> None:
+    def __init__(self, *, allow_private_networks: bool, resolver: Resolver, lookups: int) -> None:
         self._inner = httpcore.SyncBackend()
         self._allow_private_networks = allow_private_networks
         self._resolver = resolver
+        self._dns = ThreadPoolExecutor(max_workers=max(lookups, 1), thread_name_prefix="newskb-dns")
+
+    def close(self) -> None:
+        self._dns.shutdown(wait=False, cancel_futures=True)
+
+    def _resolve(self, host: str, port: int, *, timeout: float | None) -> Sequence[str]:
+        future = self._dns.submit(self._resolver, host, port)
+        try:
+            return future.result(timeout=timeout)
+        except FutureTimeout as e:
+            if not future.done():
+                future.cancel()
+                raise socket.gaierror(socket.EAI_AGAIN, f"DNS lookup took longer than {timeout:g} s") from e
+            raise  # the resolver's own TimeoutError
 
     def connect_tcp(
         self,
@@ -250,7 +267,10 @@ class _GuardedBackend(httpcore.NetworkBackend):
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore.NetworkStream:
         addresses = _checked_addresses(
-            host, port, allow_private_networks=self._allow_private_networks, resolver=self._resolver
+            host,
+            port,
+            allow_private_networks=self._allow_private_networks,
+            resolver=functools.partial(self._resolve, timeout=timeout),
         )
         error: httpcore.ConnectError | None = None
         for address in addresses:
@@ -276,7 +296,8 @@ class _GuardedBackend(httpcore.NetworkBackend):
 class _GuardedTransport(httpx.HTTPTransport):
     """httpx's own transport, with a connection pool that dials through _GuardedBackend."""
 
-    def __init__(self, *, backend: httpcore.NetworkBackend, limits: httpx.Limits) -> None:
+    def __init__(self, *, backend: _GuardedBackend, limits: httpx.Limits) -> None:
+        self._backend = backend
         ssl_context = httpx.create_ssl_context(trust_env=False)
         super().__init__(verify=ssl_context, trust_env=False, limits=limits)
         # HTTPTransport takes no network backend, so its pool is replaced by an equivalent
@@ -288,6 +309,10 @@ class _GuardedTransport(httpx.HTTPTransport):
             keepalive_expiry=limits.keepalive_expiry,
             network_backend=backend,
         )
+
+    def close(self) -> None:
+        super().close()
+        self._backend.close()
 
 
 # -- decoding under the cap -------------------------------------------------------------
@@ -396,7 +421,9 @@ class Fetcher:
         self._in_flight = 0
         if transport is None:
             backend = _GuardedBackend(
-                allow_private_networks=settings.allow_private_networks, resolver=self._resolver
+                allow_private_networks=settings.allow_private_networks,
+                resolver=self._resolver,
+                lookups=settings.concurrency,
             )
             # fetch_many bounds the connections in use; the pool only bounds idle ones.
             limits = httpx.Limits(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import socket
 import ssl
+import time
 import zlib
 from datetime import UTC, datetime
 
@@ -444,6 +445,19 @@ def test_dns_failure_is_a_fetch_error():
     assert not isinstance(caught.value, BlockedURL)
     assert str(caught.value) == (
         "http://no-such-host.invalid/feed.xml: cannot resolve host no-such-host.invalid: Name or service not known"
+    )
+
+
+def test_hung_dns_lookup_is_cut_at_the_connect_timeout():
+    def hung_resolver(host, port):
+        time.sleep(1.0)
+        return ["127.0.0.1"]
+
+    with Fetcher(TEST_HTTP, resolver=hung_resolver) as fetcher, pytest.raises(FetchError) as caught:
+        fetcher.fetch("http://slow-dns.test/feed.xml")
+
+    assert str(caught.value) == (
+        "http://slow-dns.test/feed.xml: cannot resolve host slow-dns.test: DNS lookup took longer than 0.3 s"
     )
 
 
