@@ -328,3 +328,21 @@ def test_extraction_failure_does_not_fail_the_source(
     assert (summary.status, summary.articles_new) == ("ok", 2)
     assert "extraction failed" in summary.warnings[0].error
     assert get_source(database, FEED).error_count == 0
+
+
+@pytest.mark.parametrize(
+    ("status", "headers", "wait"),
+    [(429, {"Retry-After": "7200"}, timedelta(hours=2)), (500, {}, timedelta(minutes=30))],
+)
+def test_http_errors_from_the_server_are_recorded_with_their_backoff(
+    database, ingest_settings, feed_server, clock, status, headers, wait
+):
+    from ingest.run import default_pipeline
+
+    url = feed_server.add("/feed.xml", b"busy", status=status, headers=headers, content_type="text/plain")
+    add_source(database, url)
+    summary = run_once(database, ingest_settings, pipeline=default_pipeline(), clock=clock)
+    source = get_source(database, url)
+    assert summary.sources_failed == 1
+    assert (source.last_http_status, source.error_count) == (status, 1)
+    assert source.next_fetch_at == START + wait
