@@ -31,6 +31,9 @@ log = logging.getLogger(__name__)
 SOURCE_KINDS = ("feed", "page", "file", "folder")
 #: Local files with these suffixes hold a feed, not an article.
 FEED_SUFFIXES = frozenset({".xml", ".rss", ".atom", ".rdf"})
+#: Local article files ingest/files.py reads (kept equal to ``ingest.files.SUFFIXES`` by a
+#: test; kb/ does not import ingest/), checked when a file source is added.
+ARTICLE_SUFFIXES = frozenset({".html", ".htm", ".txt", ".md", ".markdown", ".jsonl"})
 URL_SCHEMES = ("http", "https")
 
 
@@ -124,6 +127,9 @@ def detect_source(target: str, *, page: bool = False) -> tuple[str, str]:
         return str(path), "folder"
     if path.suffix.lower() in FEED_SUFFIXES:
         return str(path), "feed"
+    if path.suffix.lower() not in ARTICLE_SUFFIXES:
+        known = ", ".join(sorted(FEED_SUFFIXES | ARTICLE_SUFFIXES))
+        raise ConfigError(f"{target}: unsupported file type {path.suffix or '(none)'!r}; use one of {known}")
     return str(path), "file"
 
 

@@ -107,3 +107,16 @@ def test_removing_a_source_keeps_its_articles(db):
     remove_source(db, source.id)
     assert list_sources(db) == []
     assert db["articles"].count == 1
+
+
+def test_local_file_of_unknown_type_is_refused(tmp_path):
+    (tmp_path / "report.pdf").write_bytes(b"%PDF-1.4")
+    with pytest.raises(ConfigError, match="unsupported file type '.pdf'"):
+        detect_source(str(tmp_path / "report.pdf"))
+
+
+def test_article_suffixes_match_what_the_file_reader_reads():
+    from ingest.files import SUFFIXES
+    from kb.sources import ARTICLE_SUFFIXES
+
+    assert ARTICLE_SUFFIXES == SUFFIXES
