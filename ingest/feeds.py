@@ -28,6 +28,8 @@ from kb.records import ArticleRecord
 
 log = logging.getLogger(__name__)
 
+#: Exceptions feedparser raises from inside its parser on some corrupt documents.
+_FEEDPARSER_BUGS = (KeyError, IndexError, TypeError, ValueError, AttributeError, UnicodeError)
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 #: How far into the document to look for signs of HTML.
 _SNIFF_BYTES = 2048
@@ -66,7 +68,13 @@ def parse_feed(content: bytes, *, url: str, headers: Mapping[str, str] | None = 
     it links to) and ParseError when nothing feed-like could be read. A malformed feed
     whose entries feedparser recovers is returned with ``warning`` set.
     """
-    parsed = feedparser.parse(io.BytesIO(content), response_headers=_response_headers(url, headers))
+    try:
+        parsed = feedparser.parse(io.BytesIO(content), response_headers=_response_headers(url, headers))
+    except _FEEDPARSER_BUGS as e:
+        # feedparser's own handlers trip over some corrupt documents (found by mutating the
+        # real corpus: a KeyError in the media-rss or cc handlers, a TypeError in psc, a
+        # UnicodeDecodeError sniffing a mangled XML declaration). A bad feed, not our bug.
+        raise ParseError(url, f"unreadable feed ({type(e).__name__}: {e})") from e
     warning = _bozo_reason(parsed)
     if not parsed.get("version") and not parsed.entries:
         if _looks_like_html(content, headers):

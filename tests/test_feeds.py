@@ -184,6 +184,14 @@ def test_garbage_is_a_parse_error(content):
         parse_feed(content, url="http://a.example/feed")
 
 
+def test_feed_that_trips_feedparser_is_a_parse_error_not_a_crash():
+    # A mangled encoding name in the XML declaration makes feedparser's sniffer raise
+    # UnicodeDecodeError (found by mutating the real corpus).
+    content = b'<?xml version="1.0" encoding="UTF-\xa7"?><rss version="2.0"><channel/></rss>'
+    with pytest.raises(ParseError, match="unreadable feed"):
+        parse_feed(content, url="http://a.example/feed")
+
+
 def test_malformed_feed_keeps_the_recovered_entries_and_the_reason(shared_dir):
     feed, records = _real(shared_dir, "feedreader-stackoverflow-invalid-char.atom")
     assert feed.warning and "not well-formed" in feed.warning
