@@ -377,9 +377,9 @@ def ingest(app: AppContext, every: str | None, only: tuple[str, ...]) -> None:
             db.close()
         if disabled:
             raise click.UsageError(f"{disabled[0]}: source is disabled; enable it first")
-        settings_only: frozenset[int] | None = frozenset(wanted)
+        only_ids: frozenset[int] | None = frozenset(wanted)
     else:
-        settings_only = None
+        only_ids = None
 
     stop = threading.Event()
 
@@ -395,10 +395,10 @@ def ingest(app: AppContext, every: str | None, only: tuple[str, ...]) -> None:
             # The loop ends only by a signal: that is a clean stop, exit 0.
             ingest_every(
                 settings, every=period, stop=stop, observer=observer,
-                on_summary=lambda summary: _print_summary(app, summary), only=settings_only,
+                on_summary=lambda summary: _print_summary(app, summary), only=only_ids,
             )
             return
-        summary = run_ingest(settings, observer=observer, stop=stop, only=settings_only)
+        summary = run_ingest(settings, observer=observer, stop=stop, only=only_ids)
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
