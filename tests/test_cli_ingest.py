@@ -194,7 +194,7 @@ def _article_count(path: str) -> int:
 
 
 def test_second_concurrent_run_exits_at_once_with_the_lock_message(newskb, feed_server, env):
-    _slow_sources(newskb, feed_server, 4, delay=0.5)
+    _slow_sources(newskb, feed_server, 4, delay=1.0)
     first = _spawn(env, "ingest")
     try:
         _wait_for(lambda: feed_server.requests)  # the first run holds the lock and is fetching
