@@ -230,6 +230,47 @@ def _default_port(target: httpx.URL) -> int:
 # -- connection layer: resolve, check and connect in one step ---------------------------
 
 
+#: The monotonic time by which the current thread's fetch must end (set by Fetcher._fetch_once).
+_deadline = threading.local()
+
+
+def _within_deadline(timeout: float | None) -> float | None:
+    """``timeout`` shortened to what is left of this thread's fetch deadline, if one is set."""
+    at: float | None = getattr(_deadline, "at", None)
+    if at is None:
+        return timeout
+    remaining = max(at - time.monotonic(), 0.001)
+    return remaining if timeout is None else min(timeout, remaining)
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    """A connection whose every read and write also stops at the fetch's overall deadline.
+
+    Without it a server could send its headers one byte at a time, each within the read
+    timeout, and hold the fetch for ever: the total timeout covers headers and hops too.
+    """
+
+    def __init__(self, inner: httpcore.NetworkStream) -> None:
+        self._inner = inner
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._inner.read(max_bytes, _within_deadline(timeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._inner.write(buffer, _within_deadline(timeout))
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def start_tls(
+        self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None
+    ) -> httpcore.NetworkStream:
+        return _DeadlineStream(self._inner.start_tls(ssl_context, server_hostname, _within_deadline(timeout)))
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._inner.get_extra_info(info)
+
+
 class _GuardedBackend(httpcore.NetworkBackend):
     """Connects only to addresses that passed the policy, the very ones just resolved.
 
@@ -270,14 +311,19 @@ class _GuardedBackend(httpcore.NetworkBackend):
             host,
             port,
             allow_private_networks=self._allow_private_networks,
-            resolver=functools.partial(self._resolve, timeout=timeout),
+            resolver=functools.partial(self._resolve, timeout=_within_deadline(timeout)),
         )
         error: httpcore.ConnectError | None = None
         for address in addresses:
             try:
-                return self._inner.connect_tcp(
-                    address, port, timeout=timeout, local_address=local_address, socket_options=socket_options
+                stream = self._inner.connect_tcp(
+                    address,
+                    port,
+                    timeout=_within_deadline(timeout),
+                    local_address=local_address,
+                    socket_options=socket_options,
                 )
+                return _DeadlineStream(stream)
             except httpcore.ConnectError as e:  # refused or unreachable: try the next address
                 log.debug("%s (%s) port %d: %s", host, address, port, e)
                 error = e
@@ -492,6 +538,14 @@ class Fetcher:
 
     def _fetch_once(self, url: str, headers: dict[str, str], cap: int) -> FetchResult:
         deadline = time.monotonic() + self._total_timeout
+        outer = getattr(_deadline, "at", None)
+        _deadline.at = deadline
+        try:
+            return self._fetch_until(url, headers, cap, deadline)
+        finally:
+            _deadline.at = outer
+
+    def _fetch_until(self, url: str, headers: dict[str, str], cap: int, deadline: float) -> FetchResult:
         target = _parse_url(url)
         _check_scheme(url, target)  # before build_request, which reads a scheme-less URL as a path
         request = self._client.build_request("GET", target, headers=headers)
@@ -546,6 +600,9 @@ class Fetcher:
             raise FetchError(url, where + self._describe(e)) from e
 
     def _describe(self, e: httpx.HTTPError) -> str:
+        at: float | None = getattr(_deadline, "at", None)
+        if isinstance(e, httpx.TimeoutException) and at is not None and time.monotonic() >= at:
+            return f"took longer than {self._total_timeout:g} s in all"
         if isinstance(e, httpx.ConnectTimeout):
             return f"connection timed out after {self.settings.connect_timeout:g} s"
         if isinstance(e, httpx.ReadTimeout):

@@ -438,6 +438,31 @@ def test_slow_trickle_is_cut_by_the_total_timeout(feed_server):
         fetcher.fetch(url)
 
 
+def test_slow_headers_are_cut_by_the_total_timeout(feed_server):
+    # The wait is within the read timeout, and a 304 has no body whose reading could
+    # notice the time: only the deadline on the connection itself stops this.
+    url = feed_server.add("/late.xml", RSS, delay=0.8, etag='"v1"')
+    settings = HttpSettings(read_timeout=2, allow_private_networks=True)
+
+    with Fetcher(settings, total_timeout=0.3) as fetcher, pytest.raises(FetchError) as caught:
+        fetcher.fetch(url, etag='"v1"')
+
+    assert str(caught.value) == f"{url}: took longer than 0.3 s in all"
+
+
+def test_redirect_hops_share_the_total_timeout(feed_server):
+    feed_server.add("/feed.xml", RSS, delay=0.2, etag='"v1"')
+    feed_server.add("/a", redirect_to="/b", delay=0.2)
+    feed_server.add("/b", redirect_to="/feed.xml", delay=0.2)
+    settings = HttpSettings(read_timeout=2, allow_private_networks=True)
+
+    with (
+        Fetcher(settings, total_timeout=0.5) as fetcher,
+        pytest.raises(FetchError, match="took longer than 0.5 s in all"),
+    ):
+        fetcher.fetch(feed_server.url("/a"), etag='"v1"')
+
+
 def test_dns_failure_is_a_fetch_error():
     with Fetcher(TEST_HTTP, resolver=public_resolver()) as fetcher, pytest.raises(FetchError) as caught:
         fetcher.fetch("http://no-such-host.invalid/feed.xml")
