@@ -463,3 +463,24 @@ def test_select_articles_since_a_date_uses_publication_time(db):
     recent = add_article(db, "new", published="2025-01-01T00:00:00+00:00", needs_extraction=0)
 
     assert select_articles(db, since="2025-01-01") == [recent]
+
+
+def test_storing_waits_for_another_writer_instead_of_failing(db, tmp_path):
+    """The explorer's curation or an ingest may hold the write lock for a moment."""
+    import sqlite3
+    import threading
+
+    article_id = add_article(db, "Oracle grew.")
+    other = sqlite3.connect(str(tmp_path / "newskb.sqlite"), check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("update articles set title = 'held' where id = ?", [article_id])
+    release = threading.Timer(0.3, other.commit)
+    release.start()
+    try:
+        store_extraction(db, article_id, extraction_of("Oracle grew.", ["Oracle"]), extractor_version="v1")
+    finally:
+        release.join()
+        other.close()
+
+    assert db["articles"].get(article_id)["title"] == "held"
+    assert company(db, "oracle")["mention_count"] == 1
