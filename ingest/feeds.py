@@ -74,7 +74,7 @@ def parse_feed(content: bytes, *, url: str, headers: Mapping[str, str] | None = 
         # feedparser's own handlers trip over some corrupt documents (found by mutating the
         # real corpus: a KeyError in the media-rss or cc handlers, a TypeError in psc, a
         # UnicodeDecodeError sniffing a mangled XML declaration). A bad feed, not our bug.
-        raise ParseError(url, f"unreadable feed ({type(e).__name__}: {e})") from e
+        raise ParseError(url, f"unreadable feed ({_one_line(e)})") from e
     warning = _bozo_reason(parsed)
     if not parsed.get("version") and not parsed.entries:
         if _looks_like_html(content, headers):
@@ -113,7 +113,12 @@ def _bozo_reason(parsed: Any) -> str | None:
     if not parsed.get("bozo"):
         return None
     error = parsed.get("bozo_exception")
-    return f"{type(error).__name__}: {error}" if error is not None else "malformed feed"
+    return _one_line(error) if error is not None else "malformed feed"
+
+
+def _one_line(error: BaseException) -> str:
+    """``Type: message`` on one line, for warnings and error messages."""
+    return " ".join(f"{type(error).__name__}: {error}".split())
 
 
 def _looks_like_html(content: bytes, headers: Mapping[str, str] | None) -> bool:

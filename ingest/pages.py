@@ -125,7 +125,7 @@ def _charset(headers: Mapping[str, str] | None) -> str | None:
     return charset or None
 
 
-def _parse_html(content: bytes, *, url: str) -> lxml.html.HtmlElement | None:
+def _parse_html(content: bytes | str, *, url: str) -> lxml.html.HtmlElement | None:
     """The document tree, lxml reading the page's own <meta charset>; None when unparseable."""
     try:
         return lxml.html.document_fromstring(content, base_url=url)
@@ -230,7 +230,9 @@ def extract_page(content: bytes, *, url: str, headers: Mapping[str, str] | None 
     if title and text.startswith(title):
         # trafilatura keeps the page's <h1> as the first line; the title is stored apart.
         text = text[len(title) :].lstrip() or text
-    tree = _parse_html(content if isinstance(document, bytes) else document.encode("utf-8"), url=url)
+    tree = _parse_html(document, url=url) if isinstance(document, str) else None
+    if tree is None:  # bytes, or a str lxml refuses (it carries an XML encoding declaration)
+        tree = _parse_html(content, url=url)
     return PageText(
         url=_declared_url(tree, url=url),
         title=title,

@@ -32,6 +32,7 @@ def _rss(items: str, *, prolog: bytes = b'<?xml version="1.0" encoding="utf-8"?>
 # --- the shared corpora ---------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_every_real_feed_parses_and_yields_one_record_per_identity(shared_dir):
     """All 100 real feeds: no exception, and records == distinct entry identities."""
     files = sorted((shared_dir / "feeds" / "real").iterdir())
@@ -51,6 +52,7 @@ def test_every_real_feed_parses_and_yields_one_record_per_identity(shared_dir):
     assert warnings >= 3  # the malformed ones are kept, with their reason
 
 
+@pytest.mark.slow
 def test_every_feedparser_test_file_parses_or_gives_a_parse_error(shared_dir):
     root = shared_dir / "feeds" / "feedparser-tests"
     outcome: Counter[str] = Counter()
