@@ -294,7 +294,7 @@ def ingest_every(
                 on_summary(summary)
         db = open_db(settings.db_path)
         try:
-            next_due = next_due_at(db)
+            next_due = next_due_at(db, ids=only)
         finally:
             db.close()
         delay = schedule.seconds_until_next(next_due, now=clock(), every=every)

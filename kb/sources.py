@@ -13,7 +13,7 @@ feed, exactly as it would parse a fetched one.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from pathlib import Path
@@ -232,11 +232,14 @@ def due_sources(db: sqlite_utils.Database, *, now: datetime) -> list[Source]:
     return [_from_row(row) for row in rows]
 
 
-def next_due_at(db: sqlite_utils.Database) -> datetime | None:
-    """When the next enabled source falls due (None when there is none)."""
-    row = db.execute(
-        "SELECT MIN(COALESCE(next_fetch_at, '')) FROM sources WHERE disabled_reason IS NULL AND disabled_at IS NULL"
-    ).fetchone()
+def next_due_at(db: sqlite_utils.Database, *, ids: Collection[int] | None = None) -> datetime | None:
+    """When the next enabled source (of ``ids``, if given) falls due; None when there is none."""
+    where = "disabled_reason IS NULL AND disabled_at IS NULL"
+    params: list[int] = []
+    if ids is not None:
+        params = list(ids)
+        where += f" AND id IN ({', '.join('?' * len(params)) or 'NULL'})"
+    row = db.execute(f"SELECT MIN(COALESCE(next_fetch_at, '')) FROM sources WHERE {where}", params).fetchone()
     if row is None or row[0] is None:
         return None
     return _parse_time(row[0]) or datetime.min.replace(tzinfo=UTC)

@@ -16,6 +16,7 @@ from kb.sources import (
     enable_source,
     get_source,
     list_sources,
+    next_due_at,
     record_fetch,
     remove_source,
 )
@@ -120,3 +121,14 @@ def test_article_suffixes_match_what_the_file_reader_reads():
     from kb.sources import ARTICLE_SUFFIXES
 
     assert ARTICLE_SUFFIXES == SUFFIXES
+
+
+def test_next_due_time_is_the_earliest_among_enabled_sources(db):
+    first, _ = add_source(db, "https://a.example/feed")
+    second, _ = add_source(db, "https://b.example/feed")
+    record_fetch(db, first.id, FetchRecord(fetched_at=NOW, status="ok", next_fetch_at=NOW + timedelta(hours=2), error_count=0))
+    record_fetch(db, second.id, FetchRecord(fetched_at=NOW, status="ok", next_fetch_at=NOW + timedelta(hours=1), error_count=0))
+    assert next_due_at(db) == NOW + timedelta(hours=1)
+    assert next_due_at(db, ids=[first.id]) == NOW + timedelta(hours=2)
+    disable_source(db, second.id)
+    assert next_due_at(db) == NOW + timedelta(hours=2)
