@@ -228,12 +228,17 @@ class _Skip(Exception):
 def _apply(
     db: sqlite_utils.Database, action: str, payload: dict[str, Any], *, strict: bool
 ) -> int | bool | None:
-    """Apply one action; None when it could not (only when not ``strict``: replaying)."""
+    """Apply one action; None when it could not (only when not ``strict``: replaying).
+
+    Each action runs in a savepoint, so one that is skipped half-way (a company created,
+    then the other found to be "not a company") leaves nothing behind.
+    """
     handler = _HANDLERS.get(action)
     try:
         if handler is None:
             raise _Skip(f"unknown curation action {action!r}")
-        return handler(db, payload)
+        with db.atomic():
+            return handler(db, payload)
     except _Skip as e:
         if strict:
             raise CurationError(str(e)) from None

@@ -358,3 +358,18 @@ def test_replay_skips_actions_whose_companies_are_gone(db, caplog):
     assert replay_curation(db) == 0
     assert "1 curation actions could not be replayed" in caplog.text
     assert len(curation_log(db)) == 1
+
+
+def test_replay_skipping_an_action_half_way_leaves_nothing_behind(db):
+    store(db, "Reuters met Nvidia.", ["Reuters", "Nvidia"])
+    add_relation(db, type="partnership", source="Acme Robotics", target="Reuters")
+    mark_not_company(db, cid(db, "reuters"))  # the relation above goes with it
+    acme = cid(db, "acme robotics")
+    db["aliases"].delete_where("company_id = ?", [acme])
+    db["companies"].delete(acme)
+    companies_before = db["companies"].count
+
+    replay_curation(db)  # add_relation now finds Reuters is not a company: skipped
+
+    assert db["companies"].count == companies_before
+    assert db["relations"].count == 0
