@@ -151,3 +151,11 @@ def test_apply_page_keeps_the_feed_identity_and_moves_the_feed_text_to_summary()
     assert (full.url, full.guid, full.title) == (record.url, "acme-1", "Acme to buy Widget")
     assert (full.text, full.summary, full.text_origin) == (page.text, "Short teaser.", "page")
     assert full.author == "Jane Doe"
+
+
+def test_entity_bomb_in_a_page_is_not_expanded():
+    doctype = (Path(__file__).parent / "data" / "billion-laughs.rss").read_bytes().split(b"<rss")[0]
+    content = doctype + _page(body="Acme &lol9; Widget. " + PARAGRAPH)
+    page = extract_page(content, url="https://news.example/bomb")
+    assert "lollol" not in page.text
+    assert len(page.text) < 5000
