@@ -390,7 +390,8 @@ def _store(
     new = _article_footprint(db, article_id)
     for name in ("companies", "relations", "products"):
         touched.refresh[name] |= old[name] | new[name]
-    touched.orphans["companies"] |= old["companies"]
+    # Also every company named: one listed without any mention or relation must not linger.
+    touched.orphans["companies"] |= old["companies"] | {i for i in ids.values() if i is not None}
     touched.orphans["products"] |= old["products"]
     touched.orphans["people"] |= old["people"]
     db.execute(

@@ -484,3 +484,14 @@ def test_storing_waits_for_another_writer_instead_of_failing(db, tmp_path):
 
     assert db["articles"].get(article_id)["title"] == "held"
     assert company(db, "oracle")["mention_count"] == 1
+
+
+def test_company_listed_without_mentions_or_relations_is_not_kept(db):
+    article_id = add_article(db, "Oracle grew.")
+    extraction = Extraction(
+        companies=(Company("Oracle"), Company("Ghost Corp")), mentions=(Mention("Oracle", "Oracle", 0, 6),)
+    )
+
+    store_extraction(db, article_id, extraction, extractor_version="v1")
+
+    assert [row["key"] for row in db["companies"].rows] == ["oracle"]
