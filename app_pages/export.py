@@ -4,25 +4,43 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages.common import cached, describe_filter, filter_sidebar
-from kb import export
+from app_pages.common import cached, describe_filter, filter_sidebar, reader
+from kb import export, query
+from kb.query import RelationFilter
+
+#: At most this many relations (the newest) go into one export.
+LIMIT = 50_000
+MIME = {"csv": "text/csv", "json": "application/json", "graphml": "application/graphml+xml"}
 
 st.title("Export")
 flt = filter_sidebar("export")
-files = cached(export.export_filter, flt)
-st.caption(f"{files.relations} relation(s) and {files.companies} compan(ies): {describe_filter(flt)}.")
+total = cached(query.count_relations, flt)
+st.caption(
+    f"{total:,} relation(s): {describe_filter(flt)}."
+    + (f" Exports hold the newest {LIMIT:,}." if total > LIMIT else "")
+)
 
-relations_col, companies_col, graph_col = st.columns(3, gap="large")
-with relations_col:
-    st.subheader("Relations")
-    st.download_button("relations.csv", files.relations_csv, "relations.csv", "text/csv", key="rel_csv")
-    st.download_button("relations.json", files.relations_json, "relations.json", "application/json", key="rel_json")
-with companies_col:
-    st.subheader("Companies")
-    st.download_button("companies.csv", files.companies_csv, "companies.csv", "text/csv", key="co_csv")
-    st.download_button("companies.json", files.companies_json, "companies.json", "application/json", key="co_json")
-with graph_col:
-    st.subheader("Graph")
-    st.download_button("graph.graphml", files.graph_graphml, "graph.graphml", "application/graphml+xml", key="g_ml")
-    st.download_button("graph.json", files.graph_json, "graph.json", "application/json", key="g_json")
-    st.caption("GraphML opens in Gephi and yEd; the JSON is networkx node-link data.")
+
+def _builder(flt: RelationFilter, name: str):  # type: ignore[no-untyped-def]
+    """Build the file when its button is clicked, not on every page load (GraphML of 50k edges takes seconds)."""
+    return lambda: export.export_file(reader().db(), flt, name, limit=LIMIT)
+
+
+columns = dict(zip(("Relations", "Companies", "Graph"), st.columns(3, gap="large"), strict=True))
+for heading, names in (
+    ("Relations", ("relations.csv", "relations.json")),
+    ("Companies", ("companies.csv", "companies.json")),
+    ("Graph", ("graph.graphml", "graph.json")),
+):
+    with columns[heading]:
+        st.subheader(heading)
+        for name in names:
+            st.download_button(
+                name,
+                _builder(flt, name),
+                file_name=name,
+                mime=MIME[name.rsplit(".", 1)[1]],
+                key=f"download_{name}",
+                icon=":material/download:",
+            )
+columns["Graph"].caption("GraphML opens in Gephi and yEd; the JSON is networkx node-link data.")

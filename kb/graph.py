@@ -95,8 +95,7 @@ def network_figure(graph: nx.MultiDiGraph, *, seed: int = 7, highlight: int | No
     simple.add_nodes_from(graph.nodes)
     for u, v in graph.edges():
         simple.add_edge(u, v, weight=simple.get_edge_data(u, v, {"weight": 0})["weight"] + 1)
-    k = 1.5 / math.sqrt(max(simple.number_of_nodes(), 1))
-    pos = nx.spring_layout(simple, seed=seed, k=k, iterations=60 if simple.number_of_nodes() < 300 else 30)
+    pos = layout(simple, seed=seed)
     types = [*RELATION_TYPES, *sorted({d["type"] for _, _, d in graph.edges(data=True)} - set(RELATION_TYPES))]
     for rtype in types:
         edges = [(u, v, d) for u, v, d in graph.edges(data=True) if d["type"] == rtype]
@@ -157,6 +156,40 @@ def network_figure(graph: nx.MultiDiGraph, *, seed: int = 7, highlight: int | No
         dragmode="pan",
     )
     return figure
+
+
+def layout(simple: nx.Graph, *, seed: int = 7) -> dict[object, tuple[float, float]]:
+    """Positions: each connected component laid out alone, then packed in rows, biggest first.
+
+    A spring layout costs O(n²) per iteration; laying out components apart keeps a filter's
+    many small pairs cheap (and from drifting around the big component), and the result
+    is the same for the same graph and seed.
+    """
+    components = sorted(nx.connected_components(simple), key=lambda c: (-len(c), min(map(str, c))))
+    row_width = max(2.0 * math.sqrt(len(components[0])), 6.0) if components else 6.0
+    pos: dict[object, tuple[float, float]] = {}
+    x = y = row_height = 0.0
+    for component in components:
+        size = max(math.sqrt(len(component)), 1.0)  # the side of the component's box
+        if len(component) == 1:
+            local = {next(iter(component)): (0.0, 0.0)}
+        elif len(component) <= 4:  # a pair, a path or a star: a circle shows it as well as a spring
+            circle = nx.circular_layout(sorted(component, key=str), scale=size / 2)
+            local = {node: (float(p[0]), float(p[1])) for node, p in circle.items()}
+        else:
+            sub = simple.subgraph(sorted(component, key=str))
+            iterations = 50 if len(component) < 150 else 30
+            local = {
+                node: (float(p[0]), float(p[1]))
+                for node, p in nx.spring_layout(sub, seed=seed, iterations=iterations, scale=size / 2).items()
+            }
+        if x > 0 and x + size > row_width:
+            x, y, row_height = 0.0, y - row_height - 0.6, 0.0
+        for node, (px, py) in local.items():
+            pos[node] = (x + size / 2 + px, y - size / 2 + py)
+        x += size + 0.6
+        row_height = max(row_height, size)
+    return pos
 
 
 def _text(value: object) -> str:

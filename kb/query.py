@@ -64,6 +64,7 @@ __all__ = [
     "company_relations",
     "companies_by_id",
     "companies_for_filter",
+    "count_relations",
     "counts",
     "fts_query",
     "find_relations",
@@ -82,7 +83,7 @@ __all__ = [
 ]
 
 #: The SQL condition "this company is shown": not merged away, not marked not-a-company.
-_LIVE_COMPANY = "({c}.merged_into IS NULL AND {c}.kind = 'company')"
+_LIVE_COMPANY = "({c}.merged_into IS NULL AND coalesce({c}.kind, 'company') = 'company')"
 
 
 # --- records ---------------------------------------------------------------------------
@@ -371,7 +372,7 @@ def _rows(db: sqlite_utils.Database, sql: str, params: Sequence[Any] | dict[str,
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
-def _scalar(db: sqlite_utils.Database, sql: str, params: Sequence[Any] = ()) -> Any:
+def _scalar(db: sqlite_utils.Database, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Any:
     row = db.conn.execute(sql, params).fetchone()
     return row[0] if row else None
 
@@ -382,7 +383,9 @@ def _scalar(db: sqlite_utils.Database, sql: str, params: Sequence[Any] = ()) -> 
 def counts(db: sqlite_utils.Database) -> Counts:
     """Articles (duplicates excluded), sources, shown companies, relations by type."""
     by_type = dict.fromkeys(RELATION_TYPES, 0)
-    for row in _rows(db, "SELECT type, count(*) AS n FROM relations WHERE status != 'rejected' GROUP BY type"):
+    for row in _rows(
+        db, f"SELECT type, count(*) AS n FROM relations r WHERE status != 'rejected' AND {_RELATION_SHOWN} GROUP BY type"
+    ):
         by_type[row["type"]] = row["n"]
     return Counts(
         articles=_scalar(db, "SELECT count(*) FROM articles WHERE duplicate_of IS NULL"),
@@ -400,7 +403,10 @@ FROM relations r
 JOIN companies s ON s.id = r.source_id
 JOIN companies t ON t.id = r.target_id
 """
-_RELATION_SHOWN = f"{_LIVE_COMPANY.format(c='s')} AND {_LIVE_COMPANY.format(c='t')}"
+#: Companies hidden from every view. Usually few, so "NOT IN" this small set is ~10x faster
+#: on 50k relations than joining both companies to test them (benchmarks/app_bench.py).
+_HIDDEN_COMPANIES = "(SELECT id FROM companies WHERE merged_into IS NOT NULL OR coalesce(kind, 'company') != 'company')"
+_RELATION_SHOWN = f"r.source_id NOT IN {_HIDDEN_COMPANIES} AND r.target_id NOT IN {_HIDDEN_COMPANIES}"
 
 
 def _relation(row: dict[str, Any]) -> RelationRow:
@@ -647,12 +653,12 @@ def search_companies(
     needle = " ".join(text.split()).casefold()
     if not needle:
         return []
-    choices: list[str] = []
-    owners: list[tuple[int, str]] = []  # (company id, the form as written)
-    for row in _company_forms(db):
-        choices.append(row[1].casefold())
-        owners.append((row[0], row[1]))
+    owners, choices = _company_forms(db)
     best: dict[int, tuple[float, str]] = {}
+    # Exact forms first: WRatio also gives 100 to partial matches, which could crowd them out.
+    for index, choice in enumerate(choices):
+        if choice == needle:
+            best.setdefault(owners[index][0], (100.0, owners[index][1]))
     for choice, score, index in process.extract(
         needle, choices, scorer=fuzz.WRatio, limit=limit * 5, score_cutoff=cutoff
     ):
@@ -686,14 +692,15 @@ def search_companies(
     return hits[:limit]
 
 
-_FORMS_CACHE: weakref.WeakKeyDictionary[sqlite_utils.Database, tuple[tuple[int, int], list[tuple[int, str]]]] = (
+_Forms = tuple[list[tuple[int, str]], list[str]]
+_FORMS_CACHE: weakref.WeakKeyDictionary[sqlite_utils.Database, tuple[tuple[int, int], _Forms]] = (
     weakref.WeakKeyDictionary()
 )
 _FORMS_LOCK = threading.Lock()
 
 
-def _company_forms(db: sqlite_utils.Database) -> list[tuple[int, str]]:
-    """(company id, name/alias/ticker) of every shown company.
+def _company_forms(db: sqlite_utils.Database) -> _Forms:
+    """(company id, name/alias/ticker) of every shown company, and each form case-folded.
 
     Kept per database object until the data changes (``PRAGMA data_version`` moves
     when another connection commits; ``total_changes`` when this one writes), so
@@ -705,21 +712,24 @@ def _company_forms(db: sqlite_utils.Database) -> list[tuple[int, str]]:
     if cached is not None and cached[0] == version:
         return cached[1]
     live = _LIVE_COMPANY.format(c="c")
-    forms = [
-        (row[0], row[1])
-        for row in db.conn.execute(
-            f"""
-            SELECT c.id, c.name FROM companies c WHERE {live}
-            UNION
-            SELECT c.id, a.surface FROM aliases a JOIN companies c ON c.id = a.company_id WHERE {live}
-            UNION
-            SELECT c.id, c.ticker FROM companies c WHERE c.ticker IS NOT NULL AND c.ticker != '' AND {live}
-            """
+    forms = list(
+        dict.fromkeys(
+            db.conn.execute(
+                f"""
+                SELECT c.id, c.name FROM companies c WHERE {live}
+                UNION ALL
+                SELECT a.company_id, a.surface FROM aliases a
+                WHERE a.company_id NOT IN {_HIDDEN_COMPANIES}
+                UNION ALL
+                SELECT c.id, c.ticker FROM companies c WHERE c.ticker IS NOT NULL AND c.ticker != '' AND {live}
+                """
+            ).fetchall()
         )
-    ]
+    )
+    folded = [form.casefold() for _, form in forms]
     with _FORMS_LOCK:
-        _FORMS_CACHE[db] = (version, forms)
-    return forms
+        _FORMS_CACHE[db] = (version, (forms, folded))
+    return forms, folded
 
 
 # --- companies -------------------------------------------------------------------------
@@ -801,8 +811,13 @@ def company_mentions_over_time(
     return [PeriodCount(period=r["period"], count=r["n"]) for r in rows]
 
 
-def company_relations(db: sqlite_utils.Database, company_id: int) -> dict[str, list[RelationRow]]:
-    """The company's relations grouped by type (in RELATION_TYPES order), most articles first."""
+def company_relations(
+    db: sqlite_utils.Database, company_id: int, *, limit: int = 1000
+) -> dict[str, list[RelationRow]]:
+    """The company's relations grouped by type (in RELATION_TYPES order), most articles first.
+
+    At most ``limit`` in all, the best attested: a hub company can have thousands.
+    """
     rows = _rows(
         db,
         f"""
@@ -811,8 +826,9 @@ def company_relations(db: sqlite_utils.Database, company_id: int) -> dict[str, l
                        UNION SELECT id FROM relations WHERE target_id = :c)
           AND r.status != 'rejected' AND {_RELATION_SHOWN}
         ORDER BY r.article_count DESC, r.last_seen DESC
+        LIMIT :limit
         """,
-        {"c": company_id},
+        {"c": company_id, "limit": limit},
     )
     grouped: dict[str, list[RelationRow]] = {}
     for kind in (*RELATION_TYPES, *sorted({r["type"] for r in rows} - set(RELATION_TYPES))):
@@ -913,8 +929,22 @@ def find_relations(
     """Relations matching the filter, newest first (or by ``order``), at most ``limit``."""
     if order not in RELATION_ORDER:
         raise ValueError(f"order must be one of {', '.join(RELATION_ORDER)}, not {order!r}")
+    where, params = _relation_where(flt)
+    params["limit"] = limit
+    rows = _rows(db, f"{_RELATION_SELECT} WHERE {where} ORDER BY {RELATION_ORDER[order]} LIMIT :limit", params)
+    return [_relation(row) for row in rows]
+
+
+def count_relations(db: sqlite_utils.Database, flt: RelationFilter = RelationFilter()) -> int:
+    """How many relations match the filter (for captions, without reading them)."""
+    where, params = _relation_where(flt)
+    return int(_scalar(db, f"SELECT count(*) FROM relations r WHERE {where}", params))
+
+
+def _relation_where(flt: RelationFilter) -> tuple[str, dict[str, Any]]:
+    """The SQL condition for a filter, with named parameters (values never enter the SQL)."""
     where = [_RELATION_SHOWN]
-    params: dict[str, Any] = {"limit": limit}
+    params: dict[str, Any] = {}
     if flt.statuses:
         where.append(f"r.status IN ({','.join(f':st{i}' for i in range(len(flt.statuses)))})")
         params.update({f"st{i}": s for i, s in enumerate(flt.statuses)})
@@ -945,12 +975,7 @@ def find_relations(
             " WHERE a.source_id = :source)"
         )
         params["source"] = flt.source_id
-    rows = _rows(
-        db,
-        f"{_RELATION_SELECT} WHERE {' AND '.join(where)} ORDER BY {RELATION_ORDER[order]} LIMIT :limit",
-        params,
-    )
-    return [_relation(row) for row in rows]
+    return " AND ".join(where), params
 
 
 def relations_among(db: sqlite_utils.Database, ids: Iterable[int], *, limit: int = 200) -> list[RelationRow]:

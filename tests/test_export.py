@@ -7,6 +7,7 @@ import io
 import json
 
 import networkx as nx
+import pytest
 
 from kb import export, graph
 from kb.query import RelationFilter, RelationRow
@@ -111,3 +112,16 @@ def test_network_figure_sizes_nodes_by_mentions(sample_db):
 
 def test_network_figure_of_empty_graph_has_no_traces():
     assert graph.network_figure(nx.MultiDiGraph()).data == ()
+
+
+@pytest.mark.parametrize("name", export.EXPORT_FILES)
+def test_export_file_is_the_same_file_export_filter_builds(sample_db, name):
+    flt = RelationFilter(types=("partnership", "supplier"))
+    bundle = export.export_filter(sample_db, flt)
+    attribute = name.replace(".", "_")
+    assert export.export_file(sample_db, flt, name) == getattr(bundle, attribute)
+
+
+def test_export_file_unknown_name_is_refused(sample_db):
+    with pytest.raises(ValueError, match="unknown export"):
+        export.export_file(sample_db, RelationFilter(), "../etc/passwd")

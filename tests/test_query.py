@@ -371,3 +371,43 @@ def test_reads_work_while_a_writer_holds_a_transaction(sample_kb):
     finally:
         reader.close()
         writer.close()
+
+
+@pytest.mark.parametrize(
+    "flt",
+    [RelationFilter(), RelationFilter(types=("supplier",)), RelationFilter(min_confidence=0.9), RelationFilter(include_rejected=True)],
+)
+def test_count_relations_agrees_with_find_relations(sample_db, flt):
+    assert query.count_relations(sample_db, flt) == len(query.find_relations(sample_db, flt))
+
+
+def test_explorer_index_migration_upgrades_an_older_database(tmp_path):
+    import sqlite_utils
+
+    from kb.db import SCHEMA_VERSION, migrations, schema_version
+
+    path = tmp_path / "old.sqlite"
+    old = sqlite_utils.Database(str(path))
+    migrations.apply(old, stop_before="0004_explorer_indexes")
+    old["articles"].insert({"url": "https://x.example/a", "fetched_at": "2026-01-01", "title": "Kept"})
+    old.close()
+    upgraded = open_db(path)
+    assert schema_version(upgraded) == SCHEMA_VERSION
+    indexed = {tuple(i.columns) for table in ("articles", "relations", "mentions") for i in upgraded[table].indexes}
+    assert {("duplicate_of",), ("article_count", "last_seen"), ("first_seen",), ("company_id", "article_id")} <= indexed
+    assert upgraded["articles"].get(1)["title"] == "Kept"
+    upgraded.close()
+
+
+def test_search_companies_exact_alias_is_not_crowded_out_by_partial_matches(tmp_path):
+    db = open_db(tmp_path / "many.sqlite")
+    with db.conn:
+        db["companies"].insert_all({"key": f"ai {i}", "name": f"AI Company {i}"} for i in range(300))
+        exact = db["companies"].insert({"key": "ai", "name": "AI"}).last_pk
+    assert query.search_companies(db, "ai", limit=5)[0].id == exact
+    db.close()
+
+
+def test_company_relations_limit_keeps_the_best_attested(sample_db, sample_kb):
+    grouped = query.company_relations(sample_db, sample_kb.companies["Oracle"], limit=1)
+    assert [(t, [r.article_count for r in rs]) for t, rs in grouped.items()] == [("partnership", [2])]
