@@ -309,7 +309,11 @@ def _store(
     if not list(db.query("select 1 from articles where id = ?", [article_id])):
         raise NotFound(f"article {article_id} does not exist")
     old = _article_footprint(db, article_id)
+    old_surfaces = db.execute(
+        "select distinct company_id, surface from mentions where article_id = ?", [article_id]
+    ).fetchall()
     _forget_article(db, article_id)
+    _prune_aliases(db, old_surfaces)
 
     ids: dict[str, int | None] = {}
 
@@ -599,6 +603,47 @@ def _collect_garbage(
             f"delete from people where id in ({marks}) and not exists (select 1 from roles where person_id = people.id)",
             chunk,
         )
+
+
+def _prune_aliases(db: sqlite_utils.Database, surfaces: Iterable[tuple[int, str]]) -> None:
+    """Drop the aliases that only the article being re-stored supported.
+
+    ``surfaces`` are the (company, surface) pairs of the article's previous mentions. An
+    alias stays while it is the company's key or display name, the key of a company merged
+    into it, or the key of a surface another stored mention of it uses. Without this, a
+    wrong alias from an older extractor ("Sky" as a name of Fox) would keep resolving that
+    name to the wrong company after re-extraction. Most surfaces fold to the company's own
+    key, so the mentions are read only for the rare real alias.
+    """
+    candidates: dict[int, set[str]] = {}
+    for company_id, surface in surfaces:
+        candidates.setdefault(company_id, set()).add(normalize_company_key(surface))
+    for company_id, keys in candidates.items():
+        row = db.execute("select key, name, kind from companies where id = ?", [company_id]).fetchone()
+        if row is None or row[2] != "company":
+            continue
+        keys -= {row[0], normalize_company_key(row[1])}
+        marks = ",".join("?" * len(keys))
+        aliases = {
+            key: alias_id
+            for alias_id, key in db.execute(
+                f"select id, key from aliases where company_id = ? and key in ({marks})", [company_id, *keys]
+            )
+        }
+        if not aliases:
+            continue
+        supported = {
+            key for (key,) in db.execute("select key from companies where merged_into = ?", [company_id])
+        }
+        supported |= {
+            normalize_company_key(surface)
+            for (surface,) in db.execute(
+                "select distinct surface from mentions where company_id = ?", [company_id]
+            )
+        }
+        stale = [alias_id for key, alias_id in aliases.items() if key not in supported]
+        if stale:
+            db.execute(f"delete from aliases where id in ({','.join('?' * len(stale))})", stale)
 
 
 def curated_keys(db: sqlite_utils.Database) -> set[str]:

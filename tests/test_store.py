@@ -495,3 +495,50 @@ def test_company_listed_without_mentions_or_relations_is_not_kept(db):
     store_extraction(db, article_id, extraction, extractor_version="v1")
 
     assert [row["key"] for row in db["companies"].rows] == ["oracle"]
+
+
+def test_alias_no_article_uses_any_more_is_dropped_on_reextraction(db):
+    """An older extractor called "Sky" a name of Fox; the new one knows better."""
+    text = "Fox sold Sky. Sky grew."
+    article_id = add_article(db, text)
+    store_extraction(db, article_id, extraction_of(text, {"Fox": ["Fox", "Sky"]}), extractor_version="v1")
+    assert {row["key"] for row in db["aliases"].rows} == {"fox", "sky"}
+
+    store_extraction(db, article_id, extraction_of(text, ["Fox", "Sky"]), extractor_version="v2")
+
+    assert db["companies"].count == 2
+    assert {(row["key"], row["company_id"]) for row in db["aliases"].rows} == {
+        ("fox", company(db, "fox")["id"]),
+        ("sky", company(db, "sky")["id"]),
+    }
+
+
+def test_alias_still_used_by_another_article_is_kept(db):
+    ids = [add_article(db, "Meta, formerly Facebook, grew."), add_article(db, "Meta (Facebook) hired.")]
+    for article_id in ids:
+        text = db["articles"].get(article_id)["text"]
+        store_extraction(
+            db, article_id, extraction_of(text, {"Meta": ["Meta", "Facebook"]}), extractor_version="v1"
+        )
+
+    store_extraction(
+        db, ids[0], extraction_of("Meta, formerly Facebook, grew.", ["Meta"]), extractor_version="v2"
+    )
+
+    assert {row["key"] for row in db["aliases"].rows} == {"meta", "facebook"}
+
+
+def test_merged_name_stays_an_alias_when_its_articles_are_reextracted(db):
+    from kb.curation import merge_companies
+
+    article_id = add_article(db, "Facebook hired.")
+    store_extraction(db, article_id, extraction_of("Facebook hired.", ["Facebook"]), extractor_version="v1")
+    store_extraction(
+        db, add_article(db, "Meta grew."), extraction_of("Meta grew.", ["Meta"]), extractor_version="v1"
+    )
+    merge_companies(db, company(db, "meta")["id"], company(db, "facebook")["id"])
+
+    store_extraction(db, article_id, extraction_of("Facebook hired.", ["Facebook"]), extractor_version="v2")
+
+    assert company(db, "meta")["article_count"] == 2
+    assert {row["key"] for row in db["aliases"].rows} == {"meta", "facebook"}
