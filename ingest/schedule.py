@@ -17,7 +17,6 @@ The rules (issue #3):
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -76,9 +75,3 @@ def seconds_until_next(next_due: datetime | None, *, now: datetime, every: float
     if next_due is None:
         return every
     return max(0.0, min(every, (next_due - now).total_seconds()))
-
-
-def earliest(times: Iterable[datetime | None]) -> datetime | None:
-    """The earliest of some optional times (None when all are None)."""
-    present = [t for t in times if t is not None]
-    return min(present) if present else None
