@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -138,3 +139,24 @@ def test_reextract_command_with_the_real_extractor_stores_the_seed_article_once(
     assert ("investment", "Microsoft", "OpenAI") in pairs
     assert ("supplier", "Oracle", "xAI") in pairs
     assert db["evidence"].count == first["relations"]
+
+
+@pytest.mark.slow
+def test_reextracting_the_offline_sample_twice_with_the_real_extractor_changes_nothing(tmp_path):
+    """The gazetteer grows from the KB, so a second run sees more known companies than the
+    first: the result must still be a fixed point (no company flickering in and out)."""
+    pytest.importorskip("kb.extract")
+    sample = Path(__file__).resolve().parent.parent / "ingest" / "data" / "sample_feed.expected.jsonl"
+    db = open_db(tmp_path / "kb.sqlite")
+    for line in sample.read_text(encoding="utf-8").splitlines():
+        item = json.loads(line)
+        add_article(db, item["text"], title=item["title"], url=item["link"], published=item["published"])
+    settings = Settings()
+    reextract_articles(db, settings=settings, all=True)
+    reextract_articles(db, settings=settings, all=True)
+    first = kb_snapshot(db)
+
+    reextract_articles(db, settings=settings, all=True)
+
+    assert kb_snapshot(db) == first
+    assert db["companies"].count > 40
