@@ -746,6 +746,7 @@ def extract_articles(
     ids = select_articles(
         db, article_ids=article_ids, since=since, all=all, outdated_for=version if outdated else None
     )
+    _forget_duplicates(db, article_ids, extractor_version=str(version))
     total = len(ids)
     if not total:
         return ExtractStats()
@@ -822,6 +823,32 @@ def _shared_extractor(db: sqlite_utils.Database, settings: Settings) -> Extracto
         _extractors[key] = (live, extractor)
         log.debug("extractor built with %d known companies", live)
         return extractor
+
+
+def _forget_duplicates(
+    db: sqlite_utils.Database, article_ids: Sequence[int] | None, *, extractor_version: str
+) -> None:
+    """Clear what was stored for articles that have since become duplicates of another.
+
+    A duplicate is never extracted (its original is), but one extracted before ingest
+    found the original would otherwise count every mention twice.
+    """
+    sql = """select a.id from articles a where a.duplicate_of is not null and (
+        exists (select 1 from mentions where article_id = a.id)
+        or exists (select 1 from evidence where article_id = a.id and curated = 0)
+        or exists (select 1 from roles where article_id = a.id)
+        or exists (select 1 from product_mentions where article_id = a.id))"""
+    found = [row["id"] for row in db.query(sql)]
+    if article_ids is not None:
+        found = sorted(set(found) & {int(i) for i in article_ids})
+    if not found:
+        return
+    touched = _Touched()
+    with write_transaction(db):
+        for article_id in found:
+            _store(db, article_id, Extraction(), extractor_version=extractor_version, touched=touched)
+        _settle(db, touched)
+    log.info("cleared the extraction of %d articles that are now duplicates", len(found))
 
 
 def _article_texts(db: sqlite_utils.Database, ids: Sequence[int]) -> Iterator[tuple[int, str | None, str]]:

@@ -542,3 +542,17 @@ def test_merged_name_stays_an_alias_when_its_articles_are_reextracted(db):
 
     assert company(db, "meta")["article_count"] == 2
     assert {row["key"] for row in db["aliases"].rows} == {"meta", "facebook"}
+
+
+def test_article_that_became_a_duplicate_loses_its_extraction(db):
+    original = add_article(db, "Oracle grew.")
+    copy = add_article(db, "Oracle grew!")
+    for article_id in (original, copy):
+        text = db["articles"].get(article_id)["text"]
+        store_extraction(db, article_id, extraction_of(text, ["Oracle"]), extractor_version="v1")
+    db["articles"].update(copy, {"duplicate_of": original, "needs_extraction": 1})
+
+    extract_articles(db, settings=settings(), article_ids=[copy], extractor=FakeExtractor(oracle_everywhere))
+
+    assert company(db, "oracle")["article_count"] == 1
+    assert db["mentions"].count_where("article_id = ?", [copy]) == 0
