@@ -38,6 +38,19 @@ from kb.store import (
     write_transaction,
 )
 
+__all__ = [
+    "CURATED_CONFIDENCE",
+    "CurationEntry",
+    "RelationStatus",
+    "add_relation",
+    "curation_log",
+    "mark_not_company",
+    "merge_companies",
+    "rename_company",
+    "replay_curation",
+    "set_relation_status",
+]
+
 log = logging.getLogger(__name__)
 
 RelationStatus = Literal["confirmed", "rejected"]

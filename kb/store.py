@@ -37,6 +37,27 @@ from kb.records import RELATION_TYPES, UNDIRECTED_TYPES, Extraction, KnownCompan
 if TYPE_CHECKING:
     from kb.extract import Extractor
 
+__all__ = [
+    "ExtractStats",
+    "LEGAL_SUFFIXES",
+    "ProgressCallback",
+    "curated_keys",
+    "ensure_relation",
+    "extract_articles",
+    "find_company",
+    "known_companies",
+    "live_company",
+    "normalize_company_key",
+    "parse_since",
+    "reextract_articles",
+    "refresh_aggregates",
+    "rejected_names",
+    "resolve_company",
+    "select_articles",
+    "store_extraction",
+    "write_transaction",
+]
+
 log = logging.getLogger(__name__)
 
 #: Trailing words that name a legal form, not a company: folded out of keys. The list of the

@@ -556,3 +556,20 @@ def test_article_that_became_a_duplicate_loses_its_extraction(db):
 
     assert company(db, "oracle")["article_count"] == 1
     assert db["mentions"].count_where("article_id = ?", [copy]) == 0
+
+
+@pytest.mark.parametrize("module_name", ["kb.store", "kb.curation"])
+def test_every_public_name_is_exported_and_exists(module_name):
+    import importlib
+    import inspect
+
+    module = importlib.import_module(module_name)
+    defined_here = {
+        name
+        for name, value in vars(module).items()
+        if not name.startswith("_")
+        and (inspect.isfunction(value) or inspect.isclass(value))
+        and getattr(value, "__module__", None) == module_name
+    }
+    assert defined_here <= set(module.__all__)
+    assert all(hasattr(module, name) for name in module.__all__)
