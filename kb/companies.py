@@ -35,9 +35,9 @@ from typing import Any
 
 from cleanco import basename
 from spacy.language import Language
-from spacy.matcher import Matcher, PhraseMatcher
+from spacy.matcher import PhraseMatcher
 from spacy.pipeline import SpanRuler
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from kb.nlp import BOILERPLATE_KEY
@@ -183,13 +183,13 @@ def gazetteer_patterns(
     patterns: list[dict[str, Any]] = []
     seen: set[str] = set()
 
-    def add(surface: str, canonical: str, *, strong: bool) -> None:
+    def add(surface: str, canonical: str, *, strong: bool, listed: bool = False) -> None:
         surface = surface.strip()
         if len(surface) < 2 or surface in seen or company_key(surface) in not_companies():
             return
         seen.add(surface)
         words = surface.split()
-        weak = not strong or (len(words) == 1 and surface.lower() in common)
+        weak = not strong or (listed and len(words) == 1 and surface.lower() in common)
         patterns.append({"label": "COMPANY_WEAK" if weak else "COMPANY", "pattern": surface, "id": canonical})
 
     for row in known_companies:
@@ -204,9 +204,9 @@ def gazetteer_patterns(
             patterns.append({"label": "PRODUCT", "pattern": row["name"], "id": row.get("owner") or ""})
     for name, _ticker in listed_companies():
         short = display_name(name)
-        add(short, short, strong=len(short) > 3 or short.isupper())
+        add(short, short, strong=len(short) > 3 or short.isupper(), listed=True)
         if name != short:
-            add(name, short, strong=True)
+            add(name, short, strong=True, listed=True)
     patterns.append(
         {"label": "TICKER", "pattern": [{"ORTH": "("}, {"ORTH": {"IN": _EXCHANGES}}, {"ORTH": {"IN": [":", "-"]}, "OP": "?"},
                                         {"TEXT": {"REGEX": r"^[A-Z0-9][A-Z0-9.\-]{0,9}$"}}, {"ORTH": ")"}]}
@@ -263,7 +263,12 @@ class CompanyResolver:
 
     def __init__(self, nlp: Language) -> None:
         self.vocab = nlp.vocab
-        self.role_matcher = Matcher(nlp.vocab)
+        self.common_words = _common_words(nlp)
+        from kb.relations import trigger_lexicon
+
+        self.trigger_words = frozenset(w for w, entries in trigger_lexicon().by_lemma.items()
+                                       if any(e[0] in {"acquisition", "investment", "partnership", "competitor"} or not e[1]
+                                              for e in entries))
 
     def __call__(self, doc: Doc) -> Doc:
         skip = _boilerplate_tokens(doc)
@@ -284,20 +289,115 @@ class CompanyResolver:
                 _Candidate(span.start, span.end, kind, canonical=span.id_ if kind != "product" else None,
                            owner=span.id_ or None if kind == "product" else None)
             )
-        for ent in doc.ents:
-            if ent.label_ not in _ENTITY_LABELS:
+        pieces = [(ent.label_, part, possessor) for ent in doc.ents if ent.label_ in _ENTITY_LABELS
+                  for part, possessor in _clean_entity(ent)]
+        votes: dict[str, Counter[str]] = defaultdict(Counter)
+        for label, part, _possessor in pieces:
+            votes[part.text][label] += 1
+        person_words = {t.text for ent in doc.ents if ent.label_ == "PERSON" and len(ent) > 1 for t in ent}
+        common = self.common_words
+        for label, part, possessor in pieces:
+            if excluded.intersection(range(part.start, part.end)):
                 continue
-            for part in _clean_entity(ent):
-                if excluded.intersection(range(part.start, part.end)):
-                    continue
-                kind = "org" if ent.label_ == "ORG" else "product" if ent.label_ == "PRODUCT" else "maybe"
-                candidates.append(_Candidate(part.start, part.end, kind))
+            kind = _entity_kind(label, part, votes[part.text], person_words, common)
+            if possessor and kind == "org" and label != "ORG":
+                kind = "maybe"
+            candidates.append(_Candidate(part.start, part.end, kind))
+        taken = {t for c in candidates for t in range(c.start, c.end)} | excluded
+        ner_other = {t.i for ent in doc.ents if ent.label_ not in {"ORG", "PRODUCT", "FAC", "WORK_OF_ART", "NORP", "GPE"}
+                     for t in ent}
+        for start, end in _trigger_arguments(doc, self.trigger_words, self.common_words):
+            if not taken.intersection(range(start, end)) and not ner_other.intersection(range(start, end)):
+                candidates.append(_Candidate(start, end, "org"))
+        candidates = [c for c in candidates if not (c.kind in {"org", "maybe"} and c.end - c.start == 1
+                                                    and doc[c.start].text in person_words)]
         doc.spans[COMPANIES_KEY], doc.spans[PRODUCTS_KEY] = [], []
         result = _resolve(doc, candidates, tickers=tickers, excluded=excluded, heading=heading)
         doc.user_data[RESULT_KEY] = result["data"]
         doc.spans[COMPANIES_KEY] = result["mentions"]
         doc.spans[PRODUCTS_KEY] = result["products"]
         return doc
+
+
+#: A name ending in one of these is a company whatever label NER gave it ("InnoCare Pharma").
+COMPANY_WORDS = frozenset(
+    "inc incorporated corp corporation ltd limited llc plc ag gmbh co company holdings group "
+    "pharma pharmaceuticals therapeutics biotherapeutics biosciences technologies systems motors airlines "
+    "capital ventures partners bank bancorp financial labs laboratories cyber mobility robotics semiconductor "
+    "semiconductors software networks energy airways studios entertainment brands foods telecom "
+    "communications electronics industries logistics insurance securities investments aerospace".split()
+)
+
+
+def _entity_kind(label: str, part: Span, votes: Counter[str], person_words: set[str], common: frozenset[str]) -> str:
+    """How much an NER entity looks like a company: org (yes), product, or maybe (only if seen elsewhere)."""
+    last = part[-1].lower_.rstrip(".")
+    if len(part) > 1 and last in COMPANY_WORDS and part[0].text[:1].isupper():
+        return "org"
+    if label == "ORG":
+        return "org"
+    if label == "PRODUCT":
+        return "org" if votes["ORG"] else "product"
+    text = part.text
+    single = len(part) == 1
+    if label in {"PERSON", "GPE", "NORP", "FAC", "WORK_OF_ART"} and single and text not in person_words \
+            and text.lower() not in common and text[:1].isupper() and label != "GPE" \
+            and (sum(votes.values()) >= 2 or len(votes) >= 2) and votes["GPE"] + votes["NORP"] < sum(votes.values()):
+        # NER is unsure: one name, several labels or a "person" never given a first name
+        return "org"
+    return "maybe"
+
+
+_ARG_DEPS = {"nsubj", "nsubjpass", "dobj", "pobj", "poss", "appos", "conj", "agent", "attr", "compound"}
+
+
+def _trigger_arguments(doc: Doc, trigger_words: frozenset[str], common: frozenset[str]) -> Iterator[tuple[int, int]]:
+    """Proper-noun phrases that are arguments of a relation word: "Hayter was bought by Toro".
+
+    NER misses many small companies; when a capitalised name is the subject or object of
+    "acquire", "partner", "invest"..., it is a company far more often than not.
+    """
+    for token in doc:
+        if token.lemma_.lower() not in trigger_words or token.pos_ not in {"VERB", "NOUN"}:
+            continue
+        for arg in _arguments(token):
+            if not (arg.text[:1].isupper() or arg.text[:1].isdigit() and arg.pos_ == "PROPN"):
+                continue
+            if arg.pos_ != "PROPN" and (arg.pos_ != "NOUN" or arg.lower_ in common or arg.is_upper and len(arg) < 3):
+                continue  # "Splunk" is tagged NOUN; "Company" is not a name
+            start, end = arg.i, arg.i + 1
+            while start > 0 and doc[start - 1].pos_ == "PROPN" and doc[start - 1].dep_ in {"compound", "nmod", "amod"} \
+                    and doc[start - 1].text[:1].isupper() and "\n" not in doc[start - 1].whitespace_:
+                start -= 1
+            while end < len(doc) and (doc[end].text in {"&", "+"} or doc[end].pos_ == "PROPN" and doc[end].head.i == arg.i
+                                      and doc[end].text[:1].isupper()) and end < arg.i + 4:
+                end += 1
+            if doc[end - 1].text in {"&", "+"}:
+                end -= 1
+            if doc[start].is_sent_start and end - start == 1 and doc[start].lower_ in _COMMON_SENT_START:
+                continue
+            yield start, end
+
+
+_COMMON_SENT_START = frozenset({"the", "it", "they", "this", "its", "their"})
+
+
+def _arguments(token: Token) -> Iterator[Token]:
+    for child in token.children:
+        if child.dep_ in {"nsubj", "nsubjpass", "dobj", "poss", "compound", "attr"}:
+            yield child
+            yield from (c for c in child.conjuncts)
+        elif child.dep_ in {"prep", "agent"}:
+            for grand in child.children:
+                if grand.dep_ == "pobj":
+                    yield grand
+                    yield from grand.conjuncts
+    if token.dep_ in {"compound", "amod"}:
+        yield token.head
+    if token.dep_ in {"relcl", "acl"}:
+        yield token.head
+    if token.dep_ == "appos" or token.dep_ == "attr":
+        yield token.head
 
 
 def _boilerplate_tokens(doc: Doc) -> set[int]:
@@ -319,7 +419,7 @@ def _heading_tokens(doc: Doc) -> set[int]:
         words = [doc[i] for i in line if doc[i].is_alpha]
         if len(words) >= 3:
             capital = sum(1 for t in words if t.text[0].isupper() or t.is_stop and len(t) <= 4)
-            if capital / len(words) >= 0.85 and not doc[line[-1]].text in {".", "!", "?"}:
+            if capital / len(words) >= 0.85 and doc[line[-1]].text not in {".", "!", "?"}:
                 out.update(line)
         line.clear()
 
@@ -336,20 +436,23 @@ def _heading_tokens(doc: Doc) -> set[int]:
 _STRIP_LEADING = {"the", "a", "an", "its", "their", "his", "her", "our", "chinese", "american", "japanese"}
 
 
-def _clean_entity(ent: Span) -> Iterator[Span]:
+def _clean_entity(ent: Span) -> Iterator[tuple[Span, bool]]:
     """The usable parts of an NER entity: cut at line breaks, bullets and possessives; trimmed."""
     doc = ent.doc
-    pieces: list[tuple[int, int]] = []
+    pieces: list[tuple[int, int, bool]] = []
     start = ent.start
     for token in ent:
+        if token.text == "at" and token.i > start:
+            start = token.i + 1  # "Business Development at Deepgram"
+            continue
         if "\n" in token.text or token.is_space or token.text in {"•", "|", "—", "–"} or token.tag_ == "POS" \
-                or token.text in {"'s", "’s", "'", "’", ":", ";", "(", ")", "[", "]", "/", "\"", "“", "”"}:
+                or token.text in {"'s", "’s", "'", "’", ":", ";", ",", "(", ")", "[", "]", "/", "\"", "“", "”"}:
             if token.i > start:
-                pieces.append((start, token.i))
+                pieces.append((start, token.i, token.tag_ == "POS" or token.text in {"'s", "’s"}))
             start = token.i + 1
     if start < ent.end:
-        pieces.append((start, ent.end))
-    for s, e in pieces:
+        pieces.append((start, ent.end, False))
+    for s, e, possessor in pieces:
         while s < e and (doc[s].is_punct or doc[s].lower_ in _STRIP_LEADING or doc[s].is_lower and doc[s].pos_ != "PROPN"):
             s += 1
         while e > s and (doc[e - 1].is_punct and doc[e - 1].text not in {".", "&", "+"} or doc[e - 1].is_lower
@@ -358,7 +461,7 @@ def _clean_entity(ent: Span) -> Iterator[Span]:
         if e > s and doc[e - 1].text == "." and (e - s == 1 or len(doc[e - 2].text) > 3 and doc[e - 2].text.lower() not in LEGAL_SUFFIXES):
             e -= 1
         if e > s:
-            yield doc[s:e]
+            yield doc[s:e], possessor
 
 
 def _is_rejected(span: Span) -> bool:
@@ -449,14 +552,31 @@ def _resolve(
     # Group mentions into companies.
     groups: dict[str, list[Span]] = defaultdict(list)
     key_of: dict[str, str] = {}
+    # a mention that is a gazetteer name plus a legal suffix takes the gazetteer's canonical name
+    gazetteer_hint = {}
+    for c in candidates:
+        if c.canonical and c.kind in {"company", "weak"}:
+            gazetteer_hint[company_key(doc[c.start:c.end].text)] = c.canonical
+    parent: dict[str, str] = {}
+
+    def find(key: str) -> str:
+        while parent.get(key, key) != key:
+            key = parent[key]
+        return key
+
     for span in mentions:
         text = span.text
-        hint = canonical_hint.get(text) or canonical_hint.get(acronyms.get(text, ""))
-        if text in acronyms:
-            text = acronyms[text]
+        hint = canonical_hint.get(text) or gazetteer_hint.get(company_key(text))
+        if hint:
+            canonical_hint.setdefault(text, hint)
         key = company_key(hint) if hint else company_key(text)
         key_of[span.text] = key
         groups[key].append(span)
+    for acro, long in acronyms.items():
+        a, b = find(key_of.get(acro, company_key(acro))), find(key_of.get(long, company_key(long)))
+        if a != b and a in groups and b in groups:
+            parent[a] = b
+            groups[b].extend(groups.pop(a))
     # "Arrowhead" is "Arrowhead Pharmaceuticals" when the rest of the longer name is generic.
     keys = sorted(groups, key=len)
     merged: dict[str, str] = {}
@@ -501,7 +621,7 @@ def _resolve(
     for ent in doc.ents:
         if ent.label_ == "ORG" and company_key(ent.text) not in company_names and rules.match(ent.text):
             other_orgs.setdefault(company_key(ent.text), ent.text)
-    people = _people(doc, mention_spans)
+    people = _people(doc, mention_spans, excluded)
     data = {
         "companies": [{k: v for k, v in c.items() if k != "first"} for c in companies],
         "products": _dedupe_products(products),
@@ -525,8 +645,6 @@ def _looks_like_acronym(acro: str, name: str) -> bool:
 
 def _choose_name(surfaces: list[str], hint: str | None, acronyms: dict[str, str]) -> str:
     if hint and any(company_key(s) == company_key(hint) for s in surfaces):
-        return hint
-    if hint:
         return hint
     counts = Counter(display_name(s) for s in surfaces if s not in acronyms)
     if not counts:
@@ -575,12 +693,12 @@ def _dedupe_products(products: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return list(out.values())
 
 
-def _people(doc: Doc, mentions: list[Span]) -> list[dict[str, Any]]:
+def _people(doc: Doc, mentions: list[Span], excluded: set[int]) -> list[dict[str, Any]]:
     """People NER finds, with a title and company from the words around them."""
     company_at = {t: s.label_ for s in mentions for t in range(s.start, s.end)}
     people: dict[str, dict[str, Any]] = {}
     for ent in doc.ents:
-        if ent.label_ != "PERSON" or any(t.i in company_at for t in ent) or "\n" in ent.text:
+        if ent.label_ != "PERSON" or any(t.i in company_at or t.i in excluded for t in ent) or "\n" in ent.text:
             continue
         name = ent.text.strip()
         if name.endswith(("'s", "’s")):

@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import logging
+import os
 import re
 import threading
 from collections.abc import Iterable
@@ -149,5 +150,6 @@ def build_pipeline(nlp: Language, *, known_companies: Iterable[KnownCompany] = (
         nlp.add_pipe("newskb_layout_segmenter", first=True)
     nlp.add_pipe("newskb_company_ruler", config={"known_companies": known})
     nlp.add_pipe("newskb_company_resolver")
-    nlp.add_pipe("newskb_relation_extractor")
+    # NEWSKB_RELCLASS=1 blends in the learned classifier (kb.relclass); off by default, see design notes
+    nlp.add_pipe("newskb_relation_extractor", config={"use_classifier": os.environ.get("NEWSKB_RELCLASS", "0") == "1"})
     return nlp

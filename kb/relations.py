@@ -14,6 +14,7 @@ to") cuts the confidence below the output threshold.
 
 from __future__ import annotations
 
+import bisect
 import logging
 import re
 import tomllib
@@ -36,8 +37,8 @@ MIN_CONFIDENCE = 0.5
 DIRECTED = ("investment", "acquisition", "supplier")
 #: Triggers that only mean the type when the sentence is about money or a deal.
 _CONTEXTUAL = {
-    "investment": {"lead", "led", "co-lead", "participate", "participation", "round", "series", "seed", "capital",
-                   "equity", "own", "owner", "portfolio", "back", "fund", "close", "get", "bring", "net", "land",
+    "investment": {"put", "lead", "led", "co-lead", "participate", "participation", "round", "series", "seed", "capital",
+                   "equity", "holding", "holdings", "interest", "own", "owner", "portfolio", "back", "fund", "close", "get", "bring", "net", "land",
                    "receive", "secure", "attract", "obtain", "garner", "bag", "inject", "injection"},
     "supplier": {"use", "deploy", "adopt", "select", "choose", "tap", "run", "power", "build", "host", "offer",
                  "serve", "produce", "manufacture", "order", "source", "contract", "contractor", "equip", "license",
@@ -53,7 +54,15 @@ _DEAL_WORDS = {"contract", "deal", "agreement", "order", "supply", "supplier", "
                "chips", "cloud", "services", "infrastructure", "platform", "batteries", "cells", "components", "parts"}
 _SKIP_PREPS = {"as", "including", "like", "among", "such"}
 _SPEC_AUX = {"may", "might", "could", "would", "should"}
-_MAX_DETOUR = 4
+_MAX_DETOUR = 4  #: arcs a trigger may lie off the path between the two companies
+#: Blending with kb.relclass (off by default: it lowered dev relation F1 in every setting
+#: tried; see docs/design-notes.md).
+_RULE_WEIGHT = 0.6
+_AGREE_BONUS = 0.0
+_CLASSIFIER_ALONE = 0.7
+_ALONE_SCALE = 0.8
+_MAX_ARM = 5  #: arcs from the trigger to either company
+_ENTS_KEY = "newskb_ents_index"
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,15 +107,30 @@ class _Trigger:
     specific: bool
 
 
-@Language.factory("newskb_relation_extractor", requires=["doc.spans"])
-def make_relation_extractor(nlp: Language, name: str) -> RelationExtractor:
-    return RelationExtractor(nlp)
+@Language.factory("newskb_relation_extractor", requires=["doc.spans"], default_config={"use_classifier": False})
+def make_relation_extractor(nlp: Language, name: str, use_classifier: bool) -> RelationExtractor:
+    return RelationExtractor(nlp, use_classifier=use_classifier)
+
+
+def _load_classifier() -> Any:
+    """The relation classifier of kb.relclass when its model ships; None otherwise."""
+    from kb import relclass
+    from kb.errors import ConfigError
+
+    if not (relclass.DEFAULT_MODEL_DIR / relclass.MODEL_FILE).is_file():
+        log.warning("relation classifier model missing in %s: rules only", relclass.DEFAULT_MODEL_DIR)
+        return None
+    try:
+        return relclass.RelationClassifier.load()
+    except ConfigError as e:
+        log.warning("relation classifier not usable (%s): rules only", e)
+        return None
 
 
 class RelationExtractor:
     """Adds ``relations`` and ``mentions`` to ``doc.user_data["newskb"]``."""
 
-    def __init__(self, nlp: Language) -> None:
+    def __init__(self, nlp: Language, *, use_classifier: bool = True) -> None:
         self.lexicon = trigger_lexicon()
         self.phrase_matcher = Matcher(nlp.vocab)
         for phrase, rel_type, inverse in self.lexicon.phrases:
@@ -115,13 +139,54 @@ class RelationExtractor:
             lemma_pattern = [{"LEMMA": w} for w in words]
             self.phrase_matcher.add(f"{rel_type}|{int(inverse)}|{phrase}", [lemma_pattern])
 
+        self.classifier = _load_classifier() if use_classifier else None
+
+    def _with_classifier(self, sent: Span, mentions: list[Span], found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Blend the rules with the learned classifier (kb.relclass): agreement raises confidence,
+        and a pair the classifier is sure about is added even without a trigger on the path."""
+        assert self.classifier is not None
+        closest: dict[tuple[str, str], tuple[Span, Span]] = {}
+        for i, a in enumerate(mentions):
+            for b in mentions[i + 1:]:
+                if a.label_ == b.label_:
+                    continue
+                key = tuple(sorted((a.label_, b.label_)))
+                gap = abs(a.start - b.start)
+                prev = closest.get(key)  # type: ignore[arg-type]
+                if prev is None or abs(prev[0].start - prev[1].start) > gap:
+                    closest[key] = (a, b)  # type: ignore[index]
+        predictions = {key: (self.classifier.predict(sent.doc, a, b), a, b) for key, (a, b) in closest.items()}
+        out = []
+        covered = set()
+        for rel in found:
+            key = tuple(sorted((rel["source"], rel["target"])))
+            pred = predictions.get(key)  # type: ignore[arg-type]
+            if pred is not None:
+                p = pred[0].probabilities.get(rel["type"], 0.0)
+                rel = {**rel, "confidence": round(_RULE_WEIGHT * rel["confidence"] + (1 - _RULE_WEIGHT) * (p + _AGREE_BONUS * (p > 0.3)), 3)}
+            covered.add((rel["type"], key))
+            out.append(rel)
+        for key, (pred, a, b) in predictions.items():
+            if pred.type == "none" or pred.confidence < _CLASSIFIER_ALONE or (pred.type, key) in covered:
+                continue
+            source, target = (a, b) if pred.forward else (b, a)
+            out.append({
+                "type": pred.type, "source": source.label_, "target": target.label_, "sentence": sent.text.strip(),
+                "start": sent.start_char, "end": sent.end_char, "confidence": round(pred.confidence * _ALONE_SCALE, 3),
+                "trigger": None, "terms": deal_terms(sent) if pred.type != "competitor" else {},
+            })
+        return out
+
     def __call__(self, doc: Doc) -> Doc:
         data: dict[str, Any] = doc.user_data.setdefault(RESULT_KEY, {})
         mentions = list(doc.spans[COMPANIES_KEY]) if COMPANIES_KEY in doc.spans else []
         data["mentions"] = [
             {"company": m.label_, "surface": m.text, "start": m.start_char, "end": m.end_char} for m in mentions
         ]
+        ents = list(doc.ents)
+        doc.user_data[_ENTS_KEY] = ([e.start for e in ents], ents)
         data["relations"] = list(self.extract(doc, mentions))
+        doc.user_data.pop(_ENTS_KEY, None)
         return doc
 
     def extract(self, doc: Doc, mentions: list[Span]) -> Iterator[dict[str, Any]]:
@@ -141,9 +206,12 @@ class RelationExtractor:
                 continue
             sent = sent_mentions[0].sent
             triggers = self._triggers(sent, sent_mentions) + phrase_hits.get(sent_start, [])
-            if not triggers:
-                continue
-            for rel in self._sentence_relations(sent, sent_mentions, triggers):
+            found = list(self._sentence_relations(sent, sent_mentions, triggers)) if triggers else []
+            if self.classifier is not None:
+                found = self._with_classifier(sent, sent_mentions, found)
+            for rel in found:
+                if rel["confidence"] < MIN_CONFIDENCE:
+                    continue
                 key = (rel["type"], rel["source"], rel["target"])
                 if rel["type"] in ("partnership", "competitor"):
                     key = (rel["type"], *sorted((rel["source"], rel["target"])))  # type: ignore[assignment]
@@ -175,31 +243,36 @@ class RelationExtractor:
 
     def _sentence_relations(self, sent: Span, mentions: list[Span], triggers: list[_Trigger]) -> Iterator[dict[str, Any]]:
         lex = self.lexicon
+        doc = sent.doc
+        mention_tokens = {t for m in mentions for t in range(m.start, m.end)}
         for i, a in enumerate(mentions):
             for b in mentions[i + 1:]:
                 if a.label_ == b.label_:
                     continue
-                ha, hb = _effective_head(a.root), _effective_head(b.root)
-                coordinated = ha == hb
+                coordinated = _effective_head(a.root) == _effective_head(b.root) or _listed_together(doc, a, b, mention_tokens)
                 dist_ab = _distance(a.root, b.root)
                 scored = []
                 for trig in triggers:
-                    if coordinated and trig.type in DIRECTED and trig.type != "acquisition":
+                    if coordinated and trig.type in DIRECTED and not (
+                            trig.type == "acquisition" and trig.token.lemma_.lower() in {"merge", "merger", "combine"}):
                         continue
                     ta, tb = _distance(trig.token, a.root), _distance(trig.token, b.root)
                     detour = ta + tb - dist_ab
-                    if detour > _MAX_DETOUR:
+                    if detour > _MAX_DETOUR or max(ta, tb) > _MAX_ARM:
+                        continue
+                    if _is_the_party(trig.token, a) or _is_the_party(trig.token, b):
                         continue
                     rank = (detour + (0 if trig.specific else 2), ta + tb)
                     scored.append((rank, trig, detour, ta + tb))
                 if not scored:
                     continue
                 scored.sort(key=lambda x: x[0])
-                chosen = {}
-                for rank, trig, detour, length in scored:
-                    chosen.setdefault(trig.type, (rank, trig, detour, length))
+                by_type: dict[str, list[tuple[Any, _Trigger, int, int]]] = {}
+                for item in scored:
+                    by_type.setdefault(item[1].type, []).append(item)
                 best_rank = scored[0][0]
-                for rel_type, (rank, trig, detour, length) in chosen.items():
+                for rel_type, items in by_type.items():
+                    rank, trig, detour, length = items[0]
                     if rank[0] > best_rank[0] + 1:
                         continue
                     resolved = _resolve_type(trig, a, b)
@@ -208,16 +281,30 @@ class RelationExtractor:
                     rel_type, inverse = resolved
                     if _negated(trig.token, lex):
                         continue
-                    confidence = (0.9 if trig.specific else 0.7) - 0.08 * detour - 0.02 * max(0, length - 4)
+                    confidence = (0.9 if trig.specific else 0.7) - 0.08 * detour - 0.03 * max(0, length - 3)
+                    source, target = a, b
+                    if rel_type in DIRECTED:
+                        vote = 0.0
+                        for _rank, other, other_detour, _length in items:
+                            other_resolved = _resolve_type(other, a, b)
+                            if other_resolved is None:
+                                continue
+                            v = _direction_vote(other, other_resolved[1], a, b)
+                            if v is None:
+                                vote = float("nan")
+                                break
+                            vote += v / (1 + other_detour)
+                        if vote != vote:  # a role that cannot take part (the seller in "X sold Y to Z")
+                            continue
+                        if vote < 0:
+                            source, target = b, a
+                        elif vote == 0:
+                            confidence -= 0.2
+                            if inverse:
+                                source, target = b, a
                     if _speculative(trig.token, lex):
                         confidence *= 0.4
                     confidence = round(max(0.05, min(0.99, confidence)), 3)
-                    if confidence < MIN_CONFIDENCE:
-                        continue
-                    if rel_type in DIRECTED:
-                        source, target = _direction(trig, inverse, a, b)
-                    else:
-                        source, target = a, b
                     yield {
                         "type": rel_type,
                         "source": source.label_,
@@ -229,6 +316,30 @@ class RelationExtractor:
                         "trigger": trig.token.text,
                         "terms": deal_terms(sent) if rel_type in ("investment", "acquisition", "supplier", "partnership") else {},
                     }
+
+
+#: Nouns for a party of the relation: "xAI, Oracle's customer" makes xAI the customer.
+#: Event nouns ("CFM, a joint venture of Safran and GE") do not make the head a party.
+_AGENT_NOUNS = {"partner", "rival", "competitor", "customer", "supplier", "investor", "backer", "ally", "provider",
+                "vendor", "client", "acquirer", "owner", "distributor", "shareholder", "stakeholder", "contractor",
+                "manufacturer", "challenger", "peer", "buyer", "collaborator", "licensee", "licensor", "subsidiary",
+                "unit", "arm", "division", "parent", "maker", "source", "purchaser", "opponent", "portfolio"}
+
+
+def _is_the_party(trigger: Token, mention: Span) -> bool:
+    """Is the mention the event itself ("CFM, a joint venture of ...")? Then it is not a party."""
+    head = mention.root
+    return (trigger.dep_ == "appos" and trigger.head == head or head.dep_ == "appos" and head.head == trigger) \
+        and trigger.lemma_.lower() not in _AGENT_NOUNS and trigger.pos_ == "NOUN"
+
+
+def _listed_together(doc: Doc, a: Span, b: Span, mention_tokens: set[int]) -> bool:
+    """Only commas, "and", "or" and other companies between the two: one list, one role."""
+    first, second = (a, b) if a.start < b.start else (b, a)
+    between = doc[first.end:second.start]
+    return len(between) > 0 and all(
+        t.i in mention_tokens or t.lower_ in {",", "and", "or", "&", "as", "well"} or t.tag_ == "POS" for t in between
+    )
 
 
 def _effective_head(token: Token) -> Token:
@@ -259,6 +370,9 @@ def _resolve_type(trig: _Trigger, a: Span, b: Span) -> tuple[str, bool] | None:
     lemma = token.lemma_.lower()
     if lemma in {"buy", "purchase", "sell"}:
         objects = [c for c in token.children if c.dep_ in {"dobj", "nsubjpass"}]
+        objects += [g for c in token.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
+        if token.dep_ == "compound" or token.head.dep_ == "compound":
+            objects += [c for c in token.head.children if c.dep_ == "compound" and c != token]  # "Xilinx purchase"
         obj_is_company = any(_within(c, a) or _within(c, b) for c in objects)
         has_from = any(c.dep_ == "prep" and c.lower_ == "from" for c in token.children)
         if trig.type == "acquisition":
@@ -314,43 +428,41 @@ def _role(mention: Span, trigger: Token) -> str | None:
     for tok in path:
         if tok.dep_ == "pobj" and tok.head.lower_ not in _SKIP_PREPS:
             return "by" if tok.head.lower_ == "by" else tok.head.lower_
-    return path[-1].dep_ if path else None
+    # the role belongs to another predicate ("Lydia closed a round that Tencent led"): not a vote
+    return None
 
 
-def _direction(trig: _Trigger, inverse: bool, a: Span, b: Span) -> tuple[Span, Span]:
+def _direction_vote(trig: _Trigger, inverse: bool, a: Span, b: Span) -> float | None:
+    """> 0: a is the source; < 0: b is; 0: undecided; None: the pair cannot be (the seller of a sale)."""
     ra, rb = _role(a, trig.token), _role(b, trig.token)
     passive = any(c.dep_ in {"nsubjpass", "auxpass"} for c in trig.token.children)
+    if trig.type == "acquisition" and inverse and "nsubj" in (ra, rb) and not passive:
+        return None  # "Uber sold Uber Eats to Zomato": Uber is not a party of the acquisition
 
     def score(role: str | None) -> int:
         """+1: acts (source of a normal trigger), -1: undergoes."""
         if role is None:
             return 0
         if role == "from":
-            return -1 if not inverse else 1  # "buys from X": X supplies; "raised from X": X invests
+            return 1 if inverse else -1  # "buys from X": X supplies; "raised from X": X invests
         if role == "by":
             return 1
-        if role in {"nsubjpass"}:
+        if role == "nsubjpass":
             return -1
         if role == "nsubj":
             return -1 if passive else 1
         if role in {"poss", "compound"}:
             return 1
-        if role == "compound_of":
-            return 0
         if role in _OBJECT:
             return -1
         return 0
 
     sa, sb = score(ra), score(rb)
     if inverse:
-        # for an inverse trigger the acting subject is the target ... except roles that already say "source"
+        # the subject of an inverse trigger is the target, but "from" and "by" already name the source
         sa = -sa if ra not in {"from", "by"} else sa
         sb = -sb if rb not in {"from", "by"} else sb
-    if sa > sb:
-        return a, b
-    if sb > sa:
-        return b, a
-    return (b, a) if inverse else (a, b)
+    return float(sa - sb)
 
 
 def _negated(trigger: Token, lex: TriggerLexicon) -> bool:
@@ -386,10 +498,23 @@ _AMOUNT = re.compile(r"(?i)(us\$|c\$|a\$|[$€£¥₹])?\s*(\d[\d,]*(?:\.\d+)?)\
 _STAKE_WORDS = {"stake", "interest", "equity", "share", "shares", "ownership", "holding", "stakes"}
 
 
+def _sentence_ents(sent: Span) -> list[Span]:
+    """The sentence's entities; ``Span.ents`` scans the whole document, so index it once per doc."""
+    doc = sent.doc
+    index = doc.user_data.get(_ENTS_KEY)  # set for the duration of RelationExtractor.__call__
+    if index is None:
+        ents = list(doc.ents)
+        index = ([e.start for e in ents], ents)
+    starts, ents = index
+    lo = bisect.bisect_left(starts, sent.start)
+    hi = bisect.bisect_left(starts, sent.end)
+    return ents[lo:hi]
+
+
 def deal_terms(sent: Span) -> dict[str, Any]:
     """Amount and currency, stake % and date stated in the sentence (first of each)."""
     terms: dict[str, Any] = {}
-    for ent in sent.ents:
+    for ent in _sentence_ents(sent):
         if ent.label_ == "MONEY" and "amount" not in terms:
             parsed = parse_amount(ent.text)
             if parsed:

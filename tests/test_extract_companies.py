@@ -1,0 +1,93 @@
+"""Company recognition: cleaning, consistency, aliases, non-companies, products, people."""
+
+from __future__ import annotations
+
+import pytest
+
+from kb.companies import company_key, display_name
+
+
+def names(extraction):
+    return sorted(c.name for c in extraction.companies)
+
+
+def test_possessive_is_not_a_new_company(extractor):
+    ex = extractor.extract("Oracle’s chips power the cluster. Oracle said demand is strong.")
+    assert names(ex) == ["Oracle"]
+
+
+def test_trailing_verb_is_stripped(extractor):
+    ex = extractor.extract("The partnership between OpenAI and Oracle marks a significant step.")
+    assert names(ex) == ["OpenAI", "Oracle"]
+
+
+def test_legal_suffix_is_folded_into_one_company(extractor):
+    ex = extractor.extract("Oracle Corporation reported results on Monday. Later, Oracle raised its forecast.")
+    assert len(ex.companies) == 1
+    assert company_key(ex.companies[0].name) == "oracle"
+
+
+def test_acronym_definition_becomes_an_alias(extractor):
+    ex = extractor.extract(
+        "Tesla signed a deal with Contemporary Amperex Technology Co (CATL) for battery cells. "
+        "CATL will ship the cells from its plant in Ningde."
+    )
+    catl = [c for c in ex.companies if "CATL" in (c.name, *c.aliases)]
+    assert len(catl) == 1
+    assert "Contemporary Amperex Technology" in catl[0].name + " ".join(catl[0].aliases)
+
+
+def test_ticker_is_an_alias_not_a_company(extractor):
+    ex = extractor.extract("Tesla Inc (NASDAQ: TSLA) struck a new supply deal with Panasonic Corp on Monday.")
+    tesla = next(c for c in ex.companies if c.name == "Tesla")
+    assert tesla.ticker == "TSLA"
+    assert "TSLA" not in names(ex)
+
+
+@pytest.mark.parametrize("word", ["AI", "CEO"])
+def test_common_acronyms_are_not_companies(extractor, word):
+    ex = extractor.extract(f"Microsoft said {word} spending will grow. The {word} market is hot, Microsoft added.")
+    assert word not in names(ex)
+
+
+def test_regulator_is_another_organisation(extractor):
+    ex = extractor.extract("The Federal Trade Commission sued Amazon on Tuesday over its marketplace fees.")
+    assert "Federal Trade Commission" not in names(ex)
+    assert "Amazon" in names(ex)
+
+
+def test_private_company_from_the_curated_list_is_found(extractor):
+    ex = extractor.extract("Oracle also provides infrastructure to xAI, Elon Musk’s rival AI venture.")
+    assert "xAI" in names(ex)
+
+
+def test_known_company_from_the_knowledge_base_is_recognised():
+    from kb.extract import Extractor
+    from kb.records import KnownCompany
+
+    text = "Zyphra Labs signed a supply agreement with Nvidia for its next data center."
+    with_kb = Extractor(known_companies=[KnownCompany(name="Zyphra Labs")]).extract(text)
+    assert "Zyphra Labs" in names(with_kb)
+
+
+def test_product_is_linked_to_its_owner_and_not_a_company(extractor):
+    ex = extractor.extract("OpenAI continues to rely heavily on Microsoft’s Azure AI platform for ChatGPT.")
+    owners = {p.name: p.owner for p in ex.products}
+    assert owners.get("ChatGPT") == "OpenAI"
+    assert any(n.startswith("Azure") and o == "Microsoft" for n, o in owners.items())
+    assert not {"ChatGPT", "Azure", "Azure AI"} & set(names(ex))
+
+
+def test_person_with_title_and_company(extractor):
+    ex = extractor.extract("Satya Nadella, chief executive of Microsoft, said the deal with OpenAI will continue.")
+    person = next(p for p in ex.people if p.name == "Satya Nadella")
+    assert person.company == "Microsoft"
+    assert "chief executive" in (person.title or "")
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("Oracle Corporation", "Oracle"), ("Tesla Inc", "Tesla"), ("Panasonic Corp.", "Panasonic")],
+)
+def test_display_name_drops_legal_suffix(name, expected):
+    assert display_name(name) == expected

@@ -1,0 +1,108 @@
+"""Relations: types, direction (passive, inverse triggers), coordination, negation, speculation."""
+
+from __future__ import annotations
+
+import pytest
+
+from kb.relations import parse_amount
+
+
+def relations(extraction):
+    out = set()
+    for r in extraction.relations:
+        pair = tuple(sorted((r.source, r.target))) if r.type in ("partnership", "competitor") else (r.source, r.target)
+        out.add((r.type, *pair))
+    return out
+
+
+def test_active_acquisition_points_from_buyer_to_bought(extractor):
+    ex = extractor.extract("Cisco agreed to acquire Splunk for $28 billion in cash.")
+    assert ("acquisition", "Cisco", "Splunk") in relations(ex)
+
+
+def test_passive_acquisition_keeps_the_direction(extractor):
+    ex = extractor.extract("Splunk was acquired by Cisco in a $28 billion deal.")
+    assert ("acquisition", "Cisco", "Splunk") in relations(ex)
+
+
+def test_funding_round_investors_point_to_the_startup(extractor):
+    ex = extractor.extract("Databricks raised $500 million in a round led by Sequoia Capital.")
+    assert ("investment", "Sequoia Capital", "Databricks") in relations(ex)
+
+
+def test_co_investors_are_not_related_to_each_other(extractor):
+    ex = extractor.extract("Andreessen Horowitz and Sequoia Capital invested $20 million in Figma.")
+    rels = relations(ex)
+    assert ("investment", "Andreessen Horowitz", "Figma") in rels
+    assert ("investment", "Sequoia Capital", "Figma") in rels
+    assert not any({"Andreessen Horowitz", "Sequoia Capital"} <= set(r[1:]) for r in rels)
+
+
+def test_coordination_links_every_party(extractor):
+    ex = extractor.extract(
+        "OpenAI, in collaboration with Microsoft, has announced a new partnership with Oracle to expand capacity."
+    )
+    rels = relations(ex)
+    assert ("partnership", "OpenAI", "Oracle") in rels
+    assert ("partnership", "Microsoft", "OpenAI") in rels
+
+
+def test_supplier_points_from_supplier_to_customer(extractor):
+    ex = extractor.extract("Oracle also provides infrastructure to xAI, Elon Musk’s rival AI venture.")
+    assert ("supplier", "Oracle", "xAI") in relations(ex)
+
+
+def test_buying_from_a_supplier_is_a_supplier_relation(extractor):
+    ex = extractor.extract("Tesla buys its battery cells from Panasonic.")
+    assert ("supplier", "Panasonic", "Tesla") in relations(ex)
+
+
+def test_competitor_is_undirected(extractor):
+    ex = extractor.extract("Walmart competes with Amazon in online grocery.")
+    assert ("competitor", "Amazon", "Walmart") in relations(ex)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Microsoft is not partnering with Oracle on the data center.",
+        "Uber and Lyft denied that they are discussing a merger.",
+    ],
+)
+def test_negated_relation_is_not_output(extractor, text):
+    assert not extractor.extract(text).relations
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Apple may partner with Anthropic on a new assistant.",
+        "Broadcom is in talks to acquire VMware, people familiar with the matter said.",
+    ],
+)
+def test_speculation_is_not_output(extractor, text):
+    assert not extractor.extract(text).relations
+
+
+def test_evidence_offsets_refer_to_the_title_plus_text(extractor):
+    from kb.records import document_text
+
+    title, text = "Cisco buys Splunk", "Cisco agreed to acquire Splunk for $28 billion."
+    ex = extractor.extract(text, title=title)
+    full = document_text(title, text)
+    assert ex.relations
+    for r in ex.relations:
+        assert full[r.start:r.end].strip() == r.sentence
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("$13 billion", (13e9, "USD")), ("€40 million", (40e6, "EUR")), ("$90 mln", (90e6, "USD")),
+     ("250 million euros", (250e6, "EUR")), ("$4.7bn", (4.7e9, "USD"))],
+)
+def test_amounts_are_parsed_with_currency(text, expected):
+    assert parse_amount(text) == expected
+
+
+def test_amount_without_currency_is_not_a_deal_amount():
+    assert parse_amount("600 engines") is None
