@@ -8,7 +8,7 @@ import pytest
 
 from kb.db import open_db
 
-pytest_plugins: list[str] = ["tests.fixtures.server", "tests.fixtures.kb_fixture", "tests.fixtures.ingest_fakes", "tests.fixtures.relclass"]
+pytest_plugins: list[str] = ["tests.fixtures.server", "tests.fixtures.kb_fixture", "tests.fixtures.ingest_fakes", "tests.fixtures.relclass", "tests.fixtures.nlp"]
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
