@@ -20,21 +20,21 @@ if str(ROOT) not in sys.path:  # AppTest and `streamlit run` from elsewhere
 from app_pages import common  # noqa: E402
 from kb.errors import NewskbError  # noqa: E402
 
-st.set_page_config(page_title="newskb explorer", page_icon="📰", layout="wide")
+st.set_page_config(page_title="newskb explorer", page_icon=":material/newspaper:", layout="wide")
 
 pages = {
     "Explore": [
-        st.Page(common.PAGES["overview"], title="Overview", icon="🏠", url_path="overview", default=True),
-        st.Page(common.PAGES["search"], title="Search", icon="🔎", url_path="search"),
-        st.Page(common.PAGES["company"], title="Company", icon="🏢", url_path="company"),
-        st.Page(common.PAGES["relations"], title="Relations", icon="🔗", url_path="relations"),
-        st.Page(common.PAGES["network"], title="Network", icon="🕸️", url_path="network"),
-        st.Page(common.PAGES["article"], title="Article", icon="📄", url_path="article"),
+        st.Page(common.PAGES["overview"], title="Overview", icon=":material/home:", url_path="overview", default=True),
+        st.Page(common.PAGES["search"], title="Search", icon=":material/search:", url_path="search"),
+        st.Page(common.PAGES["company"], title="Company", icon=":material/business:", url_path="company"),
+        st.Page(common.PAGES["relations"], title="Relations", icon=":material/link:", url_path="relations"),
+        st.Page(common.PAGES["network"], title="Network", icon=":material/hub:", url_path="network"),
+        st.Page(common.PAGES["article"], title="Article", icon=":material/article:", url_path="article"),
     ],
     "Manage": [
-        st.Page(common.PAGES["sources"], title="Sources", icon="📡", url_path="sources"),
-        st.Page(common.PAGES["curation"], title="Curation", icon="✏️", url_path="curation"),
-        st.Page(common.PAGES["export"], title="Export", icon="⬇️", url_path="export"),
+        st.Page(common.PAGES["sources"], title="Sources", icon=":material/rss_feed:", url_path="sources"),
+        st.Page(common.PAGES["curation"], title="Curation", icon=":material/edit:", url_path="curation"),
+        st.Page(common.PAGES["export"], title="Export", icon=":material/download:", url_path="export"),
     ],
 }
 page = st.navigation(pages)

@@ -13,7 +13,7 @@ article_id = query_int("id")
 if article_id is None:
     st.title("Article")
     st.caption("Open an article from Search, a Company page or a relation's evidence.")
-    st.page_link(PAGES["search"], label="Search articles", icon="🔎")
+    st.page_link(PAGES["search"], label="Search articles", icon=":material/search:")
     st.stop()
 
 try:
@@ -24,7 +24,7 @@ except NotFound as e:
 
 # Titles and text come from the web: md() escapes markdown, highlight_mentions escapes HTML.
 st.title(md(detail.title or "Untitled"))
-meta = [day(detail.published_at)]
+meta = [f"article #{detail.id}", day(detail.published_at)]
 if detail.source_title or detail.source_url:
     meta.append(md(detail.source_title or detail.source_url))
 if detail.author:
@@ -53,7 +53,7 @@ with side_col:
         if mention.company_id in seen:
             continue
         seen.add(mention.company_id)
-        st.page_link(PAGES["company"], label=md(mention.name), query_params={"id": mention.company_id}, icon="🏢")
+        st.page_link(PAGES["company"], label=md(mention.name), query_params={"id": mention.company_id}, icon=":material/business:")
     if not seen:
         st.caption("No company recognised.")
     st.subheader("Relations in this article")

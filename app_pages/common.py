@@ -134,6 +134,13 @@ def day(timestamp: str | None) -> str:
     return timestamp[:10] if timestamp else "—"
 
 
+def when(timestamp: str | None) -> str:
+    """A stored UTC timestamp to the minute, for people: 2026-03-09 12:00 UTC."""
+    if not timestamp:
+        return "—"
+    return timestamp[:16].replace("T", " ") + (" UTC" if len(timestamp) > 10 else "")
+
+
 def page_url(page: str, **params: object) -> str:
     """A relative link to an explorer page, for link columns in tables."""
     path = page
@@ -258,19 +265,20 @@ def describe_filter(flt: RelationFilter) -> str:
 
 
 def type_bar_chart(frame: pd.DataFrame, *, x: str, y: str) -> alt.Chart:
-    """Stacked weekly bars coloured by relation type, in the Network page's colours."""
+    """Stacked bars per period coloured by relation type, in the Network page's colours."""
     return (
         alt.Chart(frame)
         .mark_bar()
         .encode(
-            x=alt.X(f"{x}:T", title=None, timeUnit="yearmonthdate"),
+            # weeks as labels, not a time axis: one week would otherwise stretch across the chart
+            x=alt.X(f"{x}:O", title=f"{x} of", axis=alt.Axis(labelAngle=-45)),
             y=alt.Y(f"sum({y}):Q", title=y),
             color=alt.Color(
                 "type:N",
                 scale=alt.Scale(domain=list(TYPE_COLOURS), range=list(TYPE_COLOURS.values())),
                 legend=alt.Legend(orient="bottom", title=None),
             ),
-            tooltip=[alt.Tooltip(f"{x}:T", title="week of"), "type:N", alt.Tooltip(f"{y}:Q")],
+            tooltip=[alt.Tooltip(f"{x}:O", title=f"{x} of"), "type:N", alt.Tooltip(f"{y}:Q")],
         )
         .properties(height=280)
     )

@@ -18,7 +18,7 @@ if company_id is None:
     if not options:
         st.info("No company matches." if name.strip() else "No companies yet.")
     for hit in options:
-        st.page_link(PAGES["company"], label=md(hit.name), query_params={"id": hit.id}, icon="🏢")
+        st.page_link(PAGES["company"], label=md(hit.name), query_params={"id": hit.id}, icon=":material/business:")
     st.stop()
 
 try:
@@ -48,10 +48,12 @@ c4.metric("Last seen", day(detail.last_seen))
 timeline, network = st.columns([1, 1], gap="large")
 with timeline:
     st.subheader("Mentions over time")
-    series = cached(query.company_mentions_over_time, detail.id)
+    span_days = (pd.Timestamp(detail.last_seen) - pd.Timestamp(detail.first_seen)).days if detail.first_seen and detail.last_seen else 0
+    period = "month" if span_days > 180 else "week"  # weekly bars over years are too thin to see
+    series = cached(query.company_mentions_over_time, detail.id, period=period)
     if series:
-        frame = pd.DataFrame({"week": pd.to_datetime([p.period for p in series]), "articles": [p.count for p in series]})
-        st.bar_chart(frame, x="week", y="articles", height=260)
+        frame = pd.DataFrame({period: pd.to_datetime([p.period for p in series]), "articles": [p.count for p in series]})
+        st.bar_chart(frame, x=period, y="articles", height=260)
     else:
         st.caption("No dated mentions.")
 with network:
@@ -137,5 +139,5 @@ for item in cached(query.company_articles, detail.id, limit=15):
         PAGES["article"],
         label=f"{md(item.title or 'Untitled')} · {day(item.published_at)} · {md(item.source_title or '')}",
         query_params={"id": item.id},
-        icon="📄",
+        icon=":material/article:",
     )

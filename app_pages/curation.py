@@ -23,7 +23,9 @@ st.title("Curation")
 st.caption("Changes are stored in the curation log and replayed after `newskb reextract`.")
 
 merge_tab, rename_tab, not_company_tab, relation_tab, add_tab, log_tab = st.tabs(
-    ["Merge", "Rename", "Not a company", "Confirm / reject", "Add a relation", "Log"]
+    ["Merge", "Rename", "Not a company", "Confirm / reject", "Add a relation", "Log"],
+    # a link from a relation ("Confirm or reject") opens its tab
+    default="Confirm / reject" if query_int("relation") is not None else None,
 )
 
 with merge_tab:

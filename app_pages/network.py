@@ -19,9 +19,5 @@ if network.number_of_edges() == 0:
     st.info("No relation matches this filter.")
     st.stop()
 st.plotly_chart(cached(graph.filter_figure, flt, limit=limit), key="network")
-legend = " ".join(
-    f"<span style='color:{colour}'>■</span> {rtype}" for rtype, colour in graph.TYPE_COLOURS.items()
-)
-st.markdown(legend, unsafe_allow_html=True)  # our own constants only
 top = sorted(network.nodes(data=True), key=lambda n: -n[1].get("mentions", 0))[:10]
 st.markdown("**Most mentioned here:** " + ", ".join(md(d["name"]) for _, d in top))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import PAGES, cached, day, md, type_bar_chart
+from app_pages.common import PAGES, cached, day, md, type_bar_chart, when
 from kb import query
 
 st.title("Overview")
@@ -23,11 +23,14 @@ for col, (rtype, n) in zip(type_cols, counts.relations_by_type.items(), strict=T
 left, right = st.columns([3, 2], gap="large")
 
 with left:
-    st.subheader("Relations per week")
-    weeks = cached(query.relations_per_week, weeks=26)
-    if weeks:
-        frame = pd.DataFrame([{"week": w.week, "type": w.type, "relations": w.count} for w in weeks])
-        st.altair_chart(type_bar_chart(frame, x="week", y="relations"), width="stretch")
+    weeks = cached(query.relations_over_time, period="week", count=26)
+    # A feed that covers years (or has been quiet) leaves few bars in 26 weeks: show months then.
+    period = "week" if len({w.week for w in weeks}) >= 3 else "month"
+    series = weeks if period == "week" else cached(query.relations_over_time, period="month", count=120)
+    st.subheader(f"Relations per {period}")
+    if series:
+        frame = pd.DataFrame([{period: w.week, "type": w.type, "relations": w.count} for w in series])
+        st.altair_chart(type_bar_chart(frame, x=period, y="relations"), width="stretch")
     else:
         st.info("No relations yet: run an ingest (Sources page) or `newskb ingest`.")
 
@@ -49,7 +52,7 @@ with left:
                     PAGES["article"],
                     label=f"{item.evidence.article_title or 'Untitled'} ({day(item.evidence.published_at)})",
                     query_params={"id": item.evidence.article_id},
-                    icon="📄",
+                    icon=":material/article:",
                 )
 
 with right:
@@ -59,8 +62,8 @@ with right:
         st.info("No ingest has run yet.")
     else:
         st.markdown(
-            f"Last run **{run.status or 'unknown'}**, started {run.started_at or '—'}, "
-            f"finished {run.finished_at or 'not finished'}."
+            f"Last run **{run.status or 'unknown'}**, started {when(run.started_at)}, "
+            f"finished {when(run.finished_at) if run.finished_at else 'not finished'}."
         )
         c1, c2, c3 = st.columns(3)
         c1.metric("Sources fetched", run.sources_ok + run.sources_not_modified)
@@ -84,4 +87,4 @@ with right:
         )
     else:
         st.success("Every source fetched fine last time.")
-    st.page_link(PAGES["sources"], label="Manage sources", icon="📡")
+    st.page_link(PAGES["sources"], label="Manage sources", icon=":material/rss_feed:")

@@ -74,6 +74,7 @@ __all__ = [
     "relation",
     "relation_evidence",
     "relations_among",
+    "relations_over_time",
     "relations_per_week",
     "search_articles",
     "search_companies",
@@ -490,22 +491,35 @@ def relations_per_week(db: sqlite_utils.Database, *, weeks: int = 26) -> list[Ty
     Weeks are counted back from the newest article, not from today, so a database
     that has not been fed for a while still shows its history.
     """
+    return relations_over_time(db, period="week", count=weeks)
+
+
+def relations_over_time(db: sqlite_utils.Database, *, period: str = "week", count: int = 26) -> list[TypeWeekCount]:
+    """Relations stated per week (or ``"month"``), by type, over the last ``count`` periods.
+
+    ``TypeWeekCount.week`` is the first day of the period.
+    """
+    if period == "week":
+        bucket, span = _WEEK.format(col="a.published_at"), f"-{7 * count} days"
+    elif period == "month":
+        bucket, span = "strftime('%Y-%m-01', a.published_at)", f"-{count} months"
+    else:
+        raise ValueError(f"period must be week or month, not {period!r}")
     newest = _scalar(db, "SELECT max(published_at) FROM articles")
     if newest is None:
         return []
     rows = _rows(
         db,
         f"""
-        SELECT {_WEEK.format(col='a.published_at')} AS week, r.type AS type,
-               count(DISTINCT r.id) AS n
+        SELECT {bucket} AS week, r.type AS type, count(DISTINCT r.id) AS n
         FROM articles a
         JOIN evidence e ON e.article_id = a.id
         JOIN relations r ON r.id = e.relation_id
-        WHERE a.published_at >= date(?, ?) AND r.status != 'rejected'
+        WHERE a.published_at >= date(?, ?) AND r.status != 'rejected' AND {_RELATION_SHOWN}
         GROUP BY week, r.type
         ORDER BY week, r.type
         """,
-        (newest, f"-{7 * weeks} days"),
+        (newest, span),
     )
     return [TypeWeekCount(week=row["week"], type=row["type"], count=row["n"]) for row in rows]
 

@@ -411,3 +411,11 @@ def test_search_companies_exact_alias_is_not_crowded_out_by_partial_matches(tmp_
 def test_company_relations_limit_keeps_the_best_attested(sample_db, sample_kb):
     grouped = query.company_relations(sample_db, sample_kb.companies["Oracle"], limit=1)
     assert [(t, [r.article_count for r in rs]) for t, rs in grouped.items()] == [("partnership", [2])]
+
+
+def test_relations_over_time_by_month(sample_db):
+    months = query.relations_over_time(sample_db, period="month", count=12)
+    assert {(m.week, m.type, m.count) for m in months if m.type == "partnership"} == {
+        ("2026-01-01", "partnership", 1),
+        ("2026-03-01", "partnership", 2),
+    }
