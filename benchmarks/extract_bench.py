@@ -1,0 +1,76 @@
+#!/usr/bin/env python3
+"""Extraction speed: full newskb extraction against a raw nlp.pipe pass of the same model.
+
+    .venv/bin/python benchmarks/extract_bench.py              # core_train texts, 800 of them
+    .venv/bin/python benchmarks/extract_bench.py --limit 0    # all 2,606
+
+Reports articles/s and words/s for (1) the raw statistical model, (2) the full pipeline in
+one process, (3) the full pipeline with --n-process workers, and the ratios the issue sets
+targets for: full/raw >= 0.7 in one process, two processes >= 1.6x one. Every run is in this
+process, back to back, so the ratios hold on a loaded machine better than absolute figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+CORE = ROOT.parent / "shared" / "eval" / "core" / "core_train.jsonl"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--input", type=Path, default=CORE, help="JSONL with a text key (default: core_train)")
+    parser.add_argument("--limit", type=int, default=800, help="texts to use; 0 = all")
+    parser.add_argument("--batch-size", type=int, default=64)
+    parser.add_argument("--n-process", type=int, default=2)
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    args = parser.parse_args()
+
+    from kb.extract import Extractor
+    from kb.nlp import load_model
+
+    rows = [json.loads(line) for line in args.input.read_text(encoding="utf-8").splitlines() if line.strip()]
+    texts = [r["text"] for r in rows][: args.limit or None]
+    words = sum(len(t.split()) for t in texts)
+
+    raw = load_model()
+    extractor = Extractor()
+    list(raw.pipe(texts[:20]))  # warm-up: first calls allocate
+    list(extractor.extract_many((i, None, t) for i, t in enumerate(texts[:20])))
+
+    def timed(fn) -> float:
+        start = time.perf_counter()
+        fn()
+        return time.perf_counter() - start
+
+    t_raw = timed(lambda: list(raw.pipe(texts, batch_size=args.batch_size)))
+    t_one = timed(lambda: list(extractor.extract_many(((i, None, t) for i, t in enumerate(texts)),
+                                                      batch_size=args.batch_size, n_process=1)))
+    t_multi = timed(lambda: list(extractor.extract_many(((i, None, t) for i, t in enumerate(texts)),
+                                                        batch_size=args.batch_size, n_process=args.n_process)))
+    result = {
+        "texts": len(texts),
+        "words": words,
+        "raw": {"articles_per_s": round(len(texts) / t_raw, 1), "words_per_s": round(words / t_raw)},
+        "full_1": {"articles_per_s": round(len(texts) / t_one, 1), "words_per_s": round(words / t_one)},
+        f"full_{args.n_process}": {"articles_per_s": round(len(texts) / t_multi, 1), "words_per_s": round(words / t_multi)},
+        "full_over_raw": round(t_raw / t_one, 3),
+        "multi_over_one": round(t_one / t_multi, 3),
+    }
+    if args.json:
+        print(json.dumps(result))
+        return
+    for key in ("raw", "full_1", f"full_{args.n_process}"):
+        print(f"{key:8} {result[key]['articles_per_s']:8.1f} articles/s {result[key]['words_per_s']:9d} words/s")
+    print(f"full/raw (1 process): {result['full_over_raw']:.2f}  (target >= 0.7)")
+    print(f"{args.n_process} processes / 1:    {result['multi_over_one']:.2f}  (target >= 1.6)")
+
+
+if __name__ == "__main__":
+    main()
