@@ -45,8 +45,10 @@ class AppContext:
         return open_db(self.settings.db_path)
 
 
-class UsageConfigError(click.UsageError):
-    """A ConfigError shown as a usage error: exit status 2."""
+class UsageConfigError(click.ClickException):
+    """A ConfigError: exit status 2 like a usage error, but one ``Error:`` line without the usage text."""
+
+    exit_code = 2
 
 
 def handle_errors(func: F) -> F:
@@ -180,9 +182,11 @@ def sources_add(
     .html/.txt/.md/.jsonl files, is read as articles.
     """
     from kb.config import parse_duration
-    from kb.sources import add_source
+    from kb.sources import add_source, detect_source
 
     seconds = parse_duration(interval) if interval else None
+    for target in targets:  # a refused argument adds nothing, not the ones before it
+        detect_source(target, page=page)
     db = app.open_db()
     added = []
     for target in targets:
@@ -447,6 +451,10 @@ def _ingest_observer(app: AppContext) -> RunObserver | None:
             self.progress.update(self.task, advance=1, description=outcome.source.url[-60:])
             if outcome.status == "error":
                 self.progress.console.print(f"[red]failed[/] {outcome.error}", markup=True, highlight=False)
+            if outcome.disabled_reason:
+                self.progress.console.print(
+                    f"[red]disabled[/] {outcome.source.url}: {outcome.disabled_reason}", markup=True, highlight=False
+                )
 
         def close(self) -> None:
             self.progress.stop()

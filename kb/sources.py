@@ -24,7 +24,7 @@ import sqlite_utils
 
 from kb.config import FULLTEXT_MODES
 from kb.db import to_timestamp, utcnow
-from kb.errors import BlockedURL, ConfigError, NotFound
+from kb.errors import ConfigError, NotFound
 
 log = logging.getLogger(__name__)
 
@@ -102,8 +102,8 @@ def detect_source(target: str, *, page: bool = False) -> tuple[str, str]:
     """The (url, kind) a user's ``sources add`` argument stands for.
 
     An http(s) URL is a feed, or a page with ``page=True``; an existing local path is
-    a folder, a feed file (by suffix) or a file. Any other scheme raises BlockedURL;
-    a path that does not exist raises ConfigError.
+    a folder, a feed file (by suffix) or a file. Anything else (another scheme, a
+    path that does not exist, a file type no reader takes) is a bad argument: ConfigError.
     """
     target = target.strip()
     if not target:
@@ -117,7 +117,7 @@ def detect_source(target: str, *, page: bool = False) -> tuple[str, str]:
     # "C:" style one-letter schemes do not occur on POSIX; anything else with a
     # scheme that is not an existing path is a URL we refuse (ftp:, file:, javascript:).
     if scheme and ("://" in target or not path.exists()):
-        raise BlockedURL(target, f"scheme {scheme!r} is not supported: use http, https or a local path")
+        raise ConfigError(f"{target}: scheme {scheme!r} is not supported: use http, https or a local path")
     if page:
         raise ConfigError(f"{target}: --page applies to http(s) URLs only")
     if not path.exists():

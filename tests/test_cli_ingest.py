@@ -67,9 +67,18 @@ def test_sources_add_detects_kinds_and_refuses_other_schemes(newskb, tmp_path):
     assert newskb("sources", "add", "--page", "https://example.com/story").exit_code == 0
     kinds = {s["url"]: s["kind"] for s in _sources(newskb)}
     assert sorted(kinds.values()) == ["feed", "feed", "folder", "page"]
-    refused = newskb("sources", "add", "gopher://example.com/feed")
-    assert refused.exit_code == 1
-    assert refused.stderr.strip().splitlines() == ["Error: gopher://example.com/feed: scheme 'gopher' is not supported: use http, https or a local path"]
+
+
+@pytest.mark.issue(3)
+@pytest.mark.parametrize("target", ["ftp://example.com/feed.xml", "gopher://example.com/feed", "file:///etc/hosts"])
+def test_sources_add_refuses_other_schemes_as_a_usage_error_in_one_line(newskb, target):
+    refused = newskb("sources", "add", "https://example.com/ok", target)
+    assert refused.exit_code == 2
+    scheme = target.split(":")[0]
+    assert refused.stderr.splitlines() == [
+        f"Error: {target}: scheme {scheme!r} is not supported: use http, https or a local path"
+    ]
+    assert _sources(newskb) == []  # the good URL before it was not added either
 
 
 def test_sources_disable_enable_and_remove(newskb):
@@ -131,7 +140,55 @@ def test_bad_configuration_file_exits_2(newskb, env, tmp_path):
     bad.write_text("[http]\nmax_bytes = 'lots'\n", encoding="utf-8")
     result = newskb("--config", str(bad), "ingest")
     assert result.exit_code == 2
-    assert "http.max_bytes" in result.stderr
+    assert result.stderr.splitlines() == [f"Error: {bad}: http.max_bytes must be a number, not 'lots'"]
+
+
+@pytest.mark.issue(3)
+def test_missing_configuration_file_exits_2_in_one_line(newskb, tmp_path):
+    result = newskb("--config", str(tmp_path / "absent.toml"), "stats")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [f"Error: {tmp_path / 'absent.toml'}: cannot read configuration: No such file or directory"]
+
+
+@pytest.mark.issue(3)
+def test_ingest_logs_one_plain_line_per_source_when_stderr_is_not_a_terminal(newskb, feed_server):
+    url = feed_server.add("/feed.xml", make_rss(2))
+    newskb("sources", "add", url)
+    result = newskb("ingest")
+    assert f"INFO ingest.run: ok {url}: 2 new, 0 updated, 0 unchanged, 0 duplicate" in result.stderr
+    assert "\x1b[" not in result.stderr  # no terminal control sequences under cron
+
+
+@pytest.mark.issue(3)
+def test_ingest_draws_a_progress_bar_instead_of_log_lines_on_a_terminal(newskb, feed_server, env):
+    import pty
+
+    url = feed_server.add("/feed.xml", make_rss(2))
+    newskb("sources", "add", url)
+    newskb("sources", "add", feed_server.url("/gone.xml"))
+    controller, terminal = pty.openpty()
+    full_env = {**os.environ, **env, "PYTHONPATH": str(ROOT), "COLUMNS": "120", "TERM": "xterm"}
+    run = subprocess.Popen(
+        [sys.executable, "-m", "kb", "ingest"], env=full_env, stdout=subprocess.PIPE, stderr=terminal, text=True
+    )
+    os.close(terminal)
+    drawn = b""
+    while True:
+        try:
+            chunk = os.read(controller, 65536)
+        except OSError:  # EIO: the process closed the terminal
+            break
+        if not chunk:
+            break
+        drawn += chunk
+    os.close(controller)
+    stdout, _ = run.communicate(timeout=60)
+    assert run.returncode == 1
+    screen = drawn.decode("utf-8", "replace")
+    assert "ingest" in screen and "2/2" in screen  # the bar, with its count
+    assert "gone.xml: HTTP 404" in screen  # failures still shown above it
+    assert "INFO ingest.run: ok" not in screen  # no per-source log lines
+    assert stdout.startswith("run 1 partial:")
 
 
 def test_ingest_json_summary_parses(newskb, feed_server):

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from kb.errors import BlockedURL, ConfigError, NotFound
+from kb.errors import ConfigError, NotFound
 from kb.sources import (
     FetchRecord,
     add_source,
@@ -30,8 +30,8 @@ def test_http_url_is_a_feed_unless_page_is_asked():
 
 
 @pytest.mark.parametrize("url", ["ftp://example.com/feed.xml", "file:///etc/passwd", "javascript:alert(1)"])
-def test_other_schemes_are_refused(url):
-    with pytest.raises(BlockedURL, match="not supported"):
+def test_other_schemes_are_refused_as_bad_arguments(url):
+    with pytest.raises(ConfigError, match="not supported"):
         detect_source(url)
 
 
