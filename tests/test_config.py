@@ -37,6 +37,17 @@ def test_environment_overrides_file(tmp_path):
     assert settings.http.allow_private_networks is True
 
 
+@pytest.mark.issue(3)
+@pytest.mark.parametrize("mode", ["off", "auto", "always"])
+def test_newskb_fulltext_sets_the_full_text_mode(mode):
+    assert load_settings(None, {"NEWSKB_FULLTEXT": mode}).ingest.fulltext == mode
+
+
+def test_unknown_newskb_fulltext_mode_is_refused():
+    with pytest.raises(ConfigError, match="environment: ingest.fulltext must be one of off, auto, always"):
+        load_settings(None, {"NEWSKB_FULLTEXT": "sometimes"})
+
+
 def test_config_path_from_environment(tmp_path):
     path = tmp_path / "other.toml"
     path.write_text('[ingest]\nfulltext = "off"\n', encoding="utf-8")

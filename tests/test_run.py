@@ -346,3 +346,71 @@ def test_http_errors_from_the_server_are_recorded_with_their_backoff(
     assert summary.sources_failed == 1
     assert (source.last_http_status, source.error_count) == (status, 1)
     assert source.next_fetch_at == START + wait
+
+
+@pytest.mark.issue(3)
+@pytest.mark.parametrize("page", [False, True], ids=["feed", "page"])
+def test_source_grown_past_the_byte_cap_fails_and_keeps_its_stored_articles(
+    database, ingest_settings, feed_server, clock, page
+):
+    from ingest.run import default_pipeline
+
+    paragraph = " ".join(f"Sentence {i} says Acme Corp signed a supply agreement with Beta Inc." for i in range(30))
+    html = f"<html><head><title>Acme deal</title></head><body><article><p>{paragraph}</p></article></body></html>"
+    first, content_type = (html.encode(), "text/html") if page else (make_rss(3), "application/rss+xml")
+    url = feed_server.add("/source", first, content_type=content_type, times=1)
+    feed_server.add("/source", first, content_type=content_type, size=50_000_000)  # 50 MB, past the 10 MB default
+    add_source(database, url, page=page)
+    run_once(database, ingest_settings, pipeline=default_pipeline(), clock=clock)
+    stored = list(database["articles"].rows)
+    clock.advance(hours=1)
+    summary = run_once(database, ingest_settings, pipeline=default_pipeline(), clock=clock)
+    assert summary.sources_failed == 1
+    assert "cap of 10,000,000 bytes" in get_source(database, url).last_error
+    assert stored and list(database["articles"].rows) == stored
+
+
+@pytest.mark.issue(3)
+def test_html_page_at_a_feed_url_fails_naming_the_feeds_it_links(database, ingest_settings, feed_server, clock):
+    from ingest.run import default_pipeline
+
+    html = (
+        '<html><head><link rel="alternate" type="application/rss+xml" href="/rss.xml">'
+        '<link rel="alternate" type="application/atom+xml" href="https://other.example/atom"></head>'
+        "<body><p>Latest news</p></body></html>"
+    )
+    url = feed_server.add("/news", html.encode(), content_type="text/html; charset=utf-8")
+    add_source(database, url)
+    summary = run_once(database, ingest_settings, pipeline=default_pipeline(), clock=clock)
+    assert summary.sources_failed == 1
+    assert get_source(database, url).last_error == (
+        f"{url}: this is an HTML page, not a feed; it links to these feeds: "
+        f"{feed_server.url('/rss.xml')}, https://other.example/atom"
+    )
+
+
+@pytest.mark.issue(3)
+@pytest.mark.parametrize(
+    ("configured", "per_source", "fetches_page"),
+    [("off", "always", True), ("always", "off", False), ("off", None, False), ("auto", None, True), ("always", None, True)],
+)
+def test_source_fulltext_mode_overrides_the_configured_one(
+    database, ingest_settings, feed_server, clock, configured, per_source, fetches_page
+):
+    from dataclasses import replace
+
+    from ingest.run import default_pipeline
+
+    paragraph = " ".join(f"Sentence {i} of the article explains the deal in some detail." for i in range(40))
+    page = f"<html><head><title>Deal</title></head><body><article><p>{paragraph}</p></article></body></html>"
+    story = feed_server.add("/story/1", page.encode(), content_type="text/html; charset=utf-8")
+    feed = (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><link>http://x/</link><description>d</description>'
+        f"<item><title>Deal</title><link>{story}</link><guid>g1</guid><description>Short teaser.</description></item>"
+        "</channel></rss>"
+    ).encode()
+    add_source(database, feed_server.add("/feed.xml", feed), fulltext=per_source)
+    settings = replace(ingest_settings, ingest=replace(ingest_settings.ingest, fulltext=configured))
+    run_once(database, settings, pipeline=default_pipeline(), clock=clock)
+    row = next(database["articles"].rows)
+    assert (feed_server.hits("/story/1") == 1, row["text_origin"] == "page") == (fetches_page, fetches_page)
