@@ -105,6 +105,16 @@ def writer() -> Iterator[sqlite_utils.Database]:
         clear_caches()
 
 
+def flash(kind: str, text: str) -> None:
+    """Show ``text`` (success, info or warning) after the rerun that makes the page show new data."""
+    st.session_state.setdefault("_flash", []).append((kind, text))
+
+
+def show_flashes() -> None:
+    for kind, text in st.session_state.pop("_flash", []):
+        getattr(st, kind)(text)
+
+
 def show_error(error: NewskbError | Exception) -> None:
     st.error(str(error).splitlines()[0] if str(error) else type(error).__name__)
 

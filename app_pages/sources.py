@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import cached, clear_caches, day, db_path, show_error, writer
+from app_pages.common import cached, clear_caches, day, db_path, flash, md, show_error, show_flashes, writer
 from ingest.opml import read_opml
 from ingest.run import SourceOutcome, run_ingest
 from kb import query
@@ -15,6 +15,7 @@ from kb.sources import add_source, disable_source, enable_source, remove_source
 
 st.title("Sources")
 
+show_flashes()
 health = cached(query.source_health)
 failing = sum(1 for s in health if s.failing)
 st.caption(f"{len(health)} source(s), {failing} failing, {sum(1 for s in health if not s.enabled)} disabled.")
@@ -54,9 +55,10 @@ with add_col, st.form("add_source", clear_on_submit=True):
             show_error(e)
         else:
             if created:
-                st.success(f"Added {source.kind} source {source.url}; it is due now.")
+                flash("success", f"Added {source.kind} source {md(source.url)}; it is due now.")
             else:
-                st.info(f"{source.url} is already a source.")
+                flash("info", f"{md(source.url)} is already a source.")
+            st.rerun()
 with import_col, st.form("import_opml"):
     st.subheader("Import OPML")
     upload = st.file_uploader("OPML file", type=["opml", "xml"], key="opml_file")
@@ -77,9 +79,10 @@ with import_col, st.form("import_opml"):
                         continue
                     added += created
                     present += not created
-            st.success(f"{upload.name}: {added} added, {present} already present, {len(problems)} skipped.")
+            flash("success", f"{md(upload.name)}: {added} added, {present} already present, {len(problems)} skipped.")
             for problem in problems[:20]:
-                st.warning(problem)
+                flash("warning", md(problem))
+            st.rerun()
 
 st.subheader("Fetch now")
 st.caption("Fetches every due source (or all enabled sources), stores new articles and extracts them.")
@@ -105,7 +108,10 @@ if st.button("Run an ingest now", type="primary", key="run_ingest"):
                 label = outcome.source.title or outcome.source.url
                 bar.progress(min(self.done / max(self.total, 1), 1.0), text=f"{self.done}/{self.total}: {label}")
                 if outcome.status == "error":
-                    st.write(f"❌ {label}: {outcome.error}")
+                    st.write(f"{md(label)}: {md(outcome.error)}")
+
+            def close(self) -> None:
+                bar.progress(1.0, text=f"{self.done}/{self.total} source(s) done")
 
         try:
             summary = run_ingest(settings, observer=_Progress(), only=only)
@@ -114,14 +120,14 @@ if st.button("Run an ingest now", type="primary", key="run_ingest"):
             show_error(e)
         else:
             clear_caches()
-            state = "complete" if summary.status == "ok" else "error"
-            status.update(
-                label=(
-                    f"Ingest {summary.status}: {summary.articles_new} new, {summary.articles_updated} updated, "
-                    f"{summary.sources_failed} source(s) failed"
-                ),
-                state=state,
+            label = (
+                f"Ingest {summary.status}: {summary.articles_new} new, {summary.articles_updated} updated, "
+                f"{summary.sources_failed} source(s) failed"
             )
+            status.update(label=label, state="complete" if summary.status == "ok" else "error")
+            # Run the page again so the table above shows the new health; keep the summary for it.
+            flash("success" if summary.status == "ok" else "warning", label)
+            st.rerun()
 
 st.subheader("Disable, enable or remove")
 if health:

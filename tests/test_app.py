@@ -417,3 +417,59 @@ def test_newskb_app_with_a_bad_database_fails_in_one_line(tmp_path, monkeypatch)
     assert result.exit_code == 2  # a bad database path is a configuration error
     (error,) = [line for line in result.output.splitlines() if line.startswith("Error:")]
     assert "bad.sqlite" in error and "not a database" in error
+
+
+def test_sources_page_runs_an_ingest_with_progress(tmp_path, monkeypatch):
+    from kb.db import open_db
+    from kb.sources import add_source
+
+    story = tmp_path / "story.txt"
+    story.write_text("Oracle and Nvidia team up\n\nOracle and Nvidia announced a partnership.", encoding="utf-8")
+    path = tmp_path / "kb.sqlite"
+    db = open_db(path)
+    add_source(db, str(story))
+    db.close()
+    monkeypatch.setenv("NEWSKB_DB", str(path))
+    monkeypatch.setenv("NEWSKB_INGEST_EXTRACT", "false")  # the spaCy model is not the point here
+    monkeypatch.delenv("NEWSKB_CONFIG", raising=False)
+    at = AppTest.from_file(str(APP), default_timeout=120).run()
+    at.switch_page("app_pages/sources.py").run()
+    at.button(key="run_ingest").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    assert at.success[0].value.startswith("Ingest ok: 1 new")
+    (table,) = _frames_with(at, "last error")
+    assert list(table["articles"]) == [1]  # the table was read again after the run
+
+
+def test_pages_load_while_an_ingest_holds_a_write_transaction(open_page, sample_kb):
+    import sqlite3
+
+    writer = sqlite3.connect(sample_kb.path, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    writer.execute("UPDATE sources SET title = 'renamed' WHERE id = 1")
+    try:
+        for page in ("overview", "relations", "sources", "search"):
+            at = open_page(page, q="Oracle")
+            assert not at.error, [e.value for e in at.error]
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+
+
+def test_sources_page_imports_an_opml_file(open_page, sample_kb):
+    opml = (
+        b'<?xml version="1.0"?><opml version="2.0"><head><title>t</title></head><body>'
+        b'<outline text="One" xmlUrl="https://one.example/feed"/>'
+        b'<outline text="Tech Wire again" xmlUrl="https://techwire.example/feed.xml"/>'
+        b'<outline text="Bad" xmlUrl="gopher://bad.example/"/></body></opml>'
+    )
+    at = open_page("sources")
+    at.file_uploader(key="opml_file").upload("feeds.opml", opml, "text/xml")
+    at.button(key="FormSubmitter:import_opml-Import").click().run()
+    assert not at.exception
+    assert not at.error, [e.value for e in at.error]
+    assert at.success, ([w.value for w in at.warning], [i.value for i in at.info])
+    assert "feeds.opml: 1 added, 1 already present, 1 skipped." in at.success[0].value.replace("\\", "")
+    urls = {s.url for s in query.source_health(_reader(sample_kb).db())}
+    assert "https://one.example/feed" in urls
