@@ -289,14 +289,14 @@ def _m0003_store_curation(db: sqlite_utils.Database) -> None:
 def _m0004_explorer_indexes(db: sqlite_utils.Database) -> None:
     """Indexes for the explorer's reads (benchmarks/app_bench.py: 100k articles, 50k relations)."""
     # counts and every "duplicate_of IS NULL" filter: a covering index instead of a scan of article text
-    db["articles"].create_index(["duplicate_of"], if_not_exists=True)
+    db.table("articles").create_index(["duplicate_of"], if_not_exists=True)
     # Relations sorted by article count or first seen, without sorting 50k rows
-    db["relations"].create_index(["article_count", "last_seen"], if_not_exists=True)
-    db["relations"].create_index(["first_seen"], if_not_exists=True)
+    db.table("relations").create_index(["article_count", "last_seen"], if_not_exists=True)
+    db.table("relations").create_index(["first_seen"], if_not_exists=True)
     # relations by type on the Overview page, from the index alone
-    db["relations"].create_index(["type", "status"], if_not_exists=True)
+    db.table("relations").create_index(["type", "status"], if_not_exists=True)
     # a company's articles and mentions over time read (company, article) pairs from the index alone
-    db["mentions"].create_index(["company_id", "article_id"], if_not_exists=True)
+    db.table("mentions").create_index(["company_id", "article_id"], if_not_exists=True)
 
 
 #: Bumped by adding a migration above.
