@@ -309,10 +309,16 @@ class CompanyResolver:
         for start, end in _trigger_arguments(doc, self.trigger_words, self.common_words):
             if not taken.intersection(range(start, end)) and not ner_other.intersection(range(start, end)):
                 candidates.append(_Candidate(start, end, "org"))
-        candidates = [c for c in candidates if not (c.kind in {"org", "maybe"} and c.end - c.start == 1
-                                                    and doc[c.start].text in person_words)]
+        # People named with a role ("Cyril Chiche, Lydia's CEO") are people, and so is their last name.
+        for c in candidates:
+            if c.kind in {"org", "maybe"} and _has_role(doc, c.start, c.end):
+                c.kind = "person"
+                person_words.update(t.text for t in doc[c.start:c.end])
+        candidates = [c for c in candidates if c.kind != "person" and not (
+            c.kind in {"org", "maybe"} and c.end - c.start == 1 and doc[c.start].text in person_words
+            and not votes[doc[c.start].text]["ORG"] > votes[doc[c.start].text]["PERSON"])]
         doc.spans[COMPANIES_KEY], doc.spans[PRODUCTS_KEY] = [], []
-        result = _resolve(doc, candidates, tickers=tickers, excluded=excluded, heading=heading)
+        result = _resolve(doc, candidates, tickers=tickers, excluded=excluded, heading=heading, common=self.common_words)
         doc.user_data[RESULT_KEY] = result["data"]
         doc.spans[COMPANIES_KEY] = result["mentions"]
         doc.spans[PRODUCTS_KEY] = result["products"]
@@ -346,6 +352,22 @@ def _entity_kind(label: str, part: Span, votes: Counter[str], person_words: set[
         # NER is unsure: one name, several labels or a "person" never given a first name
         return "org"
     return "maybe"
+
+
+def _has_role(doc: Doc, start: int, end: int) -> bool:
+    """ "Name, CEO of ..." / "Name, Lydia's co-founder" / "CEO Name": a person, not a company."""
+    if end - start < 2 and not (start > 0 and doc[start - 1].lower_ in _ROLE_CORE):
+        return False
+    if start > 0 and doc[start - 1].lower_ in _ROLE_CORE and doc[start - 1].lower_ not in {"partner", "analyst"}:
+        return all(t.pos_ == "PROPN" for t in doc[start:end])
+    if end < len(doc) and doc[end].text == ",":
+        window = doc[end + 1:min(end + 6, len(doc))]
+        for token in window:
+            if token.lower_ in _ROLE_CORE and token.lower_ not in {"partner", "analyst", "head"}:
+                return True
+            if token.pos_ in {"VERB", "AUX"} or token.text in {",", "."}:
+                return False
+    return False
 
 
 _ARG_DEPS = {"nsubj", "nsubjpass", "dobj", "pobj", "poss", "appos", "conj", "agent", "attr", "compound"}
@@ -479,7 +501,8 @@ def _is_rejected(span: Span) -> bool:
 
 
 def _resolve(
-    doc: Doc, candidates: list[_Candidate], *, tickers: dict[int, str], excluded: set[int], heading: set[int]
+    doc: Doc, candidates: list[_Candidate], *, tickers: dict[int, str], excluded: set[int], heading: set[int],
+    common: frozenset[str] = frozenset(),
 ) -> dict[str, Any]:
     rules = other_org_rules()
     other_orgs: dict[str, str] = {}

@@ -194,6 +194,10 @@ class RelationExtractor:
         by_sent: dict[int, list[Span]] = {}
         for m in mentions:
             by_sent.setdefault(m.sent.start, []).append(m)
+        for m in _resolve_references(doc, mentions):
+            by_sent.setdefault(m.sent.start, []).append(m)
+        for ms in by_sent.values():
+            ms.sort(key=lambda m: m.start)
         phrase_hits: dict[int, list[_Trigger]] = {}
         if any(len({m.label_ for m in ms}) > 1 for ms in by_sent.values()):
             for match_id, start, end in self.phrase_matcher(doc):
@@ -316,6 +320,52 @@ class RelationExtractor:
                         "trigger": trig.token.text,
                         "terms": deal_terms(sent) if rel_type in ("investment", "acquisition", "supplier", "partnership") else {},
                     }
+
+
+#: "the company", "the carrier"...: a reference to a company named before.
+_COMPANY_NOUNS = {"company", "firm", "group", "startup", "start-up", "carrier", "airline", "chipmaker", "automaker",
+                  "carmaker", "bank", "lender", "insurer", "retailer", "giant", "maker", "manufacturer", "operator",
+                  "developer", "miner", "brewer", "conglomerate", "supplier", "business", "corporation", "drugmaker",
+                  "biotech", "provider", "publisher", "studio", "platform", "network", "telco", "unit"}
+_REFERENCE_DEPS = {"nsubj", "nsubjpass", "poss", "pobj", "dobj", "dative"}
+
+
+def _resolve_references(doc: Doc, mentions: list[Span]) -> list[Span]:
+    """Pseudo-mentions for "it", "its", "the company": the salient company they refer to.
+
+    Salience is simple and document-level: the last company that was a grammatical subject,
+    else the company named most often. A reference never stands for a company named in the
+    same noun phrase, and sentences without a reference are untouched.
+    """
+    if not mentions:
+        return []
+    counts: dict[str, int] = {}
+    for m in mentions:
+        counts[m.label_] = counts.get(m.label_, 0) + 1
+    main = max(counts, key=lambda name: counts[name])
+    starts = {m.start: m for m in mentions}
+    covered = {t for m in mentions for t in range(m.start, m.end)}
+    last_subject: str | None = None
+    out: list[Span] = []
+    for sent in doc.sents:
+        sent_subject = None
+        for token in sent:
+            m = starts.get(token.i)
+            if m is not None and m.root.dep_ in {"nsubj", "nsubjpass"}:
+                sent_subject = sent_subject or m.label_
+                continue
+            if token.i in covered or token.dep_ not in _REFERENCE_DEPS:
+                continue
+            if token.lower_ in {"it", "its"}:
+                if token.lower_ == "it" and token.head.lemma_ in {"be", "seem", "appear", "take", "make"}:
+                    continue
+            elif not (token.lemma_.lower() in _COMPANY_NOUNS and any(c.lower_ == "the" for c in token.children)):
+                continue
+            antecedent = sent_subject if token.lower_ in {"it", "its"} and sent_subject else last_subject or main
+            out.append(Span(doc, token.i, token.i + 1, label=antecedent))
+        if sent_subject:
+            last_subject = sent_subject
+    return out
 
 
 #: Nouns for a party of the relation: "xAI, Oracle's customer" makes xAI the customer.
