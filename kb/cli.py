@@ -593,6 +593,8 @@ EXPLORER_APP = Path(__file__).resolve().parent.parent / "app.py"
 def explorer_command(db_path: Path, *, port: int, address: str | None = None, headless: bool = False) -> list[str]:
     """The ``streamlit run`` command line that starts the explorer on ``db_path``."""
     command = [sys.executable, "-m", "streamlit", "run", str(EXPLORER_APP), "--server.port", str(port)]
+    # newskb sends nothing anywhere by itself: turn off Streamlit's usage statistics
+    command += ["--browser.gatherUsageStats", "false"]
     if address:
         command += ["--server.address", address]
     if headless:

@@ -400,6 +400,7 @@ def test_newskb_app_runs_streamlit_on_app_py_with_the_database(tmp_path, monkeyp
     assert command[1:4] == ["-m", "streamlit", "run"] and command[4] == str(APP)
     assert command[command.index("--server.port") + 1] == "8600"
     assert command[-3:] == ["--", "--db", str(db)]
+    assert command[command.index("--browser.gatherUsageStats") + 1] == "false"
     assert db.exists()  # created and migrated before Streamlit starts
 
 
