@@ -38,14 +38,14 @@ DIRECTED = ("investment", "acquisition", "supplier")
 #: Triggers that only mean the type when the sentence is about money or a deal.
 _CONTEXTUAL = {
     "investment": {"put", "lead", "led", "co-lead", "participate", "participation", "round", "series", "seed", "capital",
-                   "equity", "holding", "holdings", "interest", "own", "owner", "portfolio", "back", "fund", "close", "get", "bring", "net", "land",
+                   "equity", "own", "owner", "portfolio", "back", "fund", "close", "get", "bring", "net", "land",
                    "receive", "secure", "attract", "obtain", "garner", "bag", "inject", "injection"},
     "supplier": {"use", "deploy", "adopt", "select", "choose", "tap", "run", "power", "build", "host", "offer",
                  "serve", "produce", "manufacture", "order", "source", "contract", "contractor", "equip", "license",
                  "sell", "distribute", "distributor", "client", "furnish", "outsource"},
     "partnership": {"agreement", "pact", "relationship", "together", "work", "team", "venture", "joint",
                     "integrate", "integration", "license", "licensing", "memorandum", "mou", "deal with", "agreement with"},
-    "acquisition": {"bid", "snap", "absorb", "swallow"},
+    "acquisition": {"snap", "absorb", "swallow"},
     "competitor": {"peer", "competition", "competitive", "contend"},
 }
 _MONEY_WORDS = {"round", "funding", "financing", "raise", "raised", "invest", "investment", "investor", "investors",
@@ -266,6 +266,8 @@ class RelationExtractor:
                         continue
                     if _is_the_party(trig.token, a) or _is_the_party(trig.token, b):
                         continue
+                    if trig.type == "competitor" and not _inside_between(trig.token, a, b):
+                        continue
                     rank = (detour + (0 if trig.specific else 2), ta + tb)
                     scored.append((rank, trig, detour, ta + tb))
                 if not scored:
@@ -383,6 +385,15 @@ def _is_the_party(trigger: Token, mention: Span) -> bool:
         and trigger.lemma_.lower() not in _AGENT_NOUNS and trigger.pos_ == "NOUN"
 
 
+def _inside_between(trigger: Token, a: Span, b: Span) -> bool:
+    """ "the rivalry among Walmart, Target and other grocers": only the listed ones are parties."""
+    for child in trigger.children:
+        if child.dep_ == "prep" and child.lower_ in {"between", "among", "amongst"}:
+            inside = {t.i for t in child.subtree}
+            return a.root.i in inside and b.root.i in inside
+    return True
+
+
 def _listed_together(doc: Doc, a: Span, b: Span, mention_tokens: set[int]) -> bool:
     """Only commas, "and", "or" and other companies between the two: one list, one role."""
     first, second = (a, b) if a.start < b.start else (b, a)
@@ -445,6 +456,11 @@ _OBJECT = {"dobj", "nsubjpass", "pobj", "of", "in", "into", "to", "for", "with",
 
 def _role(mention: Span, trigger: Token) -> str | None:
     """The mention's grammatical role towards the trigger (or towards the clause both share)."""
+    agent_noun = trigger.pos_ in {"NOUN", "PROPN"} and trigger.lemma_.lower() in _AGENT_NOUNS
+    if agent_noun and (mention.root.head == trigger and mention.root.dep_ in {"appos", "compound", "nmod"}
+                       or trigger.head == mention.root and trigger.dep_ in {"appos", "compound", "nmod", "amod"}
+                       or mention.start <= trigger.i < mention.end):
+        return "agent_noun"  # "its existing supplier CFM International", "Impulse, a reseller for ERZIA"
     token = _effective_head(mention.root)
     ancestors = [token, *token.ancestors]
     if trigger in ancestors:
@@ -501,23 +517,27 @@ def _direction_vote(trig: _Trigger, inverse: bool, a: Span, b: Span) -> float | 
             return -1
         if role == "nsubj":
             return -1 if passive else 1
-        if role in {"poss", "compound"}:
+        if role == "agent_noun":
             return 1
+        if role in {"poss", "compound"}:
+            # "Y's supplier X": the possessor of a party noun is the other party
+            return -1 if trig.token.lemma_.lower() in _AGENT_NOUNS and trig.token.pos_ == "NOUN" else 1
         if role in _OBJECT:
             return -1
         return 0
 
     sa, sb = score(ra), score(rb)
     if inverse:
-        # the subject of an inverse trigger is the target, but "from" and "by" already name the source
-        sa = -sa if ra not in {"from", "by"} else sa
-        sb = -sb if rb not in {"from", "by"} else sb
+        # the subject of an inverse trigger is the target ("Tesla buys from CATL", "used by O2":
+        # the agent of a passive is the subject too), but "from" already names the source
+        sa = -sa if ra != "from" else sa
+        sb = -sb if rb != "from" else sb
     return float(sa - sb)
 
 
 def _negated(trigger: Token, lex: TriggerLexicon) -> bool:
-    for tok in [trigger, *list(trigger.ancestors)[:2]]:
-        if any(c.dep_ == "neg" for c in tok.children):
+    for n, tok in enumerate([trigger, *list(trigger.ancestors)[:2]]):
+        if n <= 2 and any(c.dep_ == "neg" for c in tok.children):
             return True
         if tok is not trigger and tok.lemma_.lower() in lex.negation and tok.pos_ == "VERB":
             return True
