@@ -149,8 +149,9 @@ def test_snippet_html_escapes_text_and_marks_hits():
 
 
 def test_search_companies_matches_alias_exactly_first(sample_db, sample_kb):
-    hits = query.search_companies(sample_db, "Microsoft Corp.")
-    assert hits[0].id == sample_kb.companies["Microsoft"]
+    hits = query.search_companies(sample_db, "amazon.com")
+    assert hits[0].id == sample_kb.companies["Amazon"]
+    assert hits[0].matched == "Amazon.com"
     assert hits[0].score == 100.0
 
 
@@ -182,9 +183,9 @@ def test_search_companies_sees_new_companies_written_by_another_connection(sampl
 
 
 def test_company_gives_aliases_and_ticker(sample_db, sample_kb):
-    detail = query.company(sample_db, sample_kb.companies["Microsoft"])
-    assert (detail.name, detail.ticker, detail.aliases) == ("Microsoft", "MSFT", ("Microsoft Corp.",))
-    assert detail.article_count == 2
+    detail = query.company(sample_db, sample_kb.companies["Amazon"])
+    assert (detail.name, detail.ticker, detail.aliases) == ("Amazon", "AMZN", ("Amazon.com",))
+    assert (detail.mention_count, detail.article_count) == (3, 1)
 
 
 def test_company_follows_a_merge(sample_kb):
