@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import cached, clear_caches, day, db_path, flash, md, show_error, show_flashes, writer
+from app_pages.common import cached, clear_caches, db_path, flash, md, show_error, show_flashes, when, writer
 from ingest.opml import read_opml
 from ingest.run import SourceOutcome, run_ingest
 from kb import query
@@ -27,8 +27,8 @@ st.dataframe(
                 "kind": s.kind,
                 "status": ("disabled" if not s.enabled else s.last_status or "never fetched"),
                 "HTTP": s.last_http_status,
-                "last fetch": day(s.last_fetched_at),
-                "next fetch": day(s.next_fetch_at) if s.enabled else "—",
+                "last fetch": when(s.last_fetched_at),
+                "next fetch": (when(s.next_fetch_at) if s.next_fetch_at else "now") if s.enabled else "—",
                 "errors in a row": s.error_count,
                 "last error": s.last_error or s.disabled_reason or "",
                 "articles": s.article_count,
