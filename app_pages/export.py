@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
-from app_pages.common import cached, describe_filter, filter_sidebar, reader
+from app_pages.common import cached, db_path, describe_filter, filter_sidebar
 from kb import export, query
-from kb.query import RelationFilter
+from kb.query import Reader, RelationFilter
 
 #: At most this many relations (the newest) go into one export.
 LIMIT = 50_000
@@ -21,9 +23,21 @@ st.caption(
 )
 
 
-def _builder(flt: RelationFilter, name: str):  # type: ignore[no-untyped-def]
-    """Build the file when its button is clicked, not on every page load (GraphML of 50k edges takes seconds)."""
-    return lambda: export.export_file(reader().db(), flt, name, limit=LIMIT)
+def _builder(flt: RelationFilter, name: str) -> Callable[[], str]:
+    """Build the file when its button is clicked, not on every page load (GraphML of 50k edges takes seconds).
+
+    Streamlit runs the builder on a thread of its own: it gets a connection of its own, closed after.
+    """
+    path = db_path()
+
+    def build() -> str:
+        own = Reader(path)
+        try:
+            return export.export_file(own.db(), flt, name, limit=LIMIT)
+        finally:
+            own.close()
+
+    return build
 
 
 columns = dict(zip(("Relations", "Companies", "Graph"), st.columns(3, gap="large"), strict=True))
