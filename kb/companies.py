@@ -455,6 +455,7 @@ def _heading_tokens(doc: Doc) -> set[int]:
     return out
 
 
+_CURRENCY_CODES = {"USD", "EUR", "GBP", "JPY", "CNY", "CHF", "CAD", "AUD", "INR", "KRW", "HKD", "SGD"}
 _STRIP_LEADING = {"the", "a", "an", "its", "their", "his", "her", "our", "chinese", "american", "japanese"}
 
 
@@ -509,6 +510,9 @@ def _resolve(
     product_names: dict[str, str | None] = {}
     accepted: list[_Candidate] = []
     ner_entity_tokens = {t.i for ent in doc.ents if ent.label_ in _ENTITY_LABELS for t in ent}
+    ner_org_tokens = {t.i for ent in doc.ents if ent.label_ == "ORG" for t in ent}
+    surface_counts = Counter(t.text for t in doc if t.text[:1].isupper())
+    lowercase_words = {t.text for t in doc if t.is_lower}
     strong_forms: dict[str, str | None] = {}  # surface -> canonical hint
 
     for cand in candidates:
@@ -524,8 +528,13 @@ def _resolve(
         if rules.match(text) and cand.kind != "company":
             other_orgs.setdefault(company_key(text), text)
             continue
-        if cand.kind == "weak" and not ner_entity_tokens.intersection(range(span.start, span.end)):
-            continue
+        if cand.kind == "weak" and not ner_org_tokens.intersection(range(span.start, span.end)):
+            continue  # "Next", "Aurora", "Dana": listed names that are words need NER to say ORG
+        if cand.kind == "org" and len(span) == 1 and span[0].lower_ in common and span[0].text[1:].islower() \
+                and (surface_counts[text] <= 1 or span[0].lower_ in lowercase_words):
+            continue  # "Purchaser", "Notices", "Defense": a capitalised word once, not a name
+        if cand.kind == "org" and sum(1 for t in span if t.like_num or t.is_currency or t.text.upper() in _CURRENCY_CODES) * 2 >= len(span):
+            continue  # "USD 85.00"
         if text in product_names and cand.kind == "org":
             continue
         if cand.kind == "org" and set(range(span.start, span.end)) <= heading:
