@@ -329,6 +329,7 @@ _COMPANY_NOUNS = {"company", "firm", "group", "startup", "start-up", "carrier", 
                   "carmaker", "bank", "lender", "insurer", "retailer", "giant", "maker", "manufacturer", "operator",
                   "developer", "miner", "brewer", "conglomerate", "supplier", "business", "corporation", "drugmaker",
                   "biotech", "provider", "publisher", "studio", "platform", "network", "telco", "unit"}
+_ROUND_NOUNS = {"round", "funding", "financing", "raise"}
 _REFERENCE_DEPS = {"nsubj", "nsubjpass", "poss", "pobj", "dobj", "dative"}
 
 
@@ -358,12 +359,21 @@ def _resolve_references(doc: Doc, mentions: list[Span]) -> list[Span]:
                 continue
             if token.i in covered or token.dep_ not in _REFERENCE_DEPS:
                 continue
-            if token.lower_ in {"it", "its"}:
+            if token.lemma_.lower() in _ROUND_NOUNS and token.pos_ == "NOUN":
+                # "Existing backers led the round": whose round is the article's company
+                if any(c.dep_ == "poss" for c in token.children) or any(t.i in covered for t in token.subtree):
+                    continue
+                if not any(c.lower_ in {"the", "this", "its"} for c in token.children):
+                    continue
+            elif token.lower_ in {"it", "its"}:
                 if token.lower_ == "it" and token.head.lemma_ in {"be", "seem", "appear", "take", "make"}:
                     continue
             elif not (token.lemma_.lower() in _COMPANY_NOUNS and any(c.lower_ == "the" for c in token.children)):
                 continue
-            antecedent = sent_subject if token.lower_ in {"it", "its"} and sent_subject else last_subject or main
+            if token.lemma_.lower() in _ROUND_NOUNS:
+                antecedent = last_subject or main
+            else:
+                antecedent = sent_subject if token.lower_ in {"it", "its"} and sent_subject else last_subject or main
             out.append(Span(doc, token.i, token.i + 1, label=antecedent))
         if sent_subject:
             last_subject = sent_subject
