@@ -64,7 +64,7 @@ GENERIC_TAIL = frozenset(
     "foods healthcare health medical biotech biologics oncology robotics automotive platforms financial "
     "international worldwide global solutions services interactive games studios mobile digital "
     "computing computer aerospace devices diagnostics genomics materials chemicals resources "
-    "petroleum oil gas power motor cars".split()
+    "petroleum oil gas power motor cars electric surgical tech".split()
 )
 _ENTITY_LABELS = {"ORG", "PERSON", "GPE", "NORP", "PRODUCT", "FAC", "WORK_OF_ART", "LOC", "EVENT", "LAW"}
 _EXCHANGES = ["NASDAQ", "Nasdaq", "NYSE", "OTC", "OTCQX", "OTCQB", "TSX", "TSXV", "LSE", "ASX", "HKEX", "SEHK",
@@ -558,6 +558,14 @@ def _resolve(
                     acronyms[acro.text] = doc[cand.start:cand.end].text
                     strong_forms.setdefault(acro.text, cand.canonical)
                     accepted.append(_Candidate(end + 1, end + 2, "org", cand.canonical))
+    # "GLS, or General Logistics Systems, has bought ...": the second name is an alias.
+    starts = {c.start: c for c in accepted}
+    for cand in list(accepted):
+        end = cand.end
+        if end + 2 < len(doc) and doc[end].text == "," and doc[end + 1].lower_ == "or" and end + 2 in starts:
+            other = starts[end + 2]
+            if other.end < len(doc) and doc[other.end].text in {",", ")"}:
+                acronyms[doc[cand.start:cand.end].text] = doc[other.start:other.end].text
     # Document-level consistency: every occurrence of an accepted name is a mention.
     matcher = PhraseMatcher(doc.vocab, attr="ORTH")
     forms: dict[str, Span] = {}
@@ -614,10 +622,11 @@ def _resolve(
     merged: dict[str, str] = {}
     for short in keys:
         for long in keys:
-            if long == short or not long.startswith(short + " "):
+            if long == short or len(long) < len(short) or long.split()[0] != short.split()[0] or long in merged:
                 continue
-            tail = long[len(short) + 1:].split()
-            if tail and all(w in GENERIC_TAIL or w in LEGAL_SUFFIXES for w in tail):
+            # "Arrowhead" / "Arrowhead Pharmaceuticals", "Microchip Tech" / "Microchip Technology"
+            short_rest, long_rest = short.split()[1:], long.split()[1:]
+            if long_rest and all(w in GENERIC_TAIL or w in LEGAL_SUFFIXES for w in short_rest + long_rest):
                 hinted = any(canonical_hint.get(s.text) for s in groups[short])
                 if not hinted or not any(canonical_hint.get(s.text) for s in groups[long]):
                     merged[short] = long
