@@ -40,7 +40,7 @@ _CONTEXTUAL = {
     "investment": {"put", "lead", "led", "co-lead", "participate", "participation", "round", "series", "seed", "capital",
                    "equity", "own", "owner", "portfolio", "back", "fund", "close", "get", "bring", "net", "land",
                    "receive", "secure", "attract", "obtain", "garner", "bag", "inject", "injection"},
-    "supplier": {"use", "deploy", "adopt", "select", "choose", "tap", "run", "power", "build", "host", "offer",
+    "supplier": {"customer", "use", "deploy", "adopt", "select", "choose", "tap", "run", "power", "build", "host", "offer",
                  "serve", "produce", "manufacture", "order", "source", "contract", "contractor", "equip", "license",
                  "sell", "distribute", "distributor", "client", "furnish", "outsource"},
     "partnership": {"agreement", "pact", "relationship", "together", "work", "team", "venture", "joint",
@@ -249,6 +249,7 @@ class RelationExtractor:
         lex = self.lexicon
         doc = sent.doc
         mention_tokens = {t for m in mentions for t in range(m.start, m.end)}
+        labels_at = {t: m.label_ for m in mentions for t in range(m.start, m.end)}
         for i, a in enumerate(mentions):
             for b in mentions[i + 1:]:
                 if a.label_ == b.label_:
@@ -295,7 +296,7 @@ class RelationExtractor:
                             other_resolved = _resolve_type(other, a, b)
                             if other_resolved is None:
                                 continue
-                            v = _direction_vote(other, other_resolved[1], a, b)
+                            v = _direction_vote(other, other_resolved[1], a, b, labels_at)
                             if v is None:
                                 vote = float("nan")
                                 break
@@ -451,7 +452,8 @@ def _resolve_type(trig: _Trigger, a: Span, b: Span) -> tuple[str, bool] | None:
                     any(o.lower_ in {"stake", "unit", "business", "division", "subsidiary", "arm", "shares", "stakes"} for o in objects)
                     else None)
         if trig.type == "supplier":
-            return None if obj_is_company else ("supplier", trig.inverse)
+            # "buys its batteries from CATL" is a supply; "bought Golden State Overnight" is not
+            return ("supplier", trig.inverse) if has_from and not obj_is_company else None
     return trig.type, trig.inverse
 
 
@@ -508,12 +510,16 @@ def _role(mention: Span, trigger: Token) -> str | None:
     return None
 
 
-def _direction_vote(trig: _Trigger, inverse: bool, a: Span, b: Span) -> float | None:
+def _direction_vote(
+    trig: _Trigger, inverse: bool, a: Span, b: Span, labels_at: dict[int, str] | None = None
+) -> float | None:
     """> 0: a is the source; < 0: b is; 0: undecided; None: the pair cannot be (the seller of a sale)."""
     ra, rb = _role(a, trig.token), _role(b, trig.token)
     passive = any(c.dep_ in {"nsubjpass", "auxpass"} for c in trig.token.children)
-    if trig.type == "acquisition" and inverse and "nsubj" in (ra, rb) and not passive:
-        return None  # "Uber sold Uber Eats to Zomato": Uber is not a party of the acquisition
+    if trig.type == "acquisition" and inverse and not passive:
+        subjects = {t.i for c in trig.token.children if c.dep_ == "nsubj" for t in c.subtree}
+        if "nsubj" in (ra, rb) or labels_at and {labels_at.get(i) for i in subjects} & {a.label_, b.label_}:
+            return None  # "Uber sold Uber Eats to Zomato": Uber is not a party of the acquisition
 
     def score(role: str | None) -> int:
         """+1: acts (source of a normal trigger), -1: undergoes."""
