@@ -27,10 +27,9 @@ order = st.segmented_control(
     "Order", list(query.RELATION_ORDER), default="last_seen", format_func=lambda o: o.replace("_", " "), key="order"
 ) or "last_seen"
 relations = cached(query.find_relations, flt, limit=LIMIT, order=order)
-st.caption(
-    f"{len(relations)}{'+' if len(relations) == LIMIT else ''} relation(s): {describe_filter(flt)}. "
-    "Click a column to sort, a row to read its evidence."
-)
+total = len(relations) if len(relations) < LIMIT else cached(query.count_relations, flt)
+shown = f"{total:,} relation(s)" + (f", the first {LIMIT:,} shown" if total > LIMIT else "")
+st.caption(f"{shown}: {describe_filter(flt)}. Click a column to sort, a row to read its evidence.")
 
 wanted = query_int("relation")
 event = st.dataframe(
