@@ -269,6 +269,11 @@ class RelationExtractor:
                         continue
                     if trig.type == "competitor" and not _inside_between(trig.token, a, b):
                         continue
+                    if trig.type in DIRECTED and any(
+                            m.kb_id_ == _REFERENCE and m.root.lower_ == "its" and m.root.head != trig.token for m in (a, b)):
+                        continue  # "its rival Raytheon was ready to merge with UTC": "its" relates only through "rival"
+                    if trig.type == "acquisition" and _bought_from_or_part_of(trig.token, a, b, labels_at):
+                        continue
                     rank = (detour + (0 if trig.specific else 2), ta + tb)
                     scored.append((rank, trig, detour, ta + tb))
                 if not scored:
@@ -330,6 +335,7 @@ _COMPANY_NOUNS = {"company", "firm", "group", "startup", "start-up", "carrier", 
                   "carmaker", "bank", "lender", "insurer", "retailer", "giant", "maker", "manufacturer", "operator",
                   "developer", "miner", "brewer", "conglomerate", "supplier", "business", "corporation", "drugmaker",
                   "biotech", "provider", "publisher", "studio", "platform", "network", "telco", "unit"}
+_REFERENCE = "newskb_reference"  #: kb_id of pseudo-mentions made by _resolve_references
 _ROUND_NOUNS = {"round", "funding", "financing", "raise"}
 _REFERENCE_DEPS = {"nsubj", "nsubjpass", "poss", "pobj", "dobj", "dative"}
 
@@ -375,7 +381,7 @@ def _resolve_references(doc: Doc, mentions: list[Span]) -> list[Span]:
                 antecedent = last_subject or main
             else:
                 antecedent = sent_subject if token.lower_ in {"it", "its"} and sent_subject else last_subject or main
-            out.append(Span(doc, token.i, token.i + 1, label=antecedent))
+            out.append(Span(doc, token.i, token.i + 1, label=antecedent, kb_id=_REFERENCE))
         if sent_subject:
             last_subject = sent_subject
     return out
@@ -394,6 +400,28 @@ def _is_the_party(trigger: Token, mention: Span) -> bool:
     head = mention.root
     return (trigger.dep_ == "appos" and trigger.head == head or head.dep_ == "appos" and head.head == trigger) \
         and trigger.lemma_.lower() not in _AGENT_NOUNS and trigger.pos_ == "NOUN"
+
+
+_PART_NOUNS = {"business", "businesses", "arm", "unit", "division", "brand", "brands", "assets", "operations",
+               "studios", "stake", "portfolio", "subsidiary", "segment", "plant", "plants", "operation", "technology"}
+
+
+def _bought_from_or_part_of(trigger: Token, a: Span, b: Span, labels_at: dict[int, str]) -> bool:
+    """ "buy the cookie brands of/from Campbell Soup": Campbell Soup is the seller, not the bought."""
+    objects = [c for c in trigger.children if c.dep_ in {"dobj", "nsubjpass"}]
+    objects += [g for c in trigger.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
+    for obj in objects:
+        if obj.i in labels_at or obj.lemma_.lower() not in _PART_NOUNS and obj.lower_ not in _PART_NOUNS:
+            continue
+        inside = {t.i for t in obj.subtree}
+        if a.root.i in inside or b.root.i in inside:
+            return True
+    for child in trigger.children:
+        if child.dep_ == "prep" and child.lower_ == "from":
+            inside = {t.i for t in child.subtree}
+            if a.root.i in inside or b.root.i in inside:
+                return True
+    return False
 
 
 def _inside_between(trigger: Token, a: Span, b: Span) -> bool:
