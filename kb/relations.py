@@ -255,6 +255,8 @@ class RelationExtractor:
                 if a.label_ == b.label_:
                     continue
                 coordinated = _effective_head(a.root) == _effective_head(b.root) or _listed_together(doc, a, b, mention_tokens)
+                if coordinated and not _coordinated_as_parties(a):
+                    continue  # "partnerships with Ericsson and Nokia": the listed are not partners of each other
                 dist_ab = _distance(a.root, b.root)
                 scored = []
                 for trig in triggers:
@@ -422,6 +424,14 @@ def _bought_from_or_part_of(trigger: Token, a: Span, b: Span, labels_at: dict[in
             if a.root.i in inside or b.root.i in inside:
                 return True
     return False
+
+
+def _coordinated_as_parties(mention: Span) -> bool:
+    """Are companies listed with this one parties to each other: subjects, or "between A and B"?"""
+    head = _effective_head(mention.root)
+    if head.dep_ in {"nsubj", "nsubjpass", "ROOT"}:
+        return True
+    return head.dep_ == "pobj" and head.head.lower_ in {"between", "among", "amongst"}
 
 
 def _inside_between(trigger: Token, a: Span, b: Span) -> bool:
