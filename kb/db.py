@@ -76,7 +76,7 @@ def schema_version(db: sqlite_utils.Database) -> int:
 @migrations(name="0001_ingest")
 def _m0001_ingest(db: sqlite_utils.Database) -> None:
     """Sources, articles (with FTS5) and runs: what ingest writes."""
-    db["sources"].create(
+    db.table("sources").create(
         {
             "id": int,
             "url": str,  # feed URL, page URL or absolute local path; unique
@@ -103,9 +103,9 @@ def _m0001_ingest(db: sqlite_utils.Database) -> None:
         not_null={"url", "kind", "added_at"},
         defaults={"error_count": 0},
     )
-    db["sources"].create_index(["url"], unique=True)
+    db.table("sources").create_index(["url"], unique=True)
 
-    db["articles"].create(
+    db.table("articles").create(
         {
             "id": int,
             "url": str,  # canonical
@@ -132,14 +132,14 @@ def _m0001_ingest(db: sqlite_utils.Database) -> None:
         defaults={"needs_extraction": 1, "published_estimated": 0},
         foreign_keys=[("source_id", "sources", "id"), ("duplicate_of", "articles", "id")],
     )
-    db["articles"].create_index(["url"], unique=True)
-    db["articles"].create_index(["source_id", "guid"])
-    db["articles"].create_index(["content_hash"])
-    db["articles"].create_index(["published_at"])
-    db["articles"].create_index(["needs_extraction"])
-    db["articles"].enable_fts(["title", "text"], fts_version="FTS5", create_triggers=True, tokenize="porter")
+    db.table("articles").create_index(["url"], unique=True)
+    db.table("articles").create_index(["source_id", "guid"])
+    db.table("articles").create_index(["content_hash"])
+    db.table("articles").create_index(["published_at"])
+    db.table("articles").create_index(["needs_extraction"])
+    db.table("articles").enable_fts(["title", "text"], fts_version="FTS5", create_triggers=True, tokenize="porter")
 
-    db["runs"].create(
+    db.table("runs").create(
         {
             "id": int,
             "started_at": str,
@@ -162,7 +162,7 @@ def _m0001_ingest(db: sqlite_utils.Database) -> None:
 @migrations(name="0002_knowledge")
 def _m0002_knowledge(db: sqlite_utils.Database) -> None:
     """Companies, aliases, mentions, relations, evidence, people, products, curation."""
-    db["companies"].create(
+    db.table("companies").create(
         {
             "id": int,
             "key": str,  # normalised name (folded case, legal suffix): the identity
@@ -180,27 +180,27 @@ def _m0002_knowledge(db: sqlite_utils.Database) -> None:
         defaults={"kind": "company", "mention_count": 0, "article_count": 0},
         foreign_keys=[("merged_into", "companies", "id")],
     )
-    db["companies"].create_index(["key"], unique=True)
-    db["companies"].enable_fts(["name"], fts_version="FTS5", create_triggers=True)
+    db.table("companies").create_index(["key"], unique=True)
+    db.table("companies").enable_fts(["name"], fts_version="FTS5", create_triggers=True)
 
-    db["aliases"].create(
+    db.table("aliases").create(
         {"id": int, "key": str, "surface": str, "company_id": int},
         pk="id",
         not_null={"key", "surface", "company_id"},
         foreign_keys=[("company_id", "companies", "id")],
     )
-    db["aliases"].create_index(["key"], unique=True)
-    db["aliases"].create_index(["company_id"])
+    db.table("aliases").create_index(["key"], unique=True)
+    db.table("aliases").create_index(["company_id"])
 
-    db["mentions"].create(
+    db.table("mentions").create(
         {"id": int, "article_id": int, "company_id": int, "surface": str, "start": int, "end": int},
         pk="id",
         foreign_keys=[("article_id", "articles", "id"), ("company_id", "companies", "id")],
     )
-    db["mentions"].create_index(["article_id"])
-    db["mentions"].create_index(["company_id"])
+    db.table("mentions").create_index(["article_id"])
+    db.table("mentions").create_index(["company_id"])
 
-    db["relations"].create(
+    db.table("relations").create(
         {
             "id": int,
             "type": str,
@@ -217,11 +217,11 @@ def _m0002_knowledge(db: sqlite_utils.Database) -> None:
         defaults={"status": "auto", "article_count": 0},
         foreign_keys=[("source_id", "companies", "id"), ("target_id", "companies", "id")],
     )
-    db["relations"].create_index(["type", "source_id", "target_id"], unique=True)
-    db["relations"].create_index(["target_id"])
-    db["relations"].create_index(["last_seen"])
+    db.table("relations").create_index(["type", "source_id", "target_id"], unique=True)
+    db.table("relations").create_index(["target_id"])
+    db.table("relations").create_index(["last_seen"])
 
-    db["evidence"].create(
+    db.table("evidence").create(
         {
             "id": int,
             "relation_id": int,
@@ -235,12 +235,12 @@ def _m0002_knowledge(db: sqlite_utils.Database) -> None:
         pk="id",
         foreign_keys=[("relation_id", "relations", "id"), ("article_id", "articles", "id")],
     )
-    db["evidence"].create_index(["relation_id", "article_id", "start"], unique=True)
-    db["evidence"].create_index(["article_id"])
+    db.table("evidence").create_index(["relation_id", "article_id", "start"], unique=True)
+    db.table("evidence").create_index(["article_id"])
 
-    db["people"].create({"id": int, "key": str, "name": str}, pk="id", not_null={"key", "name"})
-    db["people"].create_index(["key"], unique=True)
-    db["roles"].create(
+    db.table("people").create({"id": int, "key": str, "name": str}, pk="id", not_null={"key", "name"})
+    db.table("people").create_index(["key"], unique=True)
+    db.table("roles").create(
         {"id": int, "person_id": int, "company_id": int, "title": str, "article_id": int},
         pk="id",
         foreign_keys=[
@@ -249,24 +249,24 @@ def _m0002_knowledge(db: sqlite_utils.Database) -> None:
             ("article_id", "articles", "id"),
         ],
     )
-    db["roles"].create_index(["person_id", "company_id", "title", "article_id"], unique=True)
-    db["roles"].create_index(["company_id"])
+    db.table("roles").create_index(["person_id", "company_id", "title", "article_id"], unique=True)
+    db.table("roles").create_index(["company_id"])
 
-    db["products"].create(
+    db.table("products").create(
         {"id": int, "key": str, "name": str, "company_id": int, "first_seen": str, "last_seen": str},
         pk="id",
         not_null={"key", "name"},
         foreign_keys=[("company_id", "companies", "id")],
     )
-    db["products"].create_index(["key"], unique=True)
-    db["products"].create_index(["company_id"])
-    db["product_mentions"].create(
+    db.table("products").create_index(["key"], unique=True)
+    db.table("products").create_index(["company_id"])
+    db.table("product_mentions").create(
         {"product_id": int, "article_id": int},
         pk=("product_id", "article_id"),
         foreign_keys=[("product_id", "products", "id"), ("article_id", "articles", "id")],
     )
 
-    db["curation"].create(
+    db.table("curation").create(
         {"id": int, "at": str, "action": str, "payload": str},  # payload: JSON
         pk="id",
         not_null={"at", "action", "payload"},
@@ -278,11 +278,11 @@ def _m0003_store_curation(db: sqlite_utils.Database) -> None:
     """Curated evidence kept apart from the extractor's, and indexes for re-storing an article."""
     # 1 for evidence a person added (kb.curation.add_relation): re-extracting the article
     # replaces only the extractor's rows (curated = 0).
-    db["evidence"].add_column("curated", int, not_null_default=0)
-    db["relations"].create_index(["source_id"], if_not_exists=True)
-    db["roles"].create_index(["article_id"], if_not_exists=True)
-    db["product_mentions"].create_index(["article_id"], if_not_exists=True)
-    db["companies"].create_index(["merged_into"], if_not_exists=True)
+    db.table("evidence").add_column("curated", int, not_null_default=0)
+    db.table("relations").create_index(["source_id"], if_not_exists=True)
+    db.table("roles").create_index(["article_id"], if_not_exists=True)
+    db.table("product_mentions").create_index(["article_id"], if_not_exists=True)
+    db.table("companies").create_index(["merged_into"], if_not_exists=True)
 
 
 @migrations(name="0004_explorer_indexes")
