@@ -306,9 +306,11 @@ class CompanyResolver:
         taken = {t for c in candidates for t in range(c.start, c.end)} | excluded
         ner_other = {t.i for ent in doc.ents if ent.label_ not in {"ORG", "PRODUCT", "FAC", "WORK_OF_ART", "NORP", "GPE"}
                      for t in ent}
-        for start, end in _trigger_arguments(doc, self.trigger_words, self.common_words):
+        arguments = list(_trigger_arguments(doc, self.trigger_words, self.common_words))
+        for start, end in arguments:
             if not taken.intersection(range(start, end)) and not ner_other.intersection(range(start, end)):
                 candidates.append(_Candidate(start, end, "org"))
+        argument_tokens = {i for start, end in arguments for i in range(start, end)}
         # People named with a role ("Cyril Chiche, Lydia's CEO") are people, and so is their last name.
         for c in candidates:
             if c.kind in {"org", "maybe"} and _has_role(doc, c.start, c.end):
@@ -318,7 +320,8 @@ class CompanyResolver:
             c.kind in {"org", "maybe"} and c.end - c.start == 1 and doc[c.start].text in person_words
             and not votes[doc[c.start].text]["ORG"] > votes[doc[c.start].text]["PERSON"])]
         doc.spans[COMPANIES_KEY], doc.spans[PRODUCTS_KEY] = [], []
-        result = _resolve(doc, candidates, tickers=tickers, excluded=excluded, heading=heading, common=self.common_words)
+        result = _resolve(doc, candidates, tickers=tickers, excluded=excluded, heading=heading, common=self.common_words,
+                          arguments=argument_tokens)
         doc.user_data[RESULT_KEY] = result["data"]
         doc.spans[COMPANIES_KEY] = result["mentions"]
         doc.spans[PRODUCTS_KEY] = result["products"]
@@ -503,7 +506,7 @@ def _is_rejected(span: Span) -> bool:
 
 def _resolve(
     doc: Doc, candidates: list[_Candidate], *, tickers: dict[int, str], excluded: set[int], heading: set[int],
-    common: frozenset[str] = frozenset(),
+    common: frozenset[str] = frozenset(), arguments: set[int] | None = None,
 ) -> dict[str, Any]:
     rules = other_org_rules()
     other_orgs: dict[str, str] = {}
@@ -531,7 +534,7 @@ def _resolve(
         if cand.kind == "weak" and not ner_org_tokens.intersection(range(span.start, span.end)):
             continue  # "Next", "Aurora", "Dana": listed names that are words need NER to say ORG
         if cand.kind == "org" and len(span) == 1 and span[0].lower_ in common and span[0].text[1:].islower() \
-                and (surface_counts[text] <= 1 or span[0].lower_ in lowercase_words):
+                and (surface_counts[text] <= 1 or span[0].lower_ in lowercase_words) and span.start not in (arguments or ()):
             continue  # "Purchaser", "Notices", "Defense": a capitalised word once, not a name
         if cand.kind == "org" and sum(1 for t in span if t.like_num or t.is_currency or t.text.upper() in _CURRENCY_CODES) * 2 >= len(span):
             continue  # "USD 85.00"

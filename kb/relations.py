@@ -404,8 +404,8 @@ def _is_the_party(trigger: Token, mention: Span) -> bool:
         and trigger.lemma_.lower() not in _AGENT_NOUNS and trigger.pos_ == "NOUN"
 
 
-_PART_NOUNS = {"business", "businesses", "arm", "unit", "division", "brand", "brands", "assets", "operations",
-               "studios", "stake", "portfolio", "subsidiary", "segment", "plant", "plants", "operation", "technology"}
+_PART_NOUNS = {"business", "businesses", "arm", "unit", "division", "brand", "brands", "operations", "stake",
+               "subsidiary", "segment", "operation"}
 
 
 def _bought_from_or_part_of(trigger: Token, a: Span, b: Span, labels_at: dict[int, str]) -> bool:
