@@ -7,7 +7,7 @@ DEVSTAMP := $(VENV)/.installed-dev
 DB     ?= data/newskb.sqlite
 PORT   ?= 8501
 
-.PHONY: run test lint install ingest clean
+.PHONY: run test lint lint-gate install ingest clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,7 +45,16 @@ lint: $(DEVSTAMP)
 	$(BIN)/ruff check kb ingest tests benchmarks app.py app_pages
 	$(BIN)/mypy kb ingest
 
-test: $(DEVSTAMP)
+# Files with open ruff or mypy findings, still being worked on: `make test` lints every
+# other file (so what is clean stays clean), `make lint` lints them all. Empty this list
+# once `make lint` passes, and `make test` then gates on the whole tree.
+LINT_PENDING := kb/companies.py kb/relations.py
+
+lint-gate: $(DEVSTAMP)
+	$(BIN)/ruff check --force-exclude $(foreach f,$(LINT_PENDING),--extend-exclude $(f)) kb ingest tests benchmarks app.py app_pages
+	$(BIN)/mypy --follow-imports=silent $(foreach f,$(LINT_PENDING),--exclude '^$(f)$$') kb ingest
+
+test: lint-gate
 	$(BIN)/python -m pytest -q
 
 clean:
