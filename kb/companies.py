@@ -294,7 +294,9 @@ class CompanyResolver:
         votes: dict[str, Counter[str]] = defaultdict(Counter)
         for label, part, _possessor in pieces:
             votes[part.text][label] += 1
-        person_words = {t.text for ent in doc.ents if ent.label_ == "PERSON" and len(ent) > 1 for t in ent}
+        # words of full person names ("Bhavish Aggarwal"), not of "Xilinx’s" tagged PERSON
+        person_words = {t.text for ent in doc.ents if ent.label_ == "PERSON"
+                        and sum(1 for t in ent if t.is_alpha and t.is_title) > 1 for t in ent if t.is_alpha}
         common = self.common_words
         for label, part, possessor in pieces:
             if excluded.intersection(range(part.start, part.end)):
@@ -306,6 +308,11 @@ class CompanyResolver:
         taken = {t for c in candidates for t in range(c.start, c.end)} | excluded
         ner_other = {t.i for ent in doc.ents if ent.label_ not in {"ORG", "PRODUCT", "FAC", "WORK_OF_ART", "NORP", "GPE"}
                      for t in ent}
+        # CamelCase names NER skips ("IndiGo", "XAnge", "ReAssure") are company-like on their own
+        for token in doc:
+            if token.i not in taken and _is_camel(token.text) and token.pos_ in {"PROPN", "NOUN"}:
+                candidates.append(_Candidate(token.i, token.i + 1, "org"))
+                taken.add(token.i)
         arguments = list(_trigger_arguments(doc, self.trigger_words, self.common_words))
         for start, end in arguments:
             if not taken.intersection(range(start, end)) and not ner_other.intersection(range(start, end)):
@@ -355,6 +362,14 @@ def _entity_kind(label: str, part: Span, votes: Counter[str], person_words: set[
         # NER is unsure: one name, several labels or a "person" never given a first name
         return "org"
     return "maybe"
+
+
+_CAMEL = re.compile(r"^[A-Za-z][a-z]+[A-Z][A-Za-z]*$|^[A-Z][a-z]+[A-Z]{2,}$")
+
+
+def _is_camel(text: str) -> bool:
+    """ "IndiGo", "ReAssure", "FintechOS": an inner capital after lower case, as brand names have."""
+    return len(text) >= 4 and bool(_CAMEL.match(text))
 
 
 def _has_role(doc: Doc, start: int, end: int) -> bool:
