@@ -39,7 +39,7 @@ import sqlite_utils
 from ingest import schedule
 from kb.config import Settings
 from kb.db import open_db, to_timestamp
-from kb.errors import FetchError, LockHeld, NewskbError, ParseError
+from kb.errors import FetchError, LockHeld, NewskbError, ParseError, ResponseTooLarge
 from kb.records import ArticleRecord
 from kb.runs import RunSummary, SourceError, finish_run, start_run
 from kb.sources import FetchRecord, Source, due_sources, list_sources, next_due_at, record_fetch
@@ -378,6 +378,12 @@ class _Runner:
                 mtime = to_timestamp(datetime.fromtimestamp(stat.st_mtime, UTC))
                 if source.last_modified == mtime and source.last_status in ("ok", "not_modified"):
                     return self._store(source, [], status="not_modified", last_modified=mtime, etag=None)
+                # The byte cap of a fetched feed holds for a local one too: not read, not parsed.
+                cap = self.settings.http.max_bytes
+                if stat.st_size > cap:
+                    raise ResponseTooLarge(
+                        str(path), f"{stat.st_size:,} bytes is larger than the cap of {cap:,} bytes (http.max_bytes)"
+                    )
                 content = path.read_bytes()
             except OSError as e:
                 raise ParseError(str(path), f"cannot read: {e.strerror}") from e

@@ -414,3 +414,27 @@ def test_source_fulltext_mode_overrides_the_configured_one(
     run_once(database, settings, pipeline=default_pipeline(), clock=clock)
     row = next(database["articles"].rows)
     assert (feed_server.hits("/story/1") == 1, row["text_origin"] == "page") == (fetches_page, fetches_page)
+
+
+@pytest.mark.issue(3)
+def test_local_feed_file_past_the_byte_cap_fails_without_being_read_and_keeps_its_articles(
+    database, ingest_settings, fake_pipeline, clock, tmp_path
+):
+    import os
+    from dataclasses import replace
+
+    path = tmp_path / "sample.xml"
+    path.write_bytes(make_rss(4))
+    add_source(database, str(path))
+    _run(database, ingest_settings, fake_pipeline, clock)
+    stored = list(database["articles"].rows)
+    path.write_bytes(make_rss(400))  # grown past the cap set below
+    os.utime(path, (1, 1))  # a new mtime, so the file is read again
+    settings = replace(ingest_settings, http=replace(ingest_settings.http, max_bytes=20_000))
+    clock.advance(hours=1)
+    summary = _run(database, settings, fake_pipeline, clock)
+    assert summary.sources_failed == 1
+    assert get_source(database, str(path)).last_error == (
+        f"{path}: {path.stat().st_size:,} bytes is larger than the cap of 20,000 bytes (http.max_bytes)"
+    )
+    assert list(database["articles"].rows) == stored
