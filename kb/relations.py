@@ -37,7 +37,7 @@ MIN_CONFIDENCE = 0.5
 DIRECTED = ("investment", "acquisition", "supplier")
 #: Triggers that only mean the type when the sentence is about money or a deal.
 _CONTEXTUAL = {
-    "investment": {"put", "lead", "led", "co-lead", "participate", "participation", "round", "series", "seed", "capital",
+    "investment": {"hold", "put", "lead", "led", "co-lead", "participate", "participation", "round", "series", "seed", "capital",
                    "equity", "own", "owner", "portfolio", "back", "fund", "close", "get", "bring", "net", "land",
                    "receive", "secure", "attract", "obtain", "garner", "bag", "inject", "injection"},
     "supplier": {"customer", "use", "deploy", "adopt", "select", "choose", "tap", "run", "power", "build", "host", "offer",
@@ -45,7 +45,7 @@ _CONTEXTUAL = {
                  "sell", "distribute", "distributor", "client", "furnish", "outsource"},
     "partnership": {"agreement", "pact", "relationship", "together", "work", "team", "venture", "joint",
                     "integrate", "integration", "license", "licensing", "memorandum", "mou", "deal with", "agreement with"},
-    "acquisition": {"snap", "absorb", "swallow"},
+    "acquisition": {"pay", "snap", "absorb", "swallow"},
     "competitor": {"peer", "competition", "competitive", "contend"},
 }
 _MONEY_WORDS = {"round", "funding", "financing", "raise", "raised", "invest", "investment", "investor", "investors",
@@ -226,7 +226,7 @@ class RelationExtractor:
     def _triggers(self, sent: Span, mentions: list[Span]) -> list[_Trigger]:
         inside = {t for m in mentions for t in range(m.start, m.end)}
         lower = {t.lower_ for t in sent}
-        money = bool(lower & _MONEY_WORDS) or any(t.ent_type_ == "MONEY" for t in sent)
+        money = bool(lower & _MONEY_WORDS) or any(t.ent_type_ in {"MONEY", "PERCENT"} for t in sent)
         deal = bool(lower & _DEAL_WORDS)
         out = []
         for token in sent:
@@ -240,7 +240,8 @@ class RelationExtractor:
                 contextual = word in _CONTEXTUAL.get(rel_type, ()) or token.lower_ in _CONTEXTUAL.get(rel_type, ())
                 if contextual and rel_type == "investment" and not money:
                     continue
-                if contextual and rel_type == "supplier" and not deal:
+                if contextual and rel_type == "supplier" and not deal and not any(
+                        c.dep_ in {"prep", "dative"} and c.lower_ == "to" for c in token.children):
                     continue
                 out.append(_Trigger(token, rel_type, inverse, not contextual))
         return out
@@ -478,6 +479,17 @@ def _resolve_type(trig: _Trigger, a: Span, b: Span) -> tuple[str, bool] | None:
     """Disambiguate triggers shared by two types ("buy" a company vs "buy" its chips)."""
     token = trig.token
     lemma = token.lemma_.lower()
+    if lemma == "pay" and trig.type == "acquisition":
+        # "Hershey will pay $921 million for Amplify": the thing paid for decides
+        bought = [g for c in token.children if c.dep_ == "prep" and c.lower_ == "for" for g in c.children if g.dep_ == "pobj"]
+        if any(_within(g, a) or _within(g, b) for g in bought):
+            return "acquisition", False
+        if any(g.lemma_.lower() in {"stake", "interest", "holding", "share"} for g in bought):
+            return "investment", False
+        return None
+    if trig.type == "investment" and lemma in {"stake", "interest", "holding", "shareholding"} and any(
+            c.lower_ in {"majority", "controlling"} for c in token.children):
+        return "acquisition", False  # "took a majority stake in BILLZ"
     if lemma in {"buy", "purchase", "sell"}:
         objects = [c for c in token.children if c.dep_ in {"dobj", "nsubjpass"}]
         objects += [g for c in token.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
@@ -589,7 +601,14 @@ def _direction_vote(
     return float(sa - sb)
 
 
+def _is_apposed_party(trigger: Token) -> bool:
+    """ "OOCL, a smaller rival", "Telkom SA, its South African rival": a description, not the clause's claim."""
+    return trigger.lemma_.lower() in _AGENT_NOUNS and trigger.dep_ in {"appos", "compound", "amod"}
+
+
 def _negated(trigger: Token, lex: TriggerLexicon) -> bool:
+    if _is_apposed_party(trigger):
+        return any(c.dep_ == "neg" for c in trigger.children)
     for n, tok in enumerate([trigger, *list(trigger.ancestors)[:2]]):
         if n <= 2 and any(c.dep_ == "neg" for c in tok.children):
             return True
@@ -599,6 +618,8 @@ def _negated(trigger: Token, lex: TriggerLexicon) -> bool:
 
 
 def _speculative(trigger: Token, lex: TriggerLexicon) -> bool:
+    if _is_apposed_party(trigger):
+        return False
     chain = [trigger, *list(trigger.ancestors)[:3]]
     for tok in chain:
         if any(c.dep_ == "aux" and c.lower_ in _SPEC_AUX for c in tok.children):
