@@ -438,3 +438,29 @@ def test_local_feed_file_past_the_byte_cap_fails_without_being_read_and_keeps_it
         f"{path}: {path.stat().st_size:,} bytes is larger than the cap of 20,000 bytes (http.max_bytes)"
     )
     assert list(database["articles"].rows) == stored
+
+
+@pytest.mark.issue(3)
+def test_changed_entry_is_updated_in_place_and_a_copy_from_another_source_is_a_duplicate(
+    database, ingest_settings, fake_pipeline, fake_fetcher, clock
+):
+    fake_fetcher.routes[FEED] = make_rss(2, words=60)
+    add_source(database, FEED)
+    _run(database, ingest_settings, fake_pipeline, clock)
+    database.execute("UPDATE articles SET needs_extraction = 0")
+    database.conn.commit()
+    ids = [row["id"] for row in database["articles"].rows]
+
+    fake_fetcher.routes[FEED] = make_rss(2, words=61)  # both stories rewritten, same guids
+    clock.advance(hours=1)
+    updated = _run(database, ingest_settings, fake_pipeline, clock)
+    assert (updated.articles_updated, updated.articles_new) == (2, 0)
+    assert [(row["id"], row["needs_extraction"]) for row in database["articles"].rows] == [(i, 1) for i in ids]
+
+    wire = "https://wire.example/rss"  # the same two stories under the wire's links and guids
+    fake_fetcher.routes[wire] = make_rss(2, words=61, prefix="https://wire.example/s")
+    add_source(database, wire)
+    copied = _run(database, ingest_settings, fake_pipeline, clock)
+    assert (copied.articles_new, copied.articles_duplicate) == (2, 2)
+    copies = list(database["articles"].rows_where("source_id = ?", [get_source(database, wire).id], order_by="id"))
+    assert [(row["duplicate_of"], row["needs_extraction"]) for row in copies] == [(i, 0) for i in ids]
