@@ -473,6 +473,8 @@ def _heading_tokens(doc: Doc) -> set[int]:
     return out
 
 
+_TITLE_START = {"vp", "svp", "evp", "ceo", "cfo", "cto", "coo", "cio", "cmo", "chief", "head", "director",
+                "president", "chairman", "chairwoman", "manager", "founder", "co-founder", "md"}
 _CURRENCY_CODES = {"USD", "EUR", "GBP", "JPY", "CNY", "CHF", "CAD", "AUD", "INR", "KRW", "HKD", "SGD"}
 _STRIP_LEADING = {"the", "a", "an", "its", "their", "his", "her", "our", "chinese", "american", "japanese"}
 
@@ -514,6 +516,8 @@ def _is_rejected(span: Span) -> bool:
         return True
     if text[0].islower() and not any(ch.isupper() for ch in text[1:]):
         return True
+    if span[0].lower_ in _TITLE_START:
+        return True  # "VP Partnerships", "Chief Executive Officer Ralph Mupita"
     if all(t.ent_type_ in {"DATE", "TIME", "MONEY", "PERCENT", "CARDINAL"} for t in span):
         return True
     return False

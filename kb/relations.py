@@ -448,6 +448,9 @@ def _listed_together(doc: Doc, a: Span, b: Span, mention_tokens: set[int]) -> bo
     """Only commas, "and", "or" and other companies between the two: one list, one role."""
     first, second = (a, b) if a.start < b.start else (b, a)
     between = doc[first.end:second.start]
+    words = [t.lower_ for t in between if t.text != ","]
+    if words in (["along", "with"], ["together", "with"], ["as", "well", "as"]):
+        return True  # "partnerships with Ericsson and Nokia, along with Samsung"
     return len(between) > 0 and all(
         t.i in mention_tokens or t.lower_ in {",", "and", "or", "&", "as", "well"} or t.tag_ == "POS" for t in between
     )
