@@ -241,8 +241,9 @@ class RelationExtractor:
                 if contextual and rel_type == "investment" and not money:
                     continue
                 if contextual and rel_type == "supplier" and not deal and not any(
-                        c.dep_ in {"prep", "dative"} and c.lower_ == "to" for c in token.children):
-                    continue
+                        c.dep_ in {"prep", "dative"} and c.lower_ == "to" or c.dep_ == "poss" and c.i in inside
+                        for c in token.children):
+                    continue  # "use" and "customer" need a deal sentence, "sells to" or "Dubway's clients"
                 out.append(_Trigger(token, rel_type, inverse, not contextual))
         return out
 
@@ -258,13 +259,14 @@ class RelationExtractor:
                 coordinated = _effective_head(a.root) == _effective_head(b.root) or _listed_together(doc, a, b, mention_tokens)
                 if coordinated and not _coordinated_as_parties(a):
                     continue  # "partnerships with Ericsson and Nokia": the listed are not partners of each other
-                dist_ab = _distance(a.root, b.root)
+                ea, eb = a.root, b.root
+                dist_ab = _distance(ea, eb)
                 scored = []
                 for trig in triggers:
                     if coordinated and trig.type in DIRECTED and not (
                             trig.type == "acquisition" and trig.token.lemma_.lower() in {"merge", "merger", "combine"}):
                         continue
-                    ta, tb = _distance(trig.token, a.root), _distance(trig.token, b.root)
+                    ta, tb = _distance(trig.token, ea), _distance(trig.token, eb)
                     detour = ta + tb - dist_ab
                     if detour > _MAX_DETOUR or max(ta, tb) > _MAX_ARM:
                         continue
