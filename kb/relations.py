@@ -302,6 +302,7 @@ class RelationExtractor:
                     source, target = a, b
                     if rel_type in DIRECTED:
                         vote = 0.0
+                        voters = same_side = 0
                         for _rank, other, other_detour, _length in items:
                             other_resolved = _resolve_type(other, a, b)
                             if other_resolved is None:
@@ -310,7 +311,13 @@ class RelationExtractor:
                             if v is None:
                                 vote = float("nan")
                                 break
+                            voters += 1
+                            if v == _SAME_SIDE:
+                                same_side += 1
+                                continue
                             vote += v / (1 + other_detour)
+                        if voters and same_side == voters:
+                            continue  # every trigger puts both on the same side
                         if vote != vote:  # a role that cannot take part (the seller in "X sold Y to Z")
                             continue
                         if vote < 0:
@@ -565,6 +572,9 @@ def _role(mention: Span, trigger: Token) -> str | None:
     return None
 
 
+_SAME_SIDE = float("inf")
+
+
 def _direction_vote(
     trig: _Trigger, inverse: bool, a: Span, b: Span, labels_at: dict[int, str] | None = None
 ) -> float | None:
@@ -598,6 +608,8 @@ def _direction_vote(
         return 0
 
     sa, sb = score(ra), score(rb)
+    if sa > 0 and sb > 0 or sa < 0 and sb < 0:
+        return _SAME_SIDE  # both act (or both undergo): co-investors, co-buyers, not each other's party
     if inverse:
         # the subject of an inverse trigger is the target ("Tesla buys from CATL", "used by O2":
         # the agent of a passive is the subject too), but "from" already names the source
