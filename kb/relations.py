@@ -608,13 +608,13 @@ def _direction_vote(
         return 0
 
     sa, sb = score(ra), score(rb)
-    if sa > 0 and sb > 0 or sa < 0 and sb < 0:
-        return _SAME_SIDE  # both act (or both undergo): co-investors, co-buyers, not each other's party
     if inverse:
         # the subject of an inverse trigger is the target ("Tesla buys from CATL", "used by O2":
         # the agent of a passive is the subject too), but "from" already names the source
         sa = -sa if ra != "from" else sa
         sb = -sb if rb != "from" else sb
+    if sa > 0 and sb > 0 or sa < 0 and sb < 0:
+        return _SAME_SIDE  # both act (or both undergo): co-investors, co-buyers, not each other's party
     return float(sa - sb)
 
 
