@@ -1,7 +1,7 @@
 """The shared feed corpus, ingested through the local server: no crash, and every real entry stored.
 
 One database and one run per folder, extraction and full text off, so the whole
-corpus (100 real feeds, 2106 feedparser test documents) takes seconds. The summary
+corpus (130 real feeds in real/ and extra/, 2106 feedparser test documents) takes seconds. The summary
 (files, entries, articles, failures by reason) is printed: run with ``-s`` to see it.
 """
 
@@ -62,8 +62,10 @@ def _report(name: str, files: list[Path], entries: int, articles: int, summary) 
         print(f"  warning x{count}: {reason}")
 
 
-def test_real_feeds_store_one_article_per_distinct_entry(shared_dir, feed_server, ingest_settings):
-    folder = shared_dir / "feeds" / "real"
+# extra/ holds 30 more real feeds (other encodings, a truncated feed, relative links).
+@pytest.mark.parametrize("name", ["real", "extra"])
+def test_real_feeds_store_one_article_per_distinct_entry(shared_dir, feed_server, ingest_settings, name):
+    folder = shared_dir / "feeds" / name
     files, summary, ids = _ingest_folder(folder, feed_server, ingest_settings)
     db = open_db(ingest_settings.db_path)
     entries = 0
@@ -76,7 +78,7 @@ def test_real_feeds_store_one_article_per_distinct_entry(shared_dir, feed_server
         if stored != expected:
             mismatches.append((path.name, expected, stored))
     articles = db["articles"].count
-    _report("real", files, entries, articles, summary)
+    _report(name, files, entries, articles, summary)
     assert not [e for e in summary.errors if "internal error" in e.error]
     assert summary.sources_failed == 0, summary.errors
     assert mismatches == []
