@@ -77,6 +77,7 @@ class Pipeline:
     apply_page: Callable[[ArticleRecord, Any], ArticleRecord]
     read_path: Callable[[Path], Iterable[ArticleRecord | ParseError]]
     upsert_articles: Callable[..., Any]
+    is_stored: Callable[..., bool]
     make_job: Callable[..., FetchJob]
     make_fetcher: Callable[[Settings], AbstractContextManager[FetcherLike]]
 
@@ -86,7 +87,7 @@ def default_pipeline(*, fetcher: Callable[[Settings], AbstractContextManager[Fet
     """The real fetcher, parsers and article store; tests may swap the fetcher."""
     from ingest.feeds import entries_to_records, needs_fulltext, parse_feed
     from ingest.pages import apply_page, extract_page, page_to_record
-    from kb.articles import upsert_articles
+    from kb.articles import is_stored, upsert_articles
 
     if fetcher is None or make_job is None:
         from ingest.fetch import Fetcher, FetchJob
@@ -102,6 +103,7 @@ def default_pipeline(*, fetcher: Callable[[Settings], AbstractContextManager[Fet
         apply_page=apply_page,
         read_path=_read_path,
         upsert_articles=upsert_articles,
+        is_stored=is_stored,
         make_job=make_job,
         make_fetcher=fetcher,
     )
@@ -410,7 +412,12 @@ class _Runner:
         return self._store(source, found, status="ok", warning=warning, etag=None, last_modified=None)
 
     def _add_fulltext(self, source: Source, records: list[ArticleRecord]) -> tuple[list[ArticleRecord], str | None]:
-        """Replace short feed texts by the article page's main text, where the mode says so."""
+        """Replace short feed texts by the article page's main text, where the mode says so.
+
+        Only for entries not stored yet: a page is fetched once, when its entry first
+        arrives (a stored article keeps the page text it got then, or the feed's text when
+        that fetch failed), not again each time the feed around it changes.
+        """
         mode = source.fulltext or self.settings.ingest.fulltext
         if mode == "off" or not records:
             return records, None
@@ -419,6 +426,7 @@ class _Runner:
             i: r for i, r in enumerate(records)
             if r.url.startswith(("http://", "https://"))
             and self.pipeline.needs_fulltext(r, mode=mode, min_words=min_words)
+            and not self.pipeline.is_stored(self.db, r, source_id=source.id)
         }
         if not wanted:
             return records, None

@@ -96,6 +96,15 @@ def upsert_articles(
     )
 
 
+def is_stored(db: sqlite_utils.Database, record: ArticleRecord, *, source_id: int) -> bool:
+    """Whether ``record`` is an article already stored, by the same rules ``upsert_articles`` follows.
+
+    The run asks before fetching an entry's page for its full text, so a page is fetched
+    once, when its entry first arrives, not on every change of the feed around it.
+    """
+    return _find(db, record, source_id=source_id)[0] is not None
+
+
 def _first(db: sqlite_utils.Database, where: str, args: list[Any]) -> dict[str, Any] | None:
     return next(iter(db.table("articles").rows_where(where, args, limit=1)), None)
 

@@ -464,3 +464,33 @@ def test_changed_entry_is_updated_in_place_and_a_copy_from_another_source_is_a_d
     assert (copied.articles_new, copied.articles_duplicate) == (2, 2)
     copies = list(database["articles"].rows_where("source_id = ?", [get_source(database, wire).id], order_by="id"))
     assert [(row["duplicate_of"], row["needs_extraction"]) for row in copies] == [(i, 0) for i in ids]
+
+
+@pytest.mark.issue(3)
+def test_article_page_is_fetched_once_when_its_entry_first_arrives(database, ingest_settings, feed_server, clock):
+    from dataclasses import replace
+
+    from ingest.run import default_pipeline
+
+    paragraph = " ".join(f"Sentence {i} of the article explains the deal in some detail." for i in range(40))
+    page = f"<html><head><title>Deal</title></head><body><article><p>{paragraph}</p></article></body></html>"
+
+    def item(n: int) -> str:
+        story = feed_server.add(f"/story/{n}", page.replace("Deal", f"Deal {n}").encode(), content_type="text/html")
+        return f"<item><title>Deal {n}</title><link>{story}</link><guid>g{n}</guid><description>Teaser {n}.</description></item>"
+
+    def feed(*items: str) -> bytes:
+        head = '<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><link>http://x/</link><description>d</description>'
+        return (head + "".join(items) + "</channel></rss>").encode()
+
+    first, second = item(1), item(2)
+    url = feed_server.add("/feed.xml", feed(first), times=1)
+    feed_server.add("/feed.xml", feed(second, first))  # the feed changed: a new entry on top
+    add_source(database, url)
+    settings = replace(ingest_settings, ingest=replace(ingest_settings.ingest, fulltext="always"))
+    run_once(database, settings, pipeline=default_pipeline(), clock=clock)
+    clock.advance(hours=1)
+    summary = run_once(database, settings, pipeline=default_pipeline(), clock=clock)
+    assert (summary.articles_new, summary.articles_unchanged) == (1, 1)
+    assert (feed_server.hits("/story/1"), feed_server.hits("/story/2")) == (1, 1)
+    assert [row["text_origin"] for row in database["articles"].rows] == ["page", "page"]
