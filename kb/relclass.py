@@ -50,7 +50,6 @@ _SPECULATION = frozenset(
      "possible", "potential", "propose", "seek", "intend", "likely", "reportedly"}
 )
 _WINDOW = 3
-_SENT_POS = frozenset({"VERB", "NOUN", "ADJ", "ADP", "ADV", "PART"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,10 +105,19 @@ def pair_features(doc: Doc, e1: Span, e2: Span) -> list[str]:
     The two spans must not overlap; their order as arguments does not matter.
     """
     left, right = (e1, e2) if (e1.start, e1.end) <= (e2.start, e2.end) else (e2, e1)
+
+    def lem(token: Token) -> str:
+        # The pair's own names are masked: CORE's Wikipedia names say nothing about news.
+        if left.start <= token.i < left.end:
+            return "<L>"
+        if right.start <= token.i < right.end:
+            return "<R>"
+        return _lemma(token)
+
     feats: list[str] = ["bias"]
     between = doc[left.end : max(left.end, right.start)]
     words = [t for t in between if _is_content(t)]
-    lemmas = [_lemma(t) for t in words]
+    lemmas = [lem(t) for t in words]
     feats.append(f"dist={_bucket(len(words))}")
     feats.extend(f"bl={lemma}" for lemma in lemmas)
     feats.extend(f"bw={_word(t)}" for t in words)
@@ -127,12 +135,12 @@ def pair_features(doc: Doc, e1: Span, e2: Span) -> list[str]:
 
     for n, token in enumerate(reversed(doc[max(0, left.start - _WINDOW) : left.start]), 1):
         if _is_content(token):
-            feats.append(f"l-{n}={_lemma(token)}")
-            feats.append(f"lwin={_lemma(token)}")
+            feats.append(f"l-{n}={lem(token)}")
+            feats.append(f"lwin={lem(token)}")
     for n, token in enumerate(doc[right.end : right.end + _WINDOW], 1):
         if _is_content(token):
-            feats.append(f"r+{n}={_lemma(token)}")
-            feats.append(f"rwin={_lemma(token)}")
+            feats.append(f"r+{n}={lem(token)}")
+            feats.append(f"rwin={lem(token)}")
     if right.end < len(doc) and doc[right.end].tag_ == "POS":
         feats.append("rposs")
     if left.end < len(doc) and doc[left.end].tag_ == "POS":
@@ -141,8 +149,8 @@ def pair_features(doc: Doc, e1: Span, e2: Span) -> list[str]:
     lhead, rhead = left.root, right.root
     feats.append(f"ldep={lhead.dep_}")
     feats.append(f"rdep={rhead.dep_}")
-    feats.append(f"ldeph={lhead.dep_}|{_lemma(lhead.head)}")
-    feats.append(f"rdeph={rhead.dep_}|{_lemma(rhead.head)}")
+    feats.append(f"ldeph={lhead.dep_}|{lem(lhead.head)}")
+    feats.append(f"rdeph={rhead.dep_}|{lem(rhead.head)}")
     feats.append(f"deps={lhead.dep_}|{rhead.dep_}")
     path = _path(lhead, rhead) if lhead.i != rhead.i else None
     context: Iterable[Token]
@@ -151,29 +159,24 @@ def pair_features(doc: Doc, e1: Span, e2: Span) -> list[str]:
         context = between
     else:
         up, common, down = path
-        feats.append(f"lca={_lemma(common)}")
+        feats.append(f"lca={lem(common)}")
+        feats.append(f"lcagov={common.dep_}|{lem(common.head)}")
         feats.append(f"lcapos={common.pos_}")
         up_deps = [t.dep_ for t in up]
         down_deps = [t.dep_ for t in down]
         feats.append(f"pathdeps={'<'.join(up_deps)}^{'>'.join(down_deps)}")
         inner = [*up[1:], common, *down[:-1]] if down else [*up[1:], common]
-        inner_lemmas = [_lemma(t) for t in inner if t.i != rhead.i and t.i != lhead.i]
+        inner_lemmas = [lem(t) for t in inner if t.i != rhead.i and t.i != lhead.i]
         feats.extend(f"pl={lemma}" for lemma in inner_lemmas)
         feats.append(f"plen={_bucket(len(inner_lemmas))}")
         if len(inner_lemmas) <= 4:
             feats.append(
                 f"path={'<'.join(up_deps)}|{'_'.join(inner_lemmas)}|{'>'.join(down_deps)}"
             )
-        feats.append(f"lcadeps={up_deps[-1] if up_deps else '-'}|{_lemma(common)}|{down_deps[0] if down_deps else '-'}")
+        feats.append(f"lcadeps={up_deps[-1] if up_deps else '-'}|{lem(common)}|{down_deps[0] if down_deps else '-'}")
         if set(up_deps[1:]) <= {"conj"} and set(down_deps) <= {"conj"}:
             feats.append("coordinated")
         context = [*inner, *common.children]
-    sentence = _sentence_of(doc, left, right)
-    for token in sentence:
-        if left.start <= token.i < left.end or right.start <= token.i < right.end:
-            continue
-        if token.pos_ in _SENT_POS and not token.is_stop:
-            feats.append(f"sl={_lemma(token)}")
     for token in context:
         if token.dep_ == "neg":
             feats.append("neg")
@@ -189,15 +192,6 @@ def pair_features(doc: Doc, e1: Span, e2: Span) -> list[str]:
             elif child.dep_ == "auxpass":
                 feats.append("passive")
     return feats
-
-
-def _sentence_of(doc: Doc, left: Span, right: Span) -> Span:
-    """The sentence(s) holding both spans; the whole doc when it has no sentence marks."""
-    if not doc.has_annotation("SENT_START") and not doc.has_annotation("DEP"):
-        return doc[:]
-    start = left.sent.start
-    end = right.sent.end
-    return doc[start:end]
 
 
 # --------------------------------------------------------------------------- locating names
@@ -359,6 +353,24 @@ class RelationClassifier:
         exp = np.exp(logits)
         return exp / exp.sum()
 
+    def type_probabilities(self, feats: Sequence[str]) -> tuple[dict[str, float], dict[str, float]]:
+        """Probabilities per label, and per directed type the part that says "left is source".
+
+        Negation and speculation cues are features like any other, not a rule on top:
+        moving their mass to ``none`` lowered both CV (0.628 → 0.616) and dev, since the
+        gold data states relations under "would", "negotiated" or "plans" as often as not.
+        The pipeline's own rules decide what "in talks to" means.
+        """
+        scores = self.class_probabilities(feats)
+        by_type = dict.fromkeys(LABELS, 0.0)
+        left_source = dict.fromkeys(DIRECTED_TYPES, 0.0)
+        for name, p in zip(self.classes, scores, strict=True):
+            base = name.rstrip("<>")
+            by_type[base] += float(p)
+            if name.endswith(">"):
+                left_source[base] += float(p)
+        return by_type, left_source
+
     def predict(self, doc: Doc, e1: Span, e2: Span) -> RelationPrediction:
         """The relation the text states between e1 and e2 (spans of ``doc``).
 
@@ -368,14 +380,7 @@ class RelationClassifier:
             probabilities = {label: 0.0 for label in LABELS}
             probabilities["none"] = 1.0
             return RelationPrediction(MappingProxyType(probabilities), "none", 1.0, True)
-        scores = self.class_probabilities(pair_features(doc, e1, e2))
-        by_type = dict.fromkeys(LABELS, 0.0)
-        left_source = dict.fromkeys(DIRECTED_TYPES, 0.0)
-        for name, p in zip(self.classes, scores, strict=True):
-            base = name.rstrip("<>")
-            by_type[base] += float(p)
-            if name.endswith(">"):
-                left_source[base] += float(p)
+        by_type, left_source = self.type_probabilities(pair_features(doc, e1, e2))
         best = max(LABELS, key=lambda label: (by_type[label], label == "none"))
         forward = True
         if best in DIRECTED_TYPES and by_type[best] > 0:

@@ -31,7 +31,7 @@ from scipy.sparse import csr_matrix
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 from spacy.language import Language
-from spacy.tokens import Doc, DocBin, Span
+from spacy.tokens import Doc, DocBin, Span, Token
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -64,6 +64,8 @@ class Example:
     type: str
     label: str | None  #: None when the pair could not be found in the parsed text
     features: tuple[str, ...]
+    #: extra pairs derived from this passage by coordination (see ``coordination_pairs``)
+    derived: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 # --------------------------------------------------------------------------- parsing
@@ -112,7 +114,54 @@ def source_is_e1(pair: dict) -> bool:
     return True
 
 
-def build_examples(rows: Sequence[dict], docs: Sequence[Doc]) -> list[Example]:
+def _name_span(token: Token) -> Span:
+    """A proper noun with the compound and flat modifiers written before it."""
+    start = token.i
+    for child in token.lefts:
+        if child.dep_ in ("compound", "flat") and child.pos_ == "PROPN":
+            start = min(start, child.left_edge.i)
+    return token.doc[start : token.i + 1]
+
+
+def coordination_pairs(
+    doc: Doc, span1: Span, span2: Span, relation_type: str, source_is_left: bool
+) -> list[tuple[str, tuple[str, ...]]]:
+    """Extra training pairs that coordination makes safe to label.
+
+    When e2 is one of a list ("clients include HBO, Adidas and Nasdaq"), every other proper
+    noun in that list stands in the same relation to e1, and two members of the list are
+    in none with each other. News is full of such lists (co-investors, rival lists), CORE
+    labels only one pair per passage. Pairs that are themselves coordinated are skipped:
+    "X and Y formed a joint venture" makes coordination a relation, not a list.
+    """
+    if span1.root in span2.root.conjuncts:
+        return []
+    pairs: list[tuple[str, tuple[str, ...]]] = []
+    for anchor, other in ((span1, span2), (span2, span1)):
+        for token in anchor.root.conjuncts:
+            if token.pos_ != "PROPN" or token.i in range(other.start, other.end):
+                continue
+            sibling = _name_span(token)
+            if sibling.start < other.end and other.start < sibling.end:
+                continue
+            if sibling.start < anchor.end and anchor.start < sibling.end:
+                continue
+            other_left = other.start < anchor.start
+            sibling_left = sibling.start < other.start
+            if relation_type in DIRECTED_TYPES:
+                # the sibling takes the anchor's role, so the source is on the same side
+                # as before only if the sibling is on the anchor's side of ``other``
+                source_is_other = source_is_left == other_left
+                left_is_source = source_is_other != sibling_left
+                label = joint_label(relation_type, source_is_left=left_is_source)
+            else:
+                label = relation_type
+            pairs.append((label, tuple(pair_features(doc, other, sibling))))
+            pairs.append(("none", tuple(pair_features(doc, anchor, sibling))))
+    return pairs
+
+
+def build_examples(rows: Sequence[dict], docs: Sequence[Doc], *, derive: bool = True) -> list[Example]:
     examples = []
     for row, doc in zip(rows, docs, strict=True):
         pair = row["pair"]
@@ -126,7 +175,11 @@ def build_examples(rows: Sequence[dict], docs: Sequence[Doc]) -> list[Example]:
         e1_left = span1.start < span2.start
         label = joint_label(pair["type"], source_is_left=source_is_e1(pair) == e1_left)
         feats = tuple(pair_features(doc, span1, span2))
-        examples.append(Example(row["id"], pair["e1"], pair["e2"], pair["type"], label, feats))
+        derived = ()
+        if derive:
+            left, right = (span1, span2) if e1_left else (span2, span1)
+            derived = tuple(coordination_pairs(doc, left, right, pair["type"], label.endswith(">")))
+        examples.append(Example(row["id"], pair["e1"], pair["e2"], pair["type"], label, feats, derived))
     return examples
 
 
@@ -162,17 +215,26 @@ def fit(
     )
 
 
+def fit_examples(examples: Sequence[Example], *, c: float, min_count: int) -> RelationClassifier:
+    """Fit on the located passages and the pairs derived from them."""
+    features: list[Sequence[str]] = []
+    labels: list[str] = []
+    for ex in examples:
+        if ex.label is None:
+            continue
+        features.append(ex.features)
+        labels.append(ex.label)
+        for label, feats in ex.derived:
+            features.append(feats)
+            labels.append(label)
+    return fit(features, labels, c=c, min_count=min_count)
+
+
 def predict_type(
     model: RelationClassifier, example: Example, *, none_bias: float
 ) -> tuple[str, bool, float]:
     """(type, e1 is the source, confidence) for a CORE example, through the runtime code."""
-    probs = model.class_probabilities(example.features)
-    by_type = dict.fromkeys(LABELS, 0.0)
-    left = dict.fromkeys(DIRECTED_TYPES, 0.0)
-    for name, p in zip(model.classes, probs, strict=True):
-        by_type[name.rstrip("<>")] += float(p)
-        if name.endswith(">"):
-            left[name.rstrip("<>")] += float(p)
+    by_type, left = model.type_probabilities(example.features)
     by_type["none"] += none_bias
     best = max(LABELS, key=lambda t: (by_type[t], t == "none"))
     source_left = best not in DIRECTED_TYPES or left[best] >= by_type[best] / 2
@@ -189,8 +251,7 @@ def cross_validate(
     guesses: dict[str, tuple[str, bool, float]] = {}
     direction = Counter()
     for train_idx, test_idx in splitter.split(np.zeros(len(usable)), strata):
-        train = [usable[i] for i in train_idx]
-        model = fit([e.features for e in train], [e.label for e in train], c=c, min_count=min_count)
+        model = fit_examples([usable[i] for i in train_idx], c=c, min_count=min_count)
         for i in test_idx:
             ex = usable[i]
             guess = predict_type(model, ex, none_bias=none_bias)
@@ -374,7 +435,7 @@ def main(
     click.echo("confusion (gold->predicted): " + ", ".join(f"{k} {v}" for k, v in best["confusion"].items()))
 
     usable = [e for e in examples if e.label is not None]
-    model = fit([e.features for e in usable], [e.label for e in usable], c=best_c, min_count=min_count)
+    model = fit_examples(usable, c=best_c, min_count=min_count)
     direction = best["direction"]
     model.meta.update({
         "trained_on": train_path.name,

@@ -155,3 +155,21 @@ def test_training_script_runs_end_to_end(tmp_path, shared_dir):
     assert 0.0 < report["cv"][str(report["best_C"])]["all"]["f1"] <= 1.0
     model = RelationClassifier.load(tmp_path / "model")
     assert model.meta["passages"] > 250
+
+
+def test_list_members_share_the_relation_and_are_unrelated_to_each_other(relclass_nlp):
+    script = _load_script()
+    doc = relclass_nlp("Greybull bought the airline Monarch, the retailer Comet and Riley's.")
+    greybull, comet = locate_pair(doc, ["Greybull"], ["Comet"])
+    derived = script.coordination_pairs(doc, greybull, comet, "acquisition", True)
+    labels = sorted(label for label, _ in derived)
+    assert "acquisition>" in labels  # Greybull → Monarch, Greybull on the left
+    assert "none" in labels  # Comet and Monarch are two of Greybull's purchases
+    assert "acquisition<" not in labels
+
+
+def test_coordinated_pair_is_not_split_into_a_list(relclass_nlp):
+    script = _load_script()
+    doc = relclass_nlp("Acme and Globex formed a joint venture.")
+    acme, globex = locate_pair(doc, ["Acme"], ["Globex"])
+    assert script.coordination_pairs(doc, acme, globex, "partnership", True) == []
