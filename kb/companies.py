@@ -605,6 +605,12 @@ def _resolve(
     # Products win over company readings of the same tokens, unless the gazetteer says company.
     product_spans = [doc[c.start:c.end] for c in candidates if c.kind == "product"]
     product_spans += list(_owned_products(doc, spans, product_names))
+    # Brands and platforms named like companies: "Paqui tortilla chips", "brands such as Oreo"
+    gazetteer_forms = {doc[c.start:c.end].text for c in candidates if c.canonical}
+    brand_forms = {s.text for s in spans if s.text not in gazetteer_forms and _reads_as_brand(s)}
+    product_spans += [s for s in spans if s.text in brand_forms]
+    for form in brand_forms:
+        product_names.setdefault(form, None)
     product_spans = filter_spans([p for p in product_spans if not _is_rejected(p)])
     product_tokens = {t.i for p in product_spans for t in p}
     canonical_hint = {doc[c.start:c.end].text: c.canonical for c in accepted if c.canonical}
@@ -714,6 +720,33 @@ def _choose_name(surfaces: list[str], hint: str | None, acronyms: dict[str, str]
         return surfaces[0]
     # The full form as first written, without legal suffix: "Tesla Inc" -> "Tesla".
     return max(counts, key=lambda s: (len(s.split()) > 1 or counts[s] > 1, counts[s], len(s)))
+
+
+#: Nouns a brand, not a company, modifies: "Nutella spread", "WooCommerce hosting platform".
+_BRAND_HEADS = frozenset(
+    "brand brands spread popcorn chips crisps bar bars cookie cookies cracker crackers biscuits snack snacks candy "
+    "chocolate chocolates cereal drink drinks beverage soda beer wine cosmetics perfume theme themes "
+    "plugin plugins label labels franchise".split()
+)
+_BRAND_LISTS = frozenset({"brand", "brands", "product", "products", "label", "labels", "franchise", "franchises",
+                          "title", "titles", "game", "games"})
+
+
+def _reads_as_brand(span: Span) -> bool:
+    """A name that modifies a brand noun, or is listed under "brands such as ...": a product."""
+    root = span.root
+    head = root.head
+    if root.dep_ in {"compound", "nmod", "amod"} and head.lemma_.lower() in _BRAND_HEADS and head.i >= span.end:
+        return True
+    token = root
+    while token.dep_ == "conj" and token.head != token:
+        token = token.head
+    if token.dep_ == "pobj" and token.head.lower_ in {"as", "including", "like"}:
+        anchor = token.head.head
+        if anchor.lower_ == "such":
+            anchor = anchor.head
+        return anchor.lemma_.lower() in _BRAND_LISTS
+    return False
 
 
 def _owned_products(doc: Doc, company_spans: list[Span], product_names: dict[str, str | None]) -> Iterator[Span]:
