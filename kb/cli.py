@@ -118,7 +118,8 @@ def cli(
 ) -> None:
     """Track companies and their business relations in industry news."""
     try:
-        settings = load_settings(config_path)
+        # init writes the configuration file: it must not need to read it first.
+        settings = load_settings(config_path, read_file=ctx.invoked_subcommand != "init")
     except ConfigError as e:
         raise UsageConfigError(str(e)) from e
     if db_path is not None:
@@ -147,6 +148,7 @@ def init(app: AppContext, path: Path | None, force: bool) -> None:
     if target.exists() and not force:
         raise click.ClickException(f"{target} already exists: use --force to overwrite it")
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(default_config_text(), encoding="utf-8")
     except OSError as e:
         raise click.ClickException(f"{target}: cannot write: {e.strerror}") from e

@@ -99,11 +99,15 @@ def default_config_text() -> str:
     return resources.files("kb").joinpath("data/newskb.default.toml").read_text(encoding="utf-8")
 
 
-def load_settings(path: str | Path | None = None, env: Mapping[str, str] | None = None) -> Settings:
+def load_settings(
+    path: str | Path | None = None, env: Mapping[str, str] | None = None, *, read_file: bool = True
+) -> Settings:
     """Settings from ``path`` (or NEWSKB_CONFIG, or ./newskb.toml if present) and ``env``.
 
     A missing explicit path, a TOML syntax error, an unknown key or a bad value
-    raises ConfigError naming the file and the key.
+    raises ConfigError naming the file and the key. ``read_file=False`` keeps the
+    file's path but not its content: ``newskb init`` is about to write that file (it
+    may not exist yet, or be broken and replaced with --force).
     """
     env = os.environ if env is None else env
     explicit = path or env.get("NEWSKB_CONFIG")
@@ -111,7 +115,7 @@ def load_settings(path: str | Path | None = None, env: Mapping[str, str] | None 
     if config_path is None and Path(DEFAULT_CONFIG_NAME).is_file():
         config_path = Path(DEFAULT_CONFIG_NAME)
     table: dict[str, dict[str, object]] = {}
-    if config_path is not None:
+    if config_path is not None and read_file:
         table = _read_toml(config_path)
     _overlay_env(table, env)
     return _build(table, config_path)

@@ -60,6 +60,31 @@ def test_init_writes_the_commented_default_and_refuses_to_overwrite(newskb, tmp_
     assert newskb("init", "--force").exit_code == 0
 
 
+@pytest.mark.issue(3)
+def test_init_writes_the_file_named_by_config_even_though_it_does_not_exist_yet(newskb, tmp_path):
+    target = tmp_path / "conf" / "newskb.toml"
+    result = newskb("--config", str(target), "init")
+    assert result.exit_code == 0, result.stderr
+    assert target.read_text(encoding="utf-8") == default_config_text()
+
+
+@pytest.mark.issue(3)
+def test_init_writes_the_file_named_by_newskb_config(env, tmp_path):
+    target = tmp_path / "from-env.toml"
+    result = CliRunner().invoke(cli, ["init"], env={**env, "NEWSKB_CONFIG": str(target)})
+    assert result.exit_code == 0, result.stderr
+    assert target.read_text(encoding="utf-8") == default_config_text()
+
+
+@pytest.mark.issue(3)
+def test_init_force_replaces_a_broken_configuration(newskb, tmp_path):
+    (tmp_path / "newskb.toml").write_text("[http\n", encoding="utf-8")
+    refused = newskb("init")
+    assert refused.exit_code == 1 and "already exists" in refused.stderr
+    assert newskb("init", "--force").exit_code == 0
+    assert (tmp_path / "newskb.toml").read_text(encoding="utf-8") == default_config_text()
+
+
 def test_sources_add_detects_kinds_and_refuses_other_schemes(newskb, tmp_path):
     (tmp_path / "notes").mkdir()
     (tmp_path / "local.rss").write_bytes(make_rss(1))

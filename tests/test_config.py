@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from kb.config import default_config_text, load_settings, parse_duration
@@ -76,6 +78,13 @@ def test_bad_configuration_names_the_problem(tmp_path, text, message):
 def test_missing_explicit_config_file_is_an_error(tmp_path):
     with pytest.raises(ConfigError, match="cannot read configuration"):
         load_settings(tmp_path / "absent.toml", {})
+
+
+@pytest.mark.issue(3)
+def test_config_file_about_to_be_written_keeps_its_path_and_is_not_read(tmp_path):
+    settings = load_settings(tmp_path / "absent.toml", {"NEWSKB_DB": "x.sqlite"}, read_file=False)
+    assert settings.config_path == tmp_path / "absent.toml"
+    assert settings.replace(config_path=None, db_path=Path("data/newskb.sqlite")) == load_settings(None, {})
 
 
 @pytest.mark.parametrize("text, seconds", [("90", 90), ("90s", 90), ("15m", 900), ("2h", 7200), ("1d", 86400), (30, 30)])
