@@ -326,7 +326,10 @@ def sources_export(app: AppContext, title: str) -> None:
     from kb.sources import list_sources
 
     rows = list_sources(app.open_db())
-    feeds = [OpmlFeed(url=s.url, title=s.title) for s in rows if s.kind == "feed"]
+    # xmlUrl is a URL: a local feed file goes out as a file: URI, which import reads back as its path.
+    feeds = [
+        OpmlFeed(url=Path(s.url).as_uri() if s.is_local else s.url, title=s.title) for s in rows if s.kind == "feed"
+    ]
     if len(feeds) < len(rows):
         logging.getLogger(__name__).info("export: %d non-feed source(s) left out", len(rows) - len(feeds))
     click.echo(write_opml(feeds, title=title), nl=False)

@@ -137,6 +137,21 @@ def test_opml_import_export_round_trip(newskb, tmp_path):
     assert json.loads(again.stdout)["already_present"] == 2
 
 
+@pytest.mark.issue(3)
+def test_local_feed_file_is_exported_as_a_file_uri_and_imported_back_as_its_path(newskb, tmp_path):
+    local = tmp_path / "my feeds" / "local.rss"
+    local.parent.mkdir()
+    local.write_bytes(make_rss(1))
+    newskb("sources", "add", str(local))
+    exported = newskb("sources", "export").stdout
+    assert f'xmlUrl="{local.resolve().as_uri()}"' in exported
+    opml = tmp_path / "feeds.opml"
+    opml.write_text(exported, encoding="utf-8")
+    newskb("sources", "remove", "1")
+    assert json.loads(newskb("sources", "import", "--json", str(opml)).stdout)["added"] == 1
+    assert [(s["url"], s["kind"]) for s in _sources(newskb)] == [(str(local.resolve()), "feed")]
+
+
 def test_ingest_exits_0_when_every_source_is_fetched(newskb, feed_server):
     newskb("sources", "add", feed_server.add("/feed.xml", make_rss(3)))
     result = newskb("ingest")
