@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from ingest.feeds import entries_to_records, parse_feed
-from kb.articles import content_hash, synthetic_url, upsert_articles
+from kb.articles import content_hash, is_stored, synthetic_url, upsert_articles
 from kb.records import ArticleRecord
 
 T1 = "2026-01-01T00:00:00+00:00"
@@ -46,6 +46,16 @@ def test_new_record_is_stored_and_queued_for_extraction(db):
     assert row["published_at"] == "2026-01-01T09:30:00+00:00"
     assert (row["published_estimated"], row["needs_extraction"], row["duplicate_of"]) == (0, 1, None)
     assert row["content_hash"] == content_hash("Acme to buy Widget", TEXT)
+
+
+@pytest.mark.issue(3)
+def test_is_stored_follows_the_identity_rules_of_the_upsert(db):
+    first, second = _source(db), _source(db, "https://wire.example/rss")
+    upsert_articles(db, [_record()], source_id=first, fetched_at=T1)
+    assert is_stored(db, _record(url="https://news.example/moved"), source_id=first)  # same guid, same source
+    assert is_stored(db, _record(guid="wire-1"), source_id=second)  # same URL from another source
+    assert not is_stored(db, _record(url="https://news.example/moved"), source_id=second)
+    assert not is_stored(db, _record(url="https://news.example/other", guid="acme-2"), source_id=first)
 
 
 def test_upserting_twice_gives_the_same_rows_and_writes_nothing(db):
