@@ -306,16 +306,25 @@ class CompanyResolver:
                 kind = "maybe"
             candidates.append(_Candidate(part.start, part.end, kind))
         taken = {t for c in candidates for t in range(c.start, c.end)} | excluded
+        # a one-word "person" that is bought, invested in or partnered with is a company ("a stake in Yager")
         ner_other = {t.i for ent in doc.ents if ent.label_ not in {"ORG", "PRODUCT", "FAC", "WORK_OF_ART", "NORP", "GPE"}
-                     for t in ent}
+                     and not (ent.label_ == "PERSON" and len(ent) == 1) for t in ent}
         # CamelCase names NER skips ("IndiGo", "XAnge", "ReAssure") are company-like on their own
         for token in doc:
             if token.i not in taken and _is_camel(token.text) and token.pos_ in {"PROPN", "NOUN"}:
                 candidates.append(_Candidate(token.i, token.i + 1, "org"))
                 taken.add(token.i)
         arguments = list(_trigger_arguments(doc, self.trigger_words, self.common_words))
+        maybe_at = {(c.start, c.end): c for c in candidates if c.kind == "maybe"}
+        # places stay places, and "Elon Musk" stays a person even as "Elon Musk's venture"
+        # (a one-word "place" WordNet does not know, "a stake in Splunk", is a company; a person's
+        # possessive, "Elon Musk's venture", is not)
+        gpe_tokens = {t.i for ent in doc.ents if ent.label_ in {"GPE", "LOC"} and (len(ent) > 1 or ent.text.lower() in common)
+                      or ent.label_ == "PERSON" and len(ent) > 1 and ent.root.dep_ == "poss" for t in ent}
         for start, end in arguments:
-            if not taken.intersection(range(start, end)) and not ner_other.intersection(range(start, end)):
+            if (start, end) in maybe_at and not gpe_tokens.intersection(range(start, end)):
+                maybe_at[(start, end)].kind = "org"  # "a stake in X" with X tagged PERSON or PRODUCT
+            elif not taken.intersection(range(start, end)) and not ner_other.intersection(range(start, end)):
                 candidates.append(_Candidate(start, end, "org"))
         argument_tokens = {i for start, end in arguments for i in range(start, end)}
         # People named with a role ("Cyril Chiche, Lydia's CEO") are people, and so is their last name.

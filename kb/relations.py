@@ -281,6 +281,9 @@ class RelationExtractor:
                         continue
                     rank = (detour + (0 if trig.specific else 2), ta + tb)
                     scored.append((rank, trig, detour, ta + tb))
+                # a negated trigger says nothing, and must not outrank the others ("is not negotiating
+                # to buy Telkom SA, its rival": the rivalry stands)
+                scored = [item for item in scored if not _negated(item[1].token, lex)]
                 if not scored:
                     continue
                 scored.sort(key=lambda x: x[0])

@@ -91,3 +91,19 @@ def test_person_with_title_and_company(extractor):
 )
 def test_display_name_drops_legal_suffix(name, expected):
     assert display_name(name) == expected
+
+
+def test_brand_is_a_product_not_a_company(extractor):
+    ex = extractor.extract("Hershey owns brands such as Kisses and Twizzlers, and Amplify makes Paqui tortilla chips.")
+    assert not {"Kisses", "Twizzlers", "Paqui"} & set(names(ex))
+
+
+def test_camel_case_name_without_an_entity_is_a_company(extractor):
+    ex = extractor.extract("IndiGo placed an order with CFM International for 600 jet engines.")
+    assert "IndiGo" in names(ex)
+
+
+def test_person_named_with_a_role_is_not_a_company(extractor):
+    ex = extractor.extract("Cyril Chiche, Lydia's CEO and co-founder, told TechCrunch that Lydia raised more.")
+    assert "Cyril Chiche" not in names(ex)
+    assert "Lydia" in names(ex)

@@ -106,3 +106,34 @@ def test_amounts_are_parsed_with_currency(text, expected):
 
 def test_amount_without_currency_is_not_a_deal_amount():
     assert parse_amount("600 engines") is None
+
+
+def test_the_company_refers_to_the_salient_company(extractor):
+    ex = extractor.extract(
+        "AT&T reported results on Tuesday. The company also has partnerships with Ericsson and Nokia."
+    )
+    rels = relations(ex)
+    assert ("partnership", "AT&T", "Ericsson") in rels
+    assert ("partnership", "Ericsson", "Nokia") not in rels
+
+
+def test_paying_for_a_company_is_an_acquisition(extractor):
+    ex = extractor.extract("Hershey will pay about $921 million for Amplify Snack Brands, maker of SkinnyPop popcorn.")
+    assert ("acquisition", "Hershey", "Amplify Snack Brands") in relations(ex)
+
+
+def test_majority_stake_is_an_acquisition(extractor):
+    ex = extractor.extract("Cisco bought a majority stake in Splunk, the developer of data tools.")
+    assert ("acquisition", "Cisco", "Splunk") in relations(ex)
+
+
+def test_apposed_rival_survives_a_negated_clause(extractor):
+    ex = extractor.extract("MTN Group is not negotiating to buy Telkom SA, its South African rival, the CEO said.")
+    rels = relations(ex)
+    assert any(r[0] == "competitor" and "MTN Group" in r and any(n.startswith("Telkom") for n in r) for r in rels)
+    assert not any(r[0] == "acquisition" for r in rels)
+
+
+def test_seller_of_a_business_arm_is_not_the_acquired_company(extractor):
+    ex = extractor.extract("Phoenix Group agreed to acquire the UK arm of Swiss Re for $4.1 billion.")
+    assert ("acquisition", "Phoenix Group", "Swiss Re") not in relations(ex)
