@@ -432,6 +432,14 @@ _COMMON_SENT_START = frozenset({"the", "it", "they", "this", "its", "their"})
 
 
 def _arguments(token: Token) -> Iterator[Token]:
+    for arg in _direct_arguments(token):
+        yield arg
+        if arg.is_lower:
+            # "acquired the DVD manufacturer Technicolor", "bought by the company, Toro"
+            yield from (c for c in arg.children if c.dep_ in {"appos", "compound"} and c.pos_ == "PROPN")
+
+
+def _direct_arguments(token: Token) -> Iterator[Token]:
     for child in token.children:
         if child.dep_ in {"nsubj", "nsubjpass", "dobj", "poss", "compound", "attr"}:
             yield child
