@@ -463,8 +463,11 @@ def _listed_together(doc: Doc, a: Span, b: Span, mention_tokens: set[int]) -> bo
     words = [t.lower_ for t in between if t.text != ","]
     if words in (["along", "with"], ["together", "with"], ["as", "well", "as"]):
         return True  # "partnerships with Ericsson and Nokia, along with Samsung"
+    linking = {",", "and", "or", "&", "as", "well", "along", "together"}
+    if "with" in words and not {"along", "together"} & set(words):
+        return False
     return len(between) > 0 and all(
-        t.i in mention_tokens or t.lower_ in {",", "and", "or", "&", "as", "well"} or t.tag_ == "POS" for t in between
+        t.i in mention_tokens or t.lower_ in linking or t.lower_ == "with" or t.tag_ == "POS" for t in between
     )
 
 
