@@ -268,6 +268,10 @@ class RelationExtractor:
                         continue
                     ta, tb = _distance(trig.token, ea), _distance(trig.token, eb)
                     detour = ta + tb - dist_ab
+                    if coordinated:
+                        # one list, one role: what counts is how far the trigger is from the list
+                        ta = tb = _distance(trig.token, _effective_head(ea))
+                        detour = max(0, ta - 1)
                     if detour > _MAX_DETOUR or max(ta, tb) > _MAX_ARM:
                         continue
                     if _is_the_party(trig.token, a) or _is_the_party(trig.token, b):
@@ -325,7 +329,7 @@ class RelationExtractor:
                             continue
                         if vote < 0:
                             source, target = b, a
-                        elif vote == 0:
+                        elif vote == 0 and trig.token.lemma_.lower() not in _SYMMETRIC:
                             confidence -= 0.2
                             if inverse:
                                 source, target = b, a
@@ -579,6 +583,7 @@ def _role(mention: Span, trigger: Token) -> str | None:
 
 
 _SAME_SIDE = float("inf")
+_SYMMETRIC = {"merge", "merger", "combine", "combination"}
 
 
 def _direction_vote(
@@ -617,9 +622,13 @@ def _direction_vote(
     if inverse:
         # the subject of an inverse trigger is the target ("Tesla buys from CATL", "used by O2":
         # the agent of a passive is the subject too), but "from" already names the source
-        sa = -sa if ra != "from" else sa
-        sb = -sb if rb != "from" else sb
+        # "X sold Y to Z": what is sold stays the target (Y), the buyer is Z
+        keep = {"from", "dobj", "nsubjpass"} if trig.type == "acquisition" else {"from"}
+        sa = -sa if ra not in keep else sa
+        sb = -sb if rb not in keep else sb
     if sa > 0 and sb > 0 or sa < 0 and sb < 0:
+        if trig.token.lemma_.lower() in _SYMMETRIC:
+            return 0.0  # "Tempur-Pedic and Sealy announced plans to merge"
         return _SAME_SIDE  # both act (or both undergo): co-investors, co-buyers, not each other's party
     return float(sa - sb)
 
