@@ -165,3 +165,16 @@ def test_gazetteer_institutions_are_not_also_companies():
     companies = {fold(n) for row in (*curated_companies(), *world_companies()) for n in _names(row)}
     clashes = sorted(name for values in _orgs().values() for name in values if fold(name) in companies)
     assert clashes == []
+
+
+def test_gazetteer_no_company_is_a_known_non_company_word():
+    """not_companies.txt and other_orgs.toml name things the extractor must never call a company."""
+    never = {
+        line.strip().casefold()
+        for line in (DATA / "not_companies.txt").read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    }
+    with (DATA / "other_orgs.toml").open("rb") as handle:
+        never |= {name.casefold() for name in tomllib.load(handle)["names"]}
+    clashes = sorted(name for row in world_companies() for name in _names(row) if name.casefold() in never)
+    assert clashes == []
