@@ -178,3 +178,13 @@ def test_gazetteer_no_company_is_a_known_non_company_word():
         never |= {name.casefold() for name in tomllib.load(handle)["names"]}
     clashes = sorted(name for row in world_companies() for name in _names(row) if name.casefold() in never)
     assert clashes == []
+
+
+def test_gazetteer_world_files_do_not_repeat_or_contradict_curated_products():
+    curated = {
+        row["name"].casefold()
+        for _, row in _lines(DATA / "products.jsonl")  # the curated products the loader already reads
+    }
+    repeated = [row["name"] for row in world_products() if row["name"].casefold() in curated]
+    as_company = [n for row in world_companies() for n in _names(row) if n.casefold() in curated]
+    assert repeated == [] and as_company == []
