@@ -24,11 +24,12 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+import numpy
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 
-from kb.companies import COMPANIES_KEY, RESULT_KEY
+from kb.companies import COMPANIES_KEY, GAZETTEER_KEY, RESULT_KEY
 
 log = logging.getLogger(__name__)
 
@@ -187,6 +188,10 @@ class RelationExtractor:
         doc.user_data[_ENTS_KEY] = ([e.start for e in ents], ents)
         data["relations"] = list(self.extract(doc, mentions))
         doc.user_data.pop(_ENTS_KEY, None)
+        # Everything downstream reads user_data["newskb"]: drop what would only be shipped back
+        # from n_process workers (the tok2vec tensor, the raw gazetteer matches).
+        doc.spans.pop(GAZETTEER_KEY, None)
+        doc.tensor = numpy.zeros((0, 0), dtype="float32")
         return doc
 
     def extract(self, doc: Doc, mentions: list[Span]) -> Iterator[dict[str, Any]]:
