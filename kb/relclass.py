@@ -38,7 +38,7 @@ LABELS: tuple[str, ...] = (*RELATION_TYPES, "none")
 DIRECTED_TYPES = frozenset(RELATION_TYPES) - UNDIRECTED_TYPES
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "data" / "relclass"
 #: Bumped when the features change, so an old artifact is refused rather than misread.
-FEATURE_VERSION = 1
+FEATURE_VERSION = 2
 
 MODEL_FILE = "model.json"
 FEATURES_FILE = "features.txt"
@@ -177,6 +177,11 @@ def pair_features(doc: Doc, e1: Span, e2: Span) -> list[str]:
         if set(up_deps[1:]) <= {"conj"} and set(down_deps) <= {"conj"}:
             feats.append("coordinated")
         context = [*inner, *common.children]
+        on_path = {t.i for t in inner} | {lhead.i, rhead.i}
+        for token in inner:
+            for child in token.children:
+                if child.i not in on_path and child.pos_ in ("VERB", "NOUN"):
+                    feats.append(f"poff={lem(child)}")
     for token in context:
         if token.dep_ == "neg":
             feats.append("neg")
