@@ -527,7 +527,7 @@ def _clean_entity(ent: Span) -> Iterator[tuple[Span, bool]]:
 def _is_rejected(span: Span) -> bool:
     text = span.text
     key = company_key(text)
-    if not key or len(key) < 2 and not text.isupper() or key in not_companies():
+    if not key or len(key) < 2 or key in not_companies():
         return True
     if key.replace(" ", "").isdigit() or not any(ch.isalpha() for ch in text):
         return True

@@ -514,6 +514,9 @@ def _resolve_type(trig: _Trigger, a: Span, b: Span) -> tuple[str, bool] | None:
         if any(g.lemma_.lower() in {"stake", "interest", "holding", "share"} for g in bought):
             return "investment", False
         return None
+    if trig.type == "investment" and trig.inverse and token.pos_ == "VERB" and any(
+            c.dep_ == "dobj" and (_within(c, a) or _within(c, b)) for c in token.children):
+        return None  # one raises money, not a company: "raise ROI", "raises its FFO/Debt target"
     if trig.type == "investment" and lemma in {"stake", "interest", "holding", "shareholding"} and any(
             c.lower_ in {"majority", "controlling"} for c in token.children):
         return "acquisition", False  # "took a majority stake in BILLZ"
