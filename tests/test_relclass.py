@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import json
 import subprocess
@@ -116,10 +117,12 @@ def test_mismatched_weights_are_refused():
         RelationClassifier(classes=["none"], features=["a", "b"], weights=np.zeros((1, 1)), intercept=[0.0])
 
 
+@functools.cache
 def _load_script():
+    """scripts/ is not a package: import the training script from its file, once."""
     spec = importlib.util.spec_from_file_location("train_relclass", SCRIPT)
     module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("train_relclass", module)  # dataclasses look their module up there
+    sys.modules["train_relclass"] = module  # dataclasses look their module up there
     spec.loader.exec_module(module)
     return module
 
