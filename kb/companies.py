@@ -492,6 +492,7 @@ def _heading_tokens(doc: Doc) -> set[int]:
 
 _TITLE_START = {"vp", "svp", "evp", "ceo", "cfo", "cto", "coo", "cio", "cmo", "chief", "head", "director",
                 "president", "chairman", "chairwoman", "manager", "founder", "co-founder", "md"}
+_MODIFIER_DEPS = {"compound", "nmod", "amod", "npadvmod", "appos"}  #: roles that say little on their own
 _CURRENCY_CODES = {"USD", "EUR", "GBP", "JPY", "CNY", "CHF", "CAD", "AUD", "INR", "KRW", "HKD", "SGD"}
 _STRIP_LEADING = {"the", "a", "an", "its", "their", "his", "her", "our", "chinese", "american", "japanese"}
 
@@ -572,6 +573,10 @@ def _resolve(
         if cand.kind == "org" and len(span) == 1 and span[0].lower_ in common and span[0].text[1:].islower() \
                 and (surface_counts[text] <= 1 or span[0].lower_ in lowercase_words) and span.start not in (arguments or ()):
             continue  # "Purchaser", "Notices", "Defense": a capitalised word once, not a name
+        if cand.kind == "org" and cand.canonical is None and span.root.dep_ in _MODIFIER_DEPS \
+                and surface_counts[span[0].text] <= 1 and span.start not in (arguments or ()) \
+                and span[-1].lower_ not in COMPANY_WORDS:
+            continue  # named once, only as a modifier ("MAM software", "TWG Motorsports group"): no evidence
         if cand.kind == "org" and sum(1 for t in span if t.like_num or t.is_currency or t.text.upper() in _CURRENCY_CODES) * 2 >= len(span):
             continue  # "USD 85.00"
         if text in product_names and cand.kind == "org":
