@@ -492,6 +492,12 @@ def _heading_tokens(doc: Doc) -> set[int]:
 
 _TITLE_START = {"vp", "svp", "evp", "ceo", "cfo", "cto", "coo", "cio", "cmo", "chief", "head", "director",
                 "president", "chairman", "chairwoman", "manager", "founder", "co-founder", "md"}
+#: "existing backers CNP Assurances", "its rival Raytheon", "the chipmaker Xilinx": the noun says company
+_PARTY_NOUNS = frozenset(
+    "backer investor partner rival competitor customer client supplier provider vendor maker manufacturer "
+    "company firm group startup carrier airline chipmaker automaker carmaker bank lender insurer retailer "
+    "operator developer miner owner parent subsidiary unit arm division acquirer buyer distributor".split()
+)
 _MODIFIER_DEPS = {"compound", "nmod", "amod", "npadvmod", "appos"}  #: roles that say little on their own
 _CURRENCY_CODES = {"USD", "EUR", "GBP", "JPY", "CNY", "CHF", "CAD", "AUD", "INR", "KRW", "HKD", "SGD"}
 _STRIP_LEADING = {"the", "a", "an", "its", "their", "his", "her", "our", "chinese", "american", "japanese"}
@@ -575,7 +581,7 @@ def _resolve(
             continue  # "Purchaser", "Notices", "Defense": a capitalised word once, not a name
         if cand.kind == "org" and cand.canonical is None and span.root.dep_ in _MODIFIER_DEPS \
                 and surface_counts[span[0].text] <= 1 and span.start not in (arguments or ()) \
-                and span[-1].lower_ not in COMPANY_WORDS:
+                and span[-1].lower_ not in COMPANY_WORDS and span.root.head.lemma_.lower() not in _PARTY_NOUNS:
             continue  # named once, only as a modifier ("MAM software", "TWG Motorsports group"): no evidence
         if cand.kind == "org" and sum(1 for t in span if t.like_num or t.is_currency or t.text.upper() in _CURRENCY_CODES) * 2 >= len(span):
             continue  # "USD 85.00"
