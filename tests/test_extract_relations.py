@@ -137,3 +137,8 @@ def test_apposed_rival_survives_a_negated_clause(extractor):
 def test_seller_of_a_business_arm_is_not_the_acquired_company(extractor):
     ex = extractor.extract("Phoenix Group agreed to acquire the UK arm of Swiss Re for $4.1 billion.")
     assert ("acquisition", "Phoenix Group", "Swiss Re") not in relations(ex)
+
+
+def test_reseller_is_the_customer(extractor):
+    ex = extractor.extract("Under the alliance, CyberFOX will resell Blackpoint's cybersecurity solutions.")
+    assert ("supplier", "Blackpoint", "CyberFOX") in relations(ex)
