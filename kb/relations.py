@@ -226,7 +226,37 @@ class RelationExtractor:
                     key = (rel["type"], *sorted((rel["source"], rel["target"])))  # type: ignore[assignment]
                 if key not in best or best[key]["confidence"] < rel["confidence"]:
                     best[key] = rel
+        for rel in self._labelled_pairs(doc, by_sent):
+            key = (rel["type"], *sorted((rel["source"], rel["target"])))
+            if not any((k[0], *sorted(k[1:])) == key for k in best):
+                best[key] = rel  # type: ignore[index]
         yield from sorted(best.values(), key=lambda r: (r["start"], r["type"]))
+
+    def _labelled_pairs(self, doc: Doc, by_sent: dict[int, list[Span]]) -> Iterator[dict[str, Any]]:
+        """Roundups: "Meta and Google: A cloud computing agreement ..." relates the two named in the label."""
+        sents = {s.start: s for s in doc.sents}
+        for start, mentions in by_sent.items():
+            sent = sents.get(start)
+            names = list(dict.fromkeys(m.label_ for m in mentions if m.kb_id_ != _REFERENCE))
+            if sent is None or len(names) != 2 or not sent.text.rstrip().endswith(":") or sent.end >= len(doc):
+                continue
+            inside = {t for m in mentions for t in range(m.start, m.end)}
+            if any(t.i not in inside and not t.is_punct and t.lower_ not in {"and", "&"} for t in sent):
+                continue  # a label is only names: "OpenAI and AMD:"
+            body = doc[sent.end].sent
+            if "\n" in doc[sent.end - 1: sent.end + 1].text:
+                continue
+            # the fragment's head says what the deal is: "A multi-year supply of AI chips", "A $14 billion pact"
+            triggers = [t for t in self._triggers(body, []) if _distance(t.token, body.root) <= 1]
+            if not triggers or any(_negated(t.token, self.lexicon) or _speculative(t.token, self.lexicon) for t in triggers):
+                continue
+            trig = min(triggers, key=lambda t: (_distance(t.token, body.root), not t.specific))
+            yield {
+                "type": trig.type, "source": names[1] if trig.inverse else names[0],
+                "target": names[0] if trig.inverse else names[1],
+                "sentence": doc[sent.start:body.end].text.strip(), "start": sent.start_char, "end": body.end_char,
+                "confidence": 0.6, "trigger": trig.token.text, "terms": deal_terms(body),
+            }
 
     def _triggers(self, sent: Span, mentions: list[Span]) -> list[_Trigger]:
         inside = {t for m in mentions for t in range(m.start, m.end)}
