@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.common import cached, clear_caches, db_path, flash, md, show_error, show_flashes, when, writer
-from ingest.opml import read_opml
+from ingest.opml import import_opml
 from ingest.run import SourceOutcome, run_ingest
 from kb import query
 from kb.config import load_settings
@@ -64,23 +64,17 @@ with import_col, st.form("import_opml"):
     upload = st.file_uploader("OPML file", type=["opml", "xml"], key="opml_file")
     if st.form_submit_button("Import") and upload is not None:
         try:
-            feeds = read_opml(upload.getvalue(), origin=upload.name)
+            with writer() as db:
+                done = import_opml(db, upload.getvalue(), origin=upload.name)
         except NewskbError as e:
             show_error(e)
         else:
-            added = present = 0
-            problems: list[str] = []
-            with writer() as db:
-                for feed in feeds:
-                    try:
-                        _, created = add_source(db, feed.url, title=feed.title)
-                    except NewskbError as e:  # one bad entry skips that entry, not the file
-                        problems.append(str(e))
-                        continue
-                    added += created
-                    present += not created
-            flash("success", f"{md(upload.name)}: {added} added, {present} already present, {len(problems)} skipped.")
-            for problem in problems[:20]:
+            flash(
+                "success",
+                f"{md(upload.name)}: {done.added} added, {done.already_present} already present, "
+                f"{len(done.skipped)} skipped.",
+            )
+            for _, problem in done.skipped[:20]:
                 flash("warning", md(problem))
             st.rerun()
 

@@ -21,15 +21,19 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 from xml.etree.ElementTree import ParseError as XMLSyntaxError
 
 import defusedxml
 import defusedxml.ElementTree as SafeET
 
-from kb.errors import ParseError
+from kb.errors import NewskbError, ParseError
 
-__all__ = ["OpmlFeed", "read_opml", "write_opml"]
+if TYPE_CHECKING:
+    import sqlite_utils
+
+__all__ = ["OpmlFeed", "OpmlImport", "import_opml", "read_opml", "write_opml"]
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +90,39 @@ def read_opml(content: bytes, *, base_path: Path | None = None, origin: str | No
         feeds.append(OpmlFeed(url=url, title=title, html_url=attrs.get("htmlurl") or None))
     log.debug("%s: %d feeds", label, len(feeds))
     return feeds
+
+
+@dataclass(frozen=True, slots=True)
+class OpmlImport:
+    """What adding an OPML list's feeds as sources did."""
+
+    added: int
+    already_present: int
+    skipped: tuple[tuple[str, str], ...] = ()  #: (url, why) of each entry that could not be added
+
+
+def import_opml(
+    db: sqlite_utils.Database, content: bytes, *, base_path: Path | None = None, origin: str | None = None
+) -> OpmlImport:
+    """Add every feed an OPML document lists as a source; URLs already present are kept as they are.
+
+    One bad entry (a refused scheme, a missing local file) is skipped and reported, so one
+    typo does not lose the rest of a long list. Raises ``ParseError`` as ``read_opml`` does.
+    """
+    from kb.sources import add_source  # kb.sources is only needed to import, not to read or write
+
+    added = present = 0
+    skipped: list[tuple[str, str]] = []
+    for feed in read_opml(content, base_path=base_path, origin=origin):
+        try:
+            _, created = add_source(db, feed.url, title=feed.title)
+        except NewskbError as e:
+            log.warning("skipped %s", e)
+            skipped.append((feed.url, str(e)))
+            continue
+        added += created
+        present += not created
+    return OpmlImport(added=added, already_present=present, skipped=tuple(skipped))
 
 
 def write_opml(

@@ -288,31 +288,19 @@ def sources_import(app: AppContext, opml_file: Path) -> None:
     Relative local paths in the OPML are resolved against the OPML file's folder.
     An entry that cannot be added (bad scheme, missing file) is reported and skipped.
     """
-    from ingest.opml import read_opml
-    from kb.sources import add_source
+    from ingest.opml import import_opml
 
     try:
         content = opml_file.read_bytes()
     except OSError as e:
         raise click.ClickException(f"{opml_file}: cannot read: {e.strerror}") from e
-    feeds = read_opml(content, base_path=opml_file.resolve(), origin=str(opml_file))
-    db = app.open_db()
-    created = existing = 0
-    skipped: list[dict[str, str]] = []
-    for feed in feeds:
-        try:
-            _, is_new = add_source(db, feed.url, title=feed.title)
-        except NewskbError as e:
-            skipped.append({"url": feed.url, "error": str(e)})
-            logging.getLogger(__name__).warning("skipped %s", e)
-            continue
-        created += is_new
-        existing += not is_new
-    result = {"file": str(opml_file), "added": created, "already_present": existing, "skipped": skipped}
+    done = import_opml(app.open_db(), content, base_path=opml_file.resolve(), origin=str(opml_file))
+    skipped = [{"url": url, "error": error} for url, error in done.skipped]
+    result = {"file": str(opml_file), "added": done.added, "already_present": done.already_present, "skipped": skipped}
     if app.json_output:
         click.echo(json.dumps(result))
     elif not app.quiet:
-        click.echo(f"{opml_file}: {created} added, {existing} already present, {len(skipped)} skipped")
+        click.echo(f"{opml_file}: {done.added} added, {done.already_present} already present, {len(skipped)} skipped")
 
 
 @sources.command("export")

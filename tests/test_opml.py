@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.opml import OpmlFeed, read_opml, write_opml
+from ingest.opml import OpmlFeed, import_opml, read_opml, write_opml
 from kb.errors import ParseError
 
 DATA = Path(__file__).resolve().parent.parent / "ingest" / "data"
@@ -192,3 +192,30 @@ def test_default_sources_are_20_to_40_distinct_https_feeds():
     feeds = read_opml((DATA / "default_sources.opml").read_bytes())
     assert 20 <= len(feeds) <= 40
     assert all(feed.url.startswith("https://") and feed.title and feed.html_url for feed in feeds)
+
+
+def test_import_adds_new_feeds_keeps_present_ones_and_skips_bad_entries(db):
+    from kb.sources import add_source, list_sources
+
+    add_source(db, "https://beta.example/rss", title="Mine")
+    opml = _opml(
+        '<outline text="Alpha" xmlUrl="https://alpha.example/feed"/>'
+        '<outline text="Beta" xmlUrl="https://beta.example/rss"/>'
+        '<outline text="Bad" xmlUrl="gopher://bad.example/"/>'
+    )
+    done = import_opml(db, opml, origin="list.opml")
+    assert (done.added, done.already_present) == (1, 1)
+    assert [url for url, _ in done.skipped] == ["gopher://bad.example/"]
+    assert "not supported" in done.skipped[0][1]
+    assert {(s.url, s.title) for s in list_sources(db)} == {
+        ("https://alpha.example/feed", "Alpha"),
+        ("https://beta.example/rss", "Mine"),
+    }
+
+
+def test_import_of_a_malformed_document_adds_nothing(db):
+    from kb.sources import list_sources
+
+    with pytest.raises(ParseError, match="list.opml"):
+        import_opml(db, b"<opml><body><outline", origin="list.opml")
+    assert list_sources(db) == []
