@@ -11,14 +11,14 @@ import codecs
 import json
 import logging
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import charset_normalizer
 from markdown_it import MarkdownIt
 
-from ingest.pages import extract_page, html_to_text, normalize_text, title_from_text
+from ingest.pages import as_utc, extract_page, html_to_text, normalize_text, page_to_record, title_from_text
 from ingest.urls import canonicalize_url
 from kb.errors import ParseError
 from kb.records import ArticleRecord
@@ -123,17 +123,8 @@ def _read_bytes(file: Path, *, max_bytes: int) -> bytes | ParseError:
 
 
 def _read_html(data: bytes, *, source_url: str, uri: str) -> ArticleRecord:
-    page = extract_page(data, url=uri)
-    # A saved page's canonical link names the article it is a copy of: prefer it.
-    return ArticleRecord(
-        url=page.url,
-        source_url=source_url,
-        title=page.title or title_from_text(page.text),
-        text=page.text,
-        author=page.author,
-        published=page.published,
-        text_origin="file",
-    )
+    # A saved page's canonical link names the article it is a copy of: extract_page prefers it.
+    return page_to_record(extract_page(data, url=uri), source_url=source_url, text_origin="file")
 
 
 def _split_title(text: str) -> tuple[str, str]:
@@ -218,10 +209,7 @@ def _published(value: Any) -> datetime | None:
         return None
     if not isinstance(value, str):
         raise ValueError(f"published must be an ISO 8601 string, not {type(value).__name__}")
-    moment = datetime.fromisoformat(value.strip())
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
+    return as_utc(datetime.fromisoformat(value.strip()))
 
 
 def _read_jsonl(file: Path, text: str, *, source_url: str, uri: str) -> Iterator[ArticleRecord | ParseError]:

@@ -185,10 +185,14 @@ def _parse_date(value: str | None) -> datetime | None:
     if not value:
         return None
     try:
-        moment = datetime.fromisoformat(value)
+        return as_utc(datetime.fromisoformat(value))
     except ValueError:
         log.debug("unreadable page date %r", value)
         return None
+
+
+def as_utc(moment: datetime) -> datetime:
+    """``moment`` in UTC; a naive one is taken to be UTC already (pages and files rarely say)."""
     if moment.tzinfo is None:
         return moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC)
@@ -251,8 +255,8 @@ def title_from_text(text: str, *, max_words: int = 12) -> str:
     return " ".join(words[:max_words]) + ("…" if len(words) > max_words else "")
 
 
-def page_to_record(page: PageText, *, source_url: str) -> ArticleRecord:
-    """The article of a "page" source (a single article URL)."""
+def page_to_record(page: PageText, *, source_url: str, text_origin: str = "page") -> ArticleRecord:
+    """The article of a "page" source (a single article URL), or of a saved page (``text_origin="file"``)."""
     return ArticleRecord(
         url=page.url,
         source_url=source_url,
@@ -260,7 +264,7 @@ def page_to_record(page: PageText, *, source_url: str) -> ArticleRecord:
         text=page.text,
         author=page.author,
         published=page.published,
-        text_origin="page",
+        text_origin=text_origin,
     )
 
 
