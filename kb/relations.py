@@ -679,7 +679,7 @@ def _is_apposed_party(trigger: Token) -> bool:
 def _negated(trigger: Token, lex: TriggerLexicon) -> bool:
     if _is_apposed_party(trigger):
         return any(c.dep_ == "neg" for c in trigger.children)
-    for n, tok in enumerate([trigger, *list(trigger.ancestors)[:2]]):
+    for n, tok in enumerate([trigger, *list(trigger.ancestors)[:4]]):
         if n <= 2 and any(c.dep_ == "neg" for c in tok.children):
             return True
         if tok is not trigger and tok.lemma_.lower() in lex.negation and tok.pos_ == "VERB":
