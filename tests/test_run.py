@@ -38,6 +38,28 @@ def clock():
     return FixedClock()
 
 
+def _article_page(title: str) -> str:
+    """An HTML article page long enough for trafilatura to take its paragraph as main text."""
+    paragraph = " ".join(f"Sentence {i} of the article explains the deal in some detail." for i in range(40))
+    return f"<html><head><title>{title}</title></head><body><article><p>{paragraph}</p></article></body></html>"
+
+
+def _rss(*items: str) -> bytes:
+    head = '<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><link>http://x/</link><description>d</description>'
+    return (head + "".join(items) + "</channel></rss>").encode()
+
+
+def _teaser_item(n: int, link: str) -> str:
+    """An entry whose feed text is a short teaser: full-text mode "auto" fetches its page."""
+    return f"<item><title>Deal {n}</title><link>{link}</link><guid>g{n}</guid><description>Teaser {n}.</description></item>"
+
+
+def _with_fulltext(settings, mode):
+    from dataclasses import replace
+
+    return replace(settings, ingest=replace(settings.ingest, fulltext=mode))
+
+
 @pytest.fixture
 def database(ingest_settings):
     database = open_db(ingest_settings.db_path)
@@ -259,21 +281,11 @@ def test_file_source_that_cannot_be_read_fails_with_its_reason(database, ingest_
 
 
 def test_short_entries_get_the_full_text_of_their_page(database, ingest_settings, feed_server, clock):
-    from dataclasses import replace
-
     from ingest.run import default_pipeline
 
-    paragraph = " ".join(f"Sentence {i} of the article explains the deal in some detail." for i in range(40))
-    page = f"<html><head><title>Deal</title></head><body><article><h1>Deal</h1><p>{paragraph}</p></article></body></html>"
-    story = feed_server.add("/story/1", page.encode(), content_type="text/html; charset=utf-8")
-    feed = (
-        '<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><link>http://x/</link><description>d</description>'
-        f"<item><title>Deal</title><link>{story}</link><guid>g1</guid><description>Short teaser.</description></item>"
-        "</channel></rss>"
-    ).encode()
-    add_source(database, feed_server.add("/feed.xml", feed))
-    settings = replace(ingest_settings, ingest=replace(ingest_settings.ingest, fulltext="auto"))
-    summary = run_once(database, settings, pipeline=default_pipeline(), clock=clock)
+    story = feed_server.add("/story/1", _article_page("Deal").encode(), content_type="text/html; charset=utf-8")
+    add_source(database, feed_server.add("/feed.xml", _rss(_teaser_item(1, story))))
+    summary = run_once(database, _with_fulltext(ingest_settings, "auto"), pipeline=default_pipeline(), clock=clock)
     assert summary.articles_new == 1
     row = next(database["articles"].rows)
     assert row["text_origin"] == "page"
@@ -283,11 +295,7 @@ def test_short_entries_get_the_full_text_of_their_page(database, ingest_settings
 def test_page_source_stores_one_article(database, ingest_settings, feed_server, clock):
     from ingest.run import default_pipeline
 
-    paragraph = " ".join(f"Line {i} says Acme Corp signed a supply agreement with Beta Inc." for i in range(30))
-    url = feed_server.add(
-        "/news/acme", f"<html><head><title>Acme supply deal</title></head><body><article><p>{paragraph}</p></article></body></html>".encode(),
-        content_type="text/html; charset=utf-8",
-    )
+    url = feed_server.add("/news/acme", _article_page("Acme supply deal").encode(), content_type="text/html; charset=utf-8")
     add_source(database, url, page=True)
     summary = run_once(database, ingest_settings, pipeline=default_pipeline(), clock=clock)
     assert (summary.sources_ok, summary.articles_new) == (1, 1)
@@ -355,9 +363,7 @@ def test_source_grown_past_the_byte_cap_fails_and_keeps_its_stored_articles(
 ):
     from ingest.run import default_pipeline
 
-    paragraph = " ".join(f"Sentence {i} says Acme Corp signed a supply agreement with Beta Inc." for i in range(30))
-    html = f"<html><head><title>Acme deal</title></head><body><article><p>{paragraph}</p></article></body></html>"
-    first, content_type = (html.encode(), "text/html") if page else (make_rss(3), "application/rss+xml")
+    first, content_type = (_article_page("Acme deal").encode(), "text/html") if page else (make_rss(3), "application/rss+xml")
     url = feed_server.add("/source", first, content_type=content_type, times=1)
     feed_server.add("/source", first, content_type=content_type, size=50_000_000)  # 50 MB, past the 10 MB default
     add_source(database, url, page=page)
@@ -397,21 +403,11 @@ def test_html_page_at_a_feed_url_fails_naming_the_feeds_it_links(database, inges
 def test_source_fulltext_mode_overrides_the_configured_one(
     database, ingest_settings, feed_server, clock, configured, per_source, fetches_page
 ):
-    from dataclasses import replace
-
     from ingest.run import default_pipeline
 
-    paragraph = " ".join(f"Sentence {i} of the article explains the deal in some detail." for i in range(40))
-    page = f"<html><head><title>Deal</title></head><body><article><p>{paragraph}</p></article></body></html>"
-    story = feed_server.add("/story/1", page.encode(), content_type="text/html; charset=utf-8")
-    feed = (
-        '<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><link>http://x/</link><description>d</description>'
-        f"<item><title>Deal</title><link>{story}</link><guid>g1</guid><description>Short teaser.</description></item>"
-        "</channel></rss>"
-    ).encode()
-    add_source(database, feed_server.add("/feed.xml", feed), fulltext=per_source)
-    settings = replace(ingest_settings, ingest=replace(ingest_settings.ingest, fulltext=configured))
-    run_once(database, settings, pipeline=default_pipeline(), clock=clock)
+    story = feed_server.add("/story/1", _article_page("Deal").encode(), content_type="text/html; charset=utf-8")
+    add_source(database, feed_server.add("/feed.xml", _rss(_teaser_item(1, story))), fulltext=per_source)
+    run_once(database, _with_fulltext(ingest_settings, configured), pipeline=default_pipeline(), clock=clock)
     row = next(database["articles"].rows)
     assert (feed_server.hits("/story/1") == 1, row["text_origin"] == "page") == (fetches_page, fetches_page)
 
@@ -468,26 +464,16 @@ def test_changed_entry_is_updated_in_place_and_a_copy_from_another_source_is_a_d
 
 @pytest.mark.issue(3)
 def test_article_page_is_fetched_once_when_its_entry_first_arrives(database, ingest_settings, feed_server, clock):
-    from dataclasses import replace
-
     from ingest.run import default_pipeline
 
-    paragraph = " ".join(f"Sentence {i} of the article explains the deal in some detail." for i in range(40))
-    page = f"<html><head><title>Deal</title></head><body><article><p>{paragraph}</p></article></body></html>"
-
-    def item(n: int) -> str:
-        story = feed_server.add(f"/story/{n}", page.replace("Deal", f"Deal {n}").encode(), content_type="text/html")
-        return f"<item><title>Deal {n}</title><link>{story}</link><guid>g{n}</guid><description>Teaser {n}.</description></item>"
-
-    def feed(*items: str) -> bytes:
-        head = '<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><link>http://x/</link><description>d</description>'
-        return (head + "".join(items) + "</channel></rss>").encode()
-
-    first, second = item(1), item(2)
-    url = feed_server.add("/feed.xml", feed(first), times=1)
-    feed_server.add("/feed.xml", feed(second, first))  # the feed changed: a new entry on top
+    first, second = (
+        _teaser_item(n, feed_server.add(f"/story/{n}", _article_page(f"Deal {n}").encode(), content_type="text/html"))
+        for n in (1, 2)
+    )
+    url = feed_server.add("/feed.xml", _rss(first), times=1)
+    feed_server.add("/feed.xml", _rss(second, first))  # the feed changed: a new entry on top
     add_source(database, url)
-    settings = replace(ingest_settings, ingest=replace(ingest_settings.ingest, fulltext="always"))
+    settings = _with_fulltext(ingest_settings, "always")
     run_once(database, settings, pipeline=default_pipeline(), clock=clock)
     clock.advance(hours=1)
     summary = run_once(database, settings, pipeline=default_pipeline(), clock=clock)
