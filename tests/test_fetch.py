@@ -45,6 +45,20 @@ def public_resolver(mapping: dict[str, str] | None = None):
 
 
 @pytest.fixture
+def private_test_resolver(monkeypatch):
+    """public.test → 127.0.0.1 and private.test → 127.0.0.2, with only 127.0.0.2 counted private.
+
+    Both names reach the local test server, so a refusal can only come from the policy.
+    """
+    monkeypatch.setattr(
+        ingest.fetch,
+        "blocked_reason",
+        lambda address: "a private address" if address == "127.0.0.2" else None,
+    )
+    return public_resolver({"public.test": "127.0.0.1", "private.test": "127.0.0.2"})
+
+
+@pytest.fixture
 def fetcher():
     with Fetcher(TEST_HTTP) as fetcher:
         yield fetcher
@@ -280,15 +294,9 @@ def test_redirect_to_private_address_is_refused():
     assert "10.0.0.5, a private address" in message
 
 
-def test_redirect_to_refused_address_never_connects(feed_server, monkeypatch):
-    # Both names lead to this server; the policy is told that only 127.0.0.2 is private,
-    # so the refusal has to come from the connection layer, hop by hop.
-    monkeypatch.setattr(
-        ingest.fetch,
-        "blocked_reason",
-        lambda address: "a private address" if address == "127.0.0.2" else None,
-    )
-    resolver = public_resolver({"public.test": "127.0.0.1", "private.test": "127.0.0.2"})
+def test_redirect_to_refused_address_never_connects(feed_server, private_test_resolver):
+    # The refusal has to come from the connection layer, hop by hop.
+    resolver = private_test_resolver
     feed_server.add("/secret", b"secret")
     url = feed_server.add("/feed.xml", redirect_to=feed_server.url("/secret", host="private.test"))
 
@@ -727,13 +735,8 @@ def test_fetch_many_stopped_early_leaves_the_fetcher_usable(feed_server, fetcher
     assert [isinstance(result, FetchResult) for _, result in fetcher.fetch_many(jobs[:3])] == [True] * 3
 
 
-def test_refused_url_leaves_the_fetcher_usable(feed_server, monkeypatch):
-    monkeypatch.setattr(
-        ingest.fetch,
-        "blocked_reason",
-        lambda address: "a private address" if address == "127.0.0.2" else None,
-    )
-    resolver = public_resolver({"public.test": "127.0.0.1", "private.test": "127.0.0.2"})
+def test_refused_url_leaves_the_fetcher_usable(feed_server, private_test_resolver):
+    resolver = private_test_resolver
     url = feed_server.add("/feed.xml", RSS)
 
     with Fetcher(HttpSettings(), resolver=resolver) as fetcher:
