@@ -332,7 +332,7 @@ class RelationExtractor:
                 best_rank = scored[0][0]
                 for rel_type, items in by_type.items():
                     rank, trig, detour, length = items[0]
-                    if rank[0] > best_rank[0] + 1:
+                    if rank[0] > best_rank[0] + 1 and not _is_apposed_party(trig.token):
                         continue
                     resolved = _resolve_type(trig, a, b)
                     if resolved is None:

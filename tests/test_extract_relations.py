@@ -142,3 +142,10 @@ def test_seller_of_a_business_arm_is_not_the_acquired_company(extractor):
 def test_reseller_is_the_customer(extractor):
     ex = extractor.extract("Under the alliance, CyberFOX will resell Blackpoint's cybersecurity solutions.")
     assert ("supplier", "Blackpoint", "CyberFOX") in relations(ex)
+
+
+def test_apposed_rival_next_to_an_acquisition_is_both(extractor):
+    ex = extractor.extract("Microchip Technology announced it is acquiring Microsemi, a semiconductor rival, for $8.3 billion.")
+    rels = relations(ex)
+    assert ("acquisition", "Microchip Technology", "Microsemi") in rels
+    assert ("competitor", "Microchip Technology", "Microsemi") in rels
