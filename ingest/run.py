@@ -512,12 +512,9 @@ class _Runner:
 
 
 def _extract(db: sqlite_utils.Database, article_ids: list[int], settings: Settings) -> str | None:
-    """Run extraction (issue #4) on new and changed articles, when kb.store exists."""
-    try:
-        from kb.store import extract_articles
-    except ImportError:
-        log.debug("kb.store is not available: extraction skipped for %d article(s)", len(article_ids))
-        return None
+    """Extract (issue #4) the new and changed articles; a warning for the run when that fails."""
+    from kb.store import extract_articles
+
     # The articles are committed before this call and stay flagged needs_extraction when
     # it fails, so `newskb reextract` catches up. Extraction trouble (a missing model, a
     # bug) must not count as a failure of the *source*: no backoff, no disabling.

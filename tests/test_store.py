@@ -427,8 +427,7 @@ class SpyExtractor:
 
 
 def test_later_articles_are_extracted_with_the_companies_seen_before(db, monkeypatch):
-    kb_extract = pytest.importorskip("kb.extract")
-    monkeypatch.setattr(kb_extract, "Extractor", SpyExtractor)
+    monkeypatch.setattr("kb.extract.Extractor", SpyExtractor)
     monkeypatch.setattr(SpyExtractor, "built", [])
     store_oracle_article(db)
 
@@ -440,8 +439,7 @@ def test_later_articles_are_extracted_with_the_companies_seen_before(db, monkeyp
 
 def test_the_extractor_is_rebuilt_only_when_the_kb_has_grown(db, monkeypatch):
     """Ingest extracts once per source: a new gazetteer each time would cost a pipeline build."""
-    kb_extract = pytest.importorskip("kb.extract")
-    monkeypatch.setattr(kb_extract, "Extractor", SpyExtractor)
+    monkeypatch.setattr("kb.extract.Extractor", SpyExtractor)
     monkeypatch.setattr(SpyExtractor, "built", [])
     store_oracle_article(db)
     empty = add_article(db, "Nothing happened.")
