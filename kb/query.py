@@ -406,7 +406,7 @@ JOIN companies t ON t.id = r.target_id
 """
 #: Companies hidden from every view. Usually few, so "NOT IN" this small set is ~10x faster
 #: on 50k relations than joining both companies to test them (benchmarks/app_bench.py).
-_HIDDEN_COMPANIES = "(SELECT id FROM companies WHERE merged_into IS NOT NULL OR coalesce(kind, 'company') != 'company')"
+_HIDDEN_COMPANIES = f"(SELECT id FROM companies c WHERE NOT {_LIVE_COMPANY.format(c='c')})"
 _RELATION_SHOWN = f"r.source_id NOT IN {_HIDDEN_COMPANIES} AND r.target_id NOT IN {_HIDDEN_COMPANIES}"
 
 
@@ -461,13 +461,7 @@ def _evidence(row: dict[str, Any]) -> EvidenceRow:
 
 def latest_relations(db: sqlite_utils.Database, *, limit: int = 20) -> list[RelationWithEvidence]:
     """The most recently seen relations, each with its latest evidence sentence."""
-    rows = _rows(
-        db,
-        f"{_RELATION_SELECT} WHERE r.status != 'rejected' AND {_RELATION_SHOWN}"
-        " ORDER BY r.last_seen DESC, r.id DESC LIMIT ?",
-        (limit,),
-    )
-    relations = [_relation(row) for row in rows]
+    relations = find_relations(db, limit=limit)
     latest: dict[int, EvidenceRow] = {}
     if relations:
         ids = [r.id for r in relations]
@@ -485,6 +479,15 @@ def latest_relations(db: sqlite_utils.Database, *, limit: int = 20) -> list[Rela
 _WEEK = "date({col}, 'weekday 0', '-6 days')"  # Monday of the week (SQLite weeks end on Sunday)
 
 
+def _period_start(period: str, *, col: str) -> str:
+    """SQL for the first day of the week (a Monday) or month ``col`` falls in."""
+    if period == "week":
+        return _WEEK.format(col=col)
+    if period == "month":
+        return f"strftime('%Y-%m-01', {col})"
+    raise ValueError(f"period must be week or month, not {period!r}")
+
+
 def relations_per_week(db: sqlite_utils.Database, *, weeks: int = 26) -> list[TypeWeekCount]:
     """How many relations were stated each week, by type, over the last ``weeks`` weeks.
 
@@ -499,12 +502,8 @@ def relations_over_time(db: sqlite_utils.Database, *, period: str = "week", coun
 
     ``TypeWeekCount.week`` is the first day of the period.
     """
-    if period == "week":
-        bucket, span = _WEEK.format(col="a.published_at"), f"-{7 * count} days"
-    elif period == "month":
-        bucket, span = "strftime('%Y-%m-01', a.published_at)", f"-{count} months"
-    else:
-        raise ValueError(f"period must be week or month, not {period!r}")
+    bucket = _period_start(period, col="a.published_at")
+    span = f"-{7 * count} days" if period == "week" else f"-{count} months"
     newest = _scalar(db, "SELECT max(published_at) FROM articles")
     if newest is None:
         return []
@@ -806,12 +805,7 @@ def company_mentions_over_time(
     db: sqlite_utils.Database, company_id: int, *, period: str = "week"
 ) -> list[PeriodCount]:
     """How many articles mention the company per week (or ``"month"``), oldest first."""
-    if period == "week":
-        bucket = _WEEK.format(col="a.published_at")
-    elif period == "month":
-        bucket = "strftime('%Y-%m-01', a.published_at)"
-    else:
-        raise ValueError(f"period must be week or month, not {period!r}")
+    bucket = _period_start(period, col="a.published_at")
     rows = _rows(
         db,
         f"""
@@ -832,21 +826,10 @@ def company_relations(
 
     At most ``limit`` in all, the best attested: a hub company can have thousands.
     """
-    rows = _rows(
-        db,
-        f"""
-        {_RELATION_SELECT}
-        WHERE r.id IN (SELECT id FROM relations WHERE source_id = :c
-                       UNION SELECT id FROM relations WHERE target_id = :c)
-          AND r.status != 'rejected' AND {_RELATION_SHOWN}
-        ORDER BY r.article_count DESC, r.last_seen DESC
-        LIMIT :limit
-        """,
-        {"c": company_id, "limit": limit},
-    )
+    relations = find_relations(db, RelationFilter(company_id=company_id), limit=limit, order="article_count")
     grouped: dict[str, list[RelationRow]] = {}
-    for kind in (*RELATION_TYPES, *sorted({r["type"] for r in rows} - set(RELATION_TYPES))):
-        members = [_relation(r) for r in rows if r["type"] == kind]
+    for kind in (*RELATION_TYPES, *sorted({r.type for r in relations} - set(RELATION_TYPES))):
+        members = [r for r in relations if r.type == kind]
         if members:
             grouped[kind] = members
     return grouped
