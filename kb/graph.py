@@ -68,10 +68,7 @@ def filter_graph(db: sqlite_utils.Database, flt: RelationFilter, *, limit: int =
 
 def ego_graph(db: sqlite_utils.Database, company_id: int, *, limit: int = 60) -> nx.MultiDiGraph:
     """The company, its counterparts (the ``limit`` best attested relations) and the links among them."""
-    own = sorted(
-        (rel for rels in query.company_relations(db, company_id).values() for rel in rels),
-        key=lambda r: (-r.article_count, r.id),
-    )[:limit]
+    own = query.find_relations(db, RelationFilter(company_id=company_id), limit=limit, order="article_count")
     neighbours = {r.source_id for r in own} | {r.target_id for r in own}
     own_ids = {r.id for r in own}
     between = [r for r in query.relations_among(db, neighbours - {company_id}, limit=limit) if r.id not in own_ids]

@@ -9,7 +9,7 @@ import json
 import networkx as nx
 import pytest
 
-from kb import export, graph
+from kb import export, graph, query
 from kb.query import RelationFilter, RelationRow
 
 
@@ -90,6 +90,16 @@ def test_ego_graph_has_the_company_its_counterparts_and_links_among_them(sample_
         ("Microsoft", "OpenAI"),
         ("OpenAI", "xAI"),
     }
+
+
+def test_ego_graph_limit_keeps_the_best_attested_relations_of_the_company(sample_db, sample_kb):
+    openai = sample_kb.companies["OpenAI"]
+    best = max(
+        (r for rels in query.company_relations(sample_db, openai).values() for r in rels),
+        key=lambda r: r.article_count,
+    )
+    g = graph.ego_graph(sample_db, openai, limit=1)
+    assert [key for _, _, key in g.edges(keys=True)] == [best.id]
 
 
 def test_network_figure_has_a_trace_per_type_and_escapes_names(sample_db):
