@@ -58,7 +58,7 @@ class ExportFiles:
 def export_filter(db: sqlite_utils.Database, flt: RelationFilter, *, limit: int = 50_000) -> ExportFiles:
     """All exports of the filter's relations (at most ``limit``, newest first) and their companies."""
     relations = query.find_relations(db, flt, limit=limit)
-    companies = query.companies_by_id(db, {r.source_id for r in relations} | {r.target_id for r in relations})
+    companies = query.companies_of(db, relations)
     graph = build_graph(relations, {c.id: c for c in companies})
     return ExportFiles(
         relations=len(relations),
@@ -85,7 +85,7 @@ def export_file(db: sqlite_utils.Database, flt: RelationFilter, name: str, *, li
         return relations_csv(relations)
     if name == "relations.json":
         return relations_json(relations)
-    companies = query.companies_by_id(db, {r.source_id for r in relations} | {r.target_id for r in relations})
+    companies = query.companies_of(db, relations)
     if name == "companies.csv":
         return companies_csv(companies)
     if name == "companies.json":

@@ -77,8 +77,7 @@ def ego_graph(db: sqlite_utils.Database, company_id: int, *, limit: int = 60) ->
 
 
 def _companies(db: sqlite_utils.Database, relations: list[RelationRow]) -> dict[int, CompanyRow]:
-    ids = {r.source_id for r in relations} | {r.target_id for r in relations}
-    return {c.id: c for c in query.companies_by_id(db, ids)}
+    return {c.id: c for c in query.companies_of(db, relations)}
 
 
 def network_figure(graph: nx.MultiDiGraph, *, seed: int = 7, highlight: int | None = None) -> go.Figure:

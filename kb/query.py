@@ -64,6 +64,7 @@ __all__ = [
     "company_relations",
     "companies_by_id",
     "companies_for_filter",
+    "companies_of",
     "count_relations",
     "counts",
     "fts_query",
@@ -886,8 +887,12 @@ def company_articles(db: sqlite_utils.Database, company_id: int, *, limit: int =
 
 def companies_for_filter(db: sqlite_utils.Database, flt: RelationFilter, *, limit: int = 5000) -> list[CompanyRow]:
     """The companies on either side of the filter's relations, most mentioned first."""
-    relations = find_relations(db, flt, limit=limit)
-    return companies_by_id(db, {r.source_id for r in relations} | {r.target_id for r in relations})
+    return companies_of(db, find_relations(db, flt, limit=limit))
+
+
+def companies_of(db: sqlite_utils.Database, relations: Iterable[RelationRow]) -> list[CompanyRow]:
+    """The companies on either side of ``relations``, most mentioned first."""
+    return companies_by_id(db, {id_ for r in relations for id_ in (r.source_id, r.target_id)})
 
 
 def companies_by_id(db: sqlite_utils.Database, ids: Iterable[int]) -> list[CompanyRow]:
