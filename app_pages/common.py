@@ -187,24 +187,14 @@ def filter_sidebar(page: str) -> RelationFilter:
     types = bar.multiselect(
         "Relation types", RELATION_TYPES, default=list(flt.types), key=f"{page}_types", placeholder="All types"
     )
-    company_text = bar.text_input(
-        "Company", value=_company_name(flt.company_id), key=f"{page}_company", placeholder="Any company"
+    company_id = company_picker(
+        "Company",
+        key=f"{page}_company",
+        container=bar,
+        value=_company_name(flt.company_id),
+        default=flt.company_id,
+        placeholder="Any company",
     )
-    company_id: int | None = None
-    if company_text.strip():
-        hits = cached(query.search_companies, company_text, limit=10)
-        if hits:
-            labels = {h.id: _hit_label(h) for h in hits}
-            default = flt.company_id if flt.company_id in labels else hits[0].id
-            company_id = bar.selectbox(
-                "Matching companies",
-                list(labels),
-                index=list(labels).index(default),
-                format_func=labels.__getitem__,
-                key=f"{page}_company_pick",
-            )
-        else:
-            bar.caption("No company matches that name.")
     col1, col2 = bar.columns(2)
     since = col1.date_input("Seen since", value=_to_date(flt.since), key=f"{page}_since", format="YYYY-MM-DD")
     until = col2.date_input("Seen until", value=_to_date(flt.until), key=f"{page}_until", format="YYYY-MM-DD")
@@ -294,10 +284,21 @@ def type_bar_chart(frame: pd.DataFrame, *, x: str, y: str) -> alt.Chart:
     )
 
 
-def company_picker(label: str, *, key: str, container: Any = None) -> int | None:
-    """A company chosen by typing any of its names: text box, then the fuzzy matches."""
+def company_picker(
+    label: str,
+    *,
+    key: str,
+    container: Any = None,
+    value: str = "",
+    default: int | None = None,
+    placeholder: str = "name, alias or ticker",
+) -> int | None:
+    """A company chosen by typing any of its names: text box, then the fuzzy matches.
+
+    ``default`` is preselected when it is among the matches (a filter kept across pages).
+    """
     where = container or st
-    text = where.text_input(label, key=f"{key}_text", placeholder="name, alias or ticker")
+    text = where.text_input(label, value=value, key=f"{key}_text", placeholder=placeholder)
     if not text.strip():
         return None
     hits = cached(query.search_companies, text, limit=10)
@@ -305,7 +306,12 @@ def company_picker(label: str, *, key: str, container: Any = None) -> int | None
         where.caption("No company matches that name.")
         return None
     labels = {h.id: f"{_hit_label(h)} · #{h.id}" for h in hits}
+    ids = list(labels)
     choice: int | None = where.selectbox(
-        f"{label}: matches", list(labels), format_func=labels.__getitem__, key=f"{key}_pick"
+        f"{label}: matches",
+        ids,
+        index=ids.index(default) if default in labels else 0,
+        format_func=labels.__getitem__,
+        key=f"{key}_pick",
     )
     return choice

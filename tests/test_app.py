@@ -186,7 +186,7 @@ def test_relations_filter_by_type_narrows_the_table(open_page):
 
 def test_relations_filter_by_company_name(open_page):
     at = open_page("relations")
-    at.sidebar.text_input(key="relations_company").input("NVDA").run()
+    at.sidebar.text_input(key="relations_company_text").input("NVDA").run()
     table = at.dataframe(key="relations_table").value
     assert all("Nvidia" in (s, t) for s, t in zip(table["source"], table["target"], strict=True))
     assert len(table) == 3
