@@ -250,17 +250,17 @@ def _to_date(value: str | None) -> date | None:
 
 
 def describe_filter(flt: RelationFilter) -> str:
-    """The filter in words, for captions."""
+    """The filter in words, for captions; the company and source names are escaped (they come from the news)."""
     parts = [", ".join(flt.types) if flt.types else "all types"]
     if flt.company_id is not None:
-        parts.append(f"involving {_company_name(flt.company_id)}")
+        parts.append(f"involving {md(_company_name(flt.company_id))}")
     if flt.since or flt.until:
         parts.append(f"seen {flt.since or '…'} to {flt.until or '…'}")
     if flt.min_confidence > 0:
         parts.append(f"confidence ≥ {flt.min_confidence:.2f}")
     if flt.source_id is not None:
         labels = {o.id: o.label for o in cached(query.source_options)}
-        parts.append(f"from {labels.get(flt.source_id, flt.source_id)}")
+        parts.append(f"from {md(labels.get(flt.source_id, flt.source_id))}")
     return "; ".join(parts)
 
 

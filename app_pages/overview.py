@@ -7,6 +7,7 @@ import streamlit as st
 
 from app_pages.common import PAGES, cached, day, md, type_bar_chart, when
 from kb import query
+from kb.records import UNDIRECTED_TYPES
 
 st.title("Overview")
 
@@ -40,7 +41,7 @@ with left:
         st.caption("Nothing yet.")
     for item in feed:
         rel = item.relation
-        arrow = "—" if rel.type in ("partnership", "competitor") else "→"
+        arrow = "—" if rel.type in UNDIRECTED_TYPES else "→"
         with st.container(border=True):
             st.markdown(
                 f"**{md(rel.source_name)}** {arrow} **{md(rel.target_name)}** · `{rel.type}` · "
@@ -50,7 +51,7 @@ with left:
                 st.markdown(f"> {md(item.evidence.sentence)}")
                 st.page_link(
                     PAGES["article"],
-                    label=f"{item.evidence.article_title or 'Untitled'} ({day(item.evidence.published_at)})",
+                    label=f"{md(item.evidence.article_title or 'Untitled')} ({day(item.evidence.published_at)})",
                     query_params={"id": item.evidence.article_id},
                     icon=":material/article:",
                 )

@@ -18,6 +18,7 @@ from app_pages.common import (
 )
 from kb import query
 from kb.errors import NotFound
+from kb.records import UNDIRECTED_TYPES
 
 LIMIT = 1000
 
@@ -71,7 +72,7 @@ elif relations:
     selected = relations[0]
 
 if selected is not None:
-    arrow = "—" if selected.type in ("partnership", "competitor") else "→"
+    arrow = "—" if selected.type in UNDIRECTED_TYPES else "→"
     st.subheader("Evidence")
     st.markdown(
         f"**{md(selected.source_name)}** {arrow} **{md(selected.target_name)}** · `{selected.type}` · "

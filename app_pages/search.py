@@ -46,6 +46,6 @@ with articles_col:
             st.page_link(
                 PAGES["article"], label=md(item.title or "Untitled"), query_params={"id": item.id}, icon=":material/article:"
             )
-            st.caption(f"{day(item.published_at)} · {item.source_title or 'unknown source'}")
+            st.caption(f"{day(item.published_at)} · {md(item.source_title or 'unknown source')}")
             # snippet_html escapes the article text; only the hit markers become <mark>
             st.html(f'<div class="newskb-snippet">{query.snippet_html(item.snippet)}</div>')

@@ -221,6 +221,26 @@ def test_network_with_nothing_matching_says_so(open_page):
     assert any("No relation matches" in i.value for i in at.info)
 
 
+def test_overview_evidence_links_show_article_titles_as_text(open_page):
+    at = open_page()
+    labels = _page_links(at)
+    assert md(SCRIPT_TITLE) + " (" in "\n".join(labels)
+    assert not any("<script>" in label for label in labels)
+
+
+def test_relations_caption_shows_a_source_title_as_text(open_page, sample_kb):
+    from kb.db import open_db
+
+    db = open_db(sample_kb.path)
+    db["sources"].update(sample_kb.sources["wire"], {"title": "[Tech Wire](javascript:alert(1))"})
+    db.close()
+    at = open_page("relations")
+    at.sidebar.selectbox(key="relations_source").set_value(sample_kb.sources["wire"]).run()
+    caption = at.caption[0].value
+    assert md("[Tech Wire](javascript:alert(1))") in caption
+    assert "[Tech Wire](" not in caption
+
+
 # --- Article -------------------------------------------------------------------------------
 
 
