@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any, Protocol, cast
 import sqlite_utils
 
 from ingest import schedule
+from ingest.urls import is_web_url
 from kb.config import Settings
 from kb.db import open_db, to_timestamp
 from kb.errors import FetchError, LockHeld, NewskbError, ParseError, ResponseTooLarge
@@ -247,15 +248,15 @@ def run_once(
     if only is None:
         due = due_sources(db, now=started)
     else:
-        due = [s for s in list_sources(db, enabled=True) if s.id in set(only)]
+        wanted = set(only)
+        due = [s for s in list_sources(db, enabled=True) if s.id in wanted]
     observer.started(len(due))
-    runner = _Runner(db, settings, pipeline, clock)
     outcomes: list[SourceOutcome] = []
     remote = [s for s in due if not s.is_local]
     local = [s for s in due if s.is_local]
     try:
         with pipeline.make_fetcher(settings) as fetcher:
-            runner.fetcher = fetcher
+            runner = _Runner(db, settings, pipeline, clock, fetcher)
             for outcome in runner.process(remote, local, stop=stop):
                 outcomes.append(outcome)
                 observer.source_done(outcome)
@@ -309,15 +310,16 @@ def ingest_every(
 class _Runner:
     """Processes sources one by one; each ends in one transaction and one outcome."""
 
-    def __init__(self, db: sqlite_utils.Database, settings: Settings, pipeline: Pipeline, clock: Clock) -> None:
+    def __init__(
+        self, db: sqlite_utils.Database, settings: Settings, pipeline: Pipeline, clock: Clock, fetcher: FetcherLike
+    ) -> None:
         self.db = db
         self.settings = settings
         self.pipeline = pipeline
         self.clock = clock
-        self.fetcher: FetcherLike | None = None
+        self.fetcher = fetcher
 
     def process(self, remote: list[Source], local: list[Source], *, stop: threading.Event) -> Iterator[SourceOutcome]:
-        assert self.fetcher is not None
         by_id = {source.id: source for source in remote}
         jobs = [
             self.pipeline.make_job(url=s.url, etag=s.etag, last_modified=s.last_modified, key=s.id) for s in remote
@@ -424,13 +426,12 @@ class _Runner:
         min_words = self.settings.ingest.fulltext_min_words
         wanted = {
             i: r for i, r in enumerate(records)
-            if r.url.startswith(("http://", "https://"))
+            if is_web_url(r.url)
             and self.pipeline.needs_fulltext(r, mode=mode, min_words=min_words)
             and not self.pipeline.is_stored(self.db, r, source_id=source.id)
         }
         if not wanted:
             return records, None
-        assert self.fetcher is not None
         jobs = [self.pipeline.make_job(url=r.url, etag=None, last_modified=None, key=i) for i, r in wanted.items()]
         out = list(records)
         failures: list[str] = []
