@@ -28,6 +28,7 @@ from kb.errors import ConfigError, NewskbError
 if TYPE_CHECKING:  # ingest commands' types
     from ingest.run import RunObserver, SourceOutcome
     from kb.runs import RunSummary
+    from kb.sources import Source
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -237,11 +238,7 @@ def sources_remove(app: AppContext, keys: tuple[str, ...]) -> None:
     """Remove sources (by id or URL); their articles are kept."""
     from kb.sources import remove_source
 
-    db = app.open_db()
-    for key in keys:
-        source = remove_source(db, key)
-        if not app.quiet and not app.json_output:
-            click.echo(f"removed: [{source.id}] {source.url}")
+    _each_source(app, keys, remove_source, done="removed")
 
 
 @sources.command("disable")
@@ -254,11 +251,7 @@ def sources_disable(app: AppContext, keys: tuple[str, ...], reason: str) -> None
     """Stop fetching sources until they are enabled again."""
     from kb.sources import disable_source
 
-    db = app.open_db()
-    for key in keys:
-        source = disable_source(db, key, reason=reason)
-        if not app.quiet and not app.json_output:
-            click.echo(f"disabled: [{source.id}] {source.url}")
+    _each_source(app, keys, functools.partial(disable_source, reason=reason), done="disabled")
 
 
 @sources.command("enable")
@@ -270,11 +263,18 @@ def sources_enable(app: AppContext, keys: tuple[str, ...]) -> None:
     """Enable sources again: due at once, failure count reset."""
     from kb.sources import enable_source
 
+    _each_source(app, keys, enable_source, done="enabled")
+
+
+def _each_source(
+    app: AppContext, keys: tuple[str, ...], action: Callable[[sqlite_utils.Database, str], Source], *, done: str
+) -> None:
+    """Apply ``action`` to each source key in turn, saying what was ``done`` to each."""
     db = app.open_db()
     for key in keys:
-        source = enable_source(db, key)
+        source = action(db, key)
         if not app.quiet and not app.json_output:
-            click.echo(f"enabled: [{source.id}] {source.url}")
+            click.echo(f"{done}: [{source.id}] {source.url}")
 
 
 @sources.command("import")
