@@ -35,6 +35,8 @@ FEED_SUFFIXES = frozenset({".xml", ".rss", ".atom", ".rdf"})
 #: test; kb/ does not import ingest/), checked when a file source is added.
 ARTICLE_SUFFIXES = frozenset({".html", ".htm", ".txt", ".md", ".markdown", ".jsonl"})
 URL_SCHEMES = ("http", "https")
+#: The SQL condition "this source is enabled" (``Source.enabled``): fetched when due.
+_ENABLED = "(disabled_reason IS NULL AND disabled_at IS NULL)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,9 +190,9 @@ def list_sources(db: sqlite_utils.Database, *, enabled: bool | None = None) -> l
     """All sources by id; ``enabled`` filters on the disabled flag."""
     where = None
     if enabled is True:
-        where = "disabled_reason IS NULL AND disabled_at IS NULL"
+        where = _ENABLED
     elif enabled is False:
-        where = "disabled_reason IS NOT NULL OR disabled_at IS NOT NULL"
+        where = f"NOT {_ENABLED}"
     return [_from_row(row) for row in db["sources"].rows_where(where, order_by="id")]
 
 
@@ -225,7 +227,7 @@ def enable_source(db: sqlite_utils.Database, key: int | str) -> Source:
 def due_sources(db: sqlite_utils.Database, *, now: datetime) -> list[Source]:
     """Enabled sources whose next fetch time has come, the longest-waiting first."""
     rows = db["sources"].rows_where(
-        "disabled_reason IS NULL AND disabled_at IS NULL AND (next_fetch_at IS NULL OR next_fetch_at <= ?)",
+        f"{_ENABLED} AND (next_fetch_at IS NULL OR next_fetch_at <= ?)",
         [to_timestamp(now)],
         order_by="next_fetch_at IS NOT NULL, next_fetch_at, id",
     )
@@ -234,7 +236,7 @@ def due_sources(db: sqlite_utils.Database, *, now: datetime) -> list[Source]:
 
 def next_due_at(db: sqlite_utils.Database, *, ids: Collection[int] | None = None) -> datetime | None:
     """When the next enabled source (of ``ids``, if given) falls due; None when there is none."""
-    where = "disabled_reason IS NULL AND disabled_at IS NULL"
+    where = _ENABLED
     params: list[int] = []
     if ids is not None:
         params = list(ids)
@@ -275,11 +277,7 @@ def record_fetch(db: sqlite_utils.Database, source_id: int, record: FetchRecord)
 def iter_source_counts(db: sqlite_utils.Database) -> Iterator[tuple[str, int]]:
     """(label, count) pairs for ``stats``: total, enabled, disabled, failing."""
     row = db.execute(
-        """SELECT COUNT(*),
-                  SUM(disabled_reason IS NULL AND disabled_at IS NULL),
-                  SUM(disabled_reason IS NOT NULL OR disabled_at IS NOT NULL),
-                  SUM(error_count > 0 AND disabled_reason IS NULL AND disabled_at IS NULL)
-           FROM sources"""
+        f"SELECT COUNT(*), SUM({_ENABLED}), SUM(NOT {_ENABLED}), SUM(error_count > 0 AND {_ENABLED}) FROM sources"
     ).fetchone()
     for label, value in zip(("total", "enabled", "disabled", "failing"), row, strict=True):
         yield label, int(value or 0)
