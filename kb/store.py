@@ -24,7 +24,7 @@ import threading
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 import sqlite_utils
@@ -688,9 +688,7 @@ def parse_since(value: str) -> str:
         moment = datetime.fromisoformat(value.strip())
     except ValueError as e:
         raise ConfigError(f"invalid date {value!r}: use YYYY-MM-DD or ISO 8601") from e
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return to_timestamp(moment)
+    return to_timestamp(moment)  # naive means UTC there too
 
 
 def select_articles(

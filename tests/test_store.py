@@ -456,6 +456,24 @@ def test_the_extractor_is_rebuilt_only_when_the_kb_has_grown(db, monkeypatch):
     assert [len(known) for known in SpyExtractor.built] == [3, 15]
 
 
+@pytest.mark.parametrize(
+    ("value", "stored"),
+    [("2025-01-31", "2025-01-31T00:00:00+00:00"), ("2025-01-31T02:00:00+02:00", "2025-01-31T00:00:00+00:00")],
+)
+def test_since_date_is_read_as_utc_when_it_gives_no_offset(value, stored):
+    from kb.store import parse_since
+
+    assert parse_since(value) == stored
+
+
+def test_since_date_that_is_not_a_date_is_a_config_error():
+    from kb.errors import ConfigError
+    from kb.store import parse_since
+
+    with pytest.raises(ConfigError, match="invalid date 'last week'"):
+        parse_since("last week")
+
+
 def test_select_articles_since_a_date_uses_publication_time(db):
     add_article(db, "old", published="2024-12-31T23:00:00+00:00", needs_extraction=0)
     recent = add_article(db, "new", published="2025-01-01T00:00:00+00:00", needs_extraction=0)
