@@ -92,8 +92,7 @@ def merge_companies(db: sqlite_utils.Database, keep_id: int, drop_id: int) -> No
             "keep_name": keep["name"],
             "drop_name": drop["name"],
         }
-        _record(db, "merge", payload)
-        _apply(db, "merge", payload, strict=True)
+        _record_and_apply(db, "merge", payload)
 
 
 def rename_company(db: sqlite_utils.Database, company_id: int, new_name: str) -> None:
@@ -107,8 +106,7 @@ def rename_company(db: sqlite_utils.Database, company_id: int, new_name: str) ->
         if not normalize_company_key(new_name):
             raise CurationError(f"{new_name!r} is not a usable company name")
         payload = {"key": company["key"], "name": new_name.strip(), "old_name": company["name"]}
-        _record(db, "rename", payload)
-        _apply(db, "rename", payload, strict=True)
+        _record_and_apply(db, "rename", payload)
 
 
 def mark_not_company(db: sqlite_utils.Database, company_id: int) -> None:
@@ -120,8 +118,7 @@ def mark_not_company(db: sqlite_utils.Database, company_id: int) -> None:
     with write_transaction(db):
         company = _company(db, company_id)
         payload = {"key": company["key"], "name": company["name"]}
-        _record(db, "not_company", payload)
-        _apply(db, "not_company", payload, strict=True)
+        _record_and_apply(db, "not_company", payload)
 
 
 def set_relation_status(db: sqlite_utils.Database, relation_id: int, status: RelationStatus) -> None:
@@ -140,8 +137,7 @@ def set_relation_status(db: sqlite_utils.Database, relation_id: int, status: Rel
         if not rows:
             raise NotFound(f"relation {relation_id} does not exist")
         payload = {**rows[0], "status": status}
-        _record(db, "relation_status", payload)
-        _apply(db, "relation_status", payload, strict=True)
+        _record_and_apply(db, "relation_status", payload)
 
 
 def add_relation(
@@ -170,8 +166,7 @@ def add_relation(
             if not article:
                 raise NotFound(f"article {article_id} does not exist")
             payload["article_id"], payload["article_url"] = article[0]["id"], article[0]["url"]
-        _record(db, "add_relation", payload)
-        return int(_apply(db, "add_relation", payload, strict=True) or 0)  # strict: never None
+        return int(_record_and_apply(db, "add_relation", payload))
 
 
 def curation_log(db: sqlite_utils.Database) -> list[CurationEntry]:
@@ -209,10 +204,14 @@ def replay_curation(db: sqlite_utils.Database) -> int:
 # --- recording and applying -------------------------------------------------------------
 
 
-def _record(db: sqlite_utils.Database, action: str, payload: dict[str, Any]) -> None:
+def _record_and_apply(db: sqlite_utils.Database, action: str, payload: dict[str, Any]) -> int | bool:
+    """Log a user's action and apply it; CurationError when it cannot apply (nothing is kept then)."""
     db.table("curation").insert(
         {"at": utcnow(), "action": action, "payload": json.dumps(payload, ensure_ascii=False)}
     )
+    result = _apply(db, action, payload, strict=True)
+    assert result is not None  # strict: a failure raises instead
+    return result
 
 
 def _company(db: sqlite_utils.Database, company_id: int) -> dict[str, Any]:
