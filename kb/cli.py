@@ -269,12 +269,19 @@ def sources_enable(app: AppContext, keys: tuple[str, ...]) -> None:
 def _each_source(
     app: AppContext, keys: tuple[str, ...], action: Callable[[sqlite_utils.Database, str], Source], *, done: str
 ) -> None:
-    """Apply ``action`` to each source key in turn, saying what was ``done`` to each."""
+    """Apply ``action`` to each source key in turn, saying what was ``done`` to each.
+
+    With --json, one list of the sources as they are afterwards (as removed, for remove).
+    """
     db = app.open_db()
+    changed = []
     for key in keys:
         source = action(db, key)
+        changed.append(source.as_dict())
         if not app.quiet and not app.json_output:
             click.echo(f"{done}: [{source.id}] {source.url}")
+    if app.json_output:
+        click.echo(json.dumps(changed))
 
 
 @sources.command("import")

@@ -118,6 +118,16 @@ def test_sources_disable_enable_and_remove(newskb):
     assert missing.exit_code == 1 and "no source with id 1" in missing.stderr
 
 
+@pytest.mark.parametrize("command", ["disable", "enable", "remove"])
+def test_sources_disable_enable_and_remove_print_the_sources_with_json(newskb, command):
+    newskb("sources", "add", "https://a.example/feed", "https://b.example/feed")
+    result = newskb("sources", command, "--json", "2", "https://a.example/feed")
+    assert result.exit_code == 0
+    changed = json.loads(result.stdout)
+    assert [s["url"] for s in changed] == ["https://b.example/feed", "https://a.example/feed"]
+    assert all((s["disabled_reason"] is not None) == (command == "disable") for s in changed)
+
+
 def test_opml_import_export_round_trip(newskb, tmp_path):
     newskb("sources", "add", "--title", "Alpha", "https://a.example/feed")
     newskb("sources", "add", "--title", "Beta & Co", "https://b.example/rss")
