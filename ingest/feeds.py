@@ -19,7 +19,14 @@ from urllib.parse import urlsplit
 
 import feedparser
 
-from ingest.pages import find_feed_links, html_to_text, normalize_text, title_from_text, unescape_plain
+from ingest.pages import (
+    content_type,
+    find_feed_links,
+    html_to_text,
+    normalize_text,
+    title_from_text,
+    unescape_plain,
+)
 from ingest.urls import canonicalize_url, is_web_url
 from kb.articles import synthetic_url
 from kb.config import FULLTEXT_MODES
@@ -102,11 +109,7 @@ def _response_headers(url: str, headers: Mapping[str, str] | None) -> dict[str, 
     Without a Content-Type feedparser would assume ISO-8859-1 for undeclared documents
     (RFC 3023), so a missing one is taken as ``application/xml`` (XML declaration, then UTF-8).
     """
-    content_type = None
-    for key, value in (headers or {}).items():
-        if key.lower() == "content-type" and value.strip():
-            content_type = value.strip()
-    return {"content-type": content_type or "application/xml", "content-location": url}
+    return {"content-type": content_type(headers) or "application/xml", "content-location": url}
 
 
 def _bozo_reason(parsed: Any) -> str | None:
@@ -122,8 +125,7 @@ def _one_line(error: BaseException) -> str:
 
 
 def _looks_like_html(content: bytes, headers: Mapping[str, str] | None) -> bool:
-    content_type = next((v for k, v in (headers or {}).items() if k.lower() == "content-type"), "")
-    if content_type.split(";")[0].strip().lower() in _HTML_TYPES:
+    if content_type(headers).split(";")[0].strip().lower() in _HTML_TYPES:
         return True
     head = content[:_SNIFF_BYTES].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     return head.startswith((b"<!doctype html", b"<html")) or b"<html" in head or b"<head" in head

@@ -112,15 +112,21 @@ def html_to_text(markup: str) -> str:
     return normalize_text("".join(parts))
 
 
+def content_type(headers: Mapping[str, str] | None) -> str:
+    """The Content-Type header of a plain mapping (any letter case), stripped; "" when absent or blank."""
+    for key, value in (headers or {}).items():
+        if key.lower() == "content-type" and value.strip():
+            return value.strip()
+    return ""
+
+
 def _charset(headers: Mapping[str, str] | None) -> str | None:
     """The charset parameter of a Content-Type header, if any."""
-    if not headers:
-        return None
-    content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), None)
-    if not content_type:
+    declared = content_type(headers)
+    if not declared:
         return None
     message = Message()
-    message["content-type"] = content_type
+    message["content-type"] = declared
     charset = message.get_content_charset()
     return charset or None
 
