@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import multiprocessing
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
@@ -60,16 +61,51 @@ class Extractor:
         batch_size: int | None = None,
         n_process: int | None = None,
     ) -> Iterator[tuple[K, Extraction]]:
-        """(key, title, text) items in, (key, Extraction) out, in the same order."""
+        """(key, title, text) items in, (key, Extraction) out, in the same order.
+
+        With ``n_process`` > 1 on a platform that can fork, each worker runs ``nlp.pipe`` on a
+        batch and sends back only the small Extraction records: spaCy's own ``n_process`` ships
+        whole Docs back to this process, which then becomes the bottleneck (1.17x with two
+        processes against 1.5x for a raw model on the same machine).
+        """
+        size = batch_size or self.settings.batch_size
+        procs = n_process or self.settings.n_process
         pairs = ((_prepare(document_text(title, text or "")), key) for key, title, text in items)
-        docs = self.nlp.pipe(
-            pairs,
-            as_tuples=True,
-            batch_size=batch_size or self.settings.batch_size,
-            n_process=n_process or self.settings.n_process,
-        )
-        for doc, key in docs:
+        if procs > 1 and "fork" in multiprocessing.get_all_start_methods():
+            yield from _extract_forked(self.nlp, pairs, batch_size=size, n_process=procs)
+            return
+        for doc, key in self.nlp.pipe(pairs, as_tuples=True, batch_size=size, n_process=procs):
             yield key, to_extraction(doc)
+
+
+_FORKED_NLP: Language | None = None  #: the pipeline forked workers inherit (set just before forking)
+
+
+def _extract_forked(
+    nlp: Language, pairs: Iterable[tuple[str, K]], *, batch_size: int, n_process: int
+) -> Iterator[tuple[K, Extraction]]:
+    global _FORKED_NLP
+    _FORKED_NLP = nlp
+    with multiprocessing.get_context("fork").Pool(n_process) as pool:
+        for results in pool.imap(_extract_batch, _batches(pairs, batch_size)):
+            yield from results
+
+
+def _batches(pairs: Iterable[tuple[str, K]], size: int) -> Iterator[list[tuple[str, K]]]:
+    batch: list[tuple[str, K]] = []
+    for pair in pairs:
+        batch.append(pair)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _extract_batch(batch: list[tuple[str, K]]) -> list[tuple[K, Extraction]]:
+    """Runs in a forked worker: the whole pipeline, then only records travel back."""
+    assert _FORKED_NLP is not None
+    return [(key, to_extraction(doc)) for doc, key in _FORKED_NLP.pipe(batch, as_tuples=True, batch_size=len(batch))]
 
 
 def _prepare(text: str) -> str:

@@ -49,3 +49,11 @@ def test_batch_keeps_keys_and_order(extractor):
     items = [(3, None, "Cisco agreed to acquire Splunk."), (1, "Empty", ""), (2, None, "Oracle supplies xAI.")]
     keys = [key for key, _ in extractor.extract_many(items, batch_size=2)]
     assert keys == [3, 1, 2]
+
+
+def test_two_processes_give_the_same_records_in_order(extractor):
+    items = [(i, None, text) for i, text in enumerate(
+        ["Cisco agreed to acquire Splunk for $28 billion.", "", "Oracle also provides infrastructure to xAI."] * 3)]
+    one = list(extractor.extract_many(items, batch_size=2, n_process=1))
+    two = list(extractor.extract_many(items, batch_size=2, n_process=2))
+    assert two == one
