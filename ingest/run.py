@@ -369,7 +369,7 @@ class _Runner:
             title = getattr(feed, "title", None)
             records = self.pipeline.entries_to_records(feed, source_url=source.url)
             records, fulltext_warning = self._add_fulltext(source, records)
-            warning = "; ".join(w for w in (warning, fulltext_warning) if w) or None
+            warning = _join(warning, fulltext_warning)
         return self._store(source, records, status="ok", http_status=result.status, etag=result.etag,
                            last_modified=result.last_modified, title=title, warning=warning)
 
@@ -378,16 +378,19 @@ class _Runner:
         if source.kind == "feed":
             try:
                 stat = path.stat()
-                # The file's mtime plays the part of Last-Modified: unchanged file, no parse.
-                mtime = to_timestamp(datetime.fromtimestamp(stat.st_mtime, UTC))
-                if source.last_modified == mtime and source.last_status in ("ok", "not_modified"):
-                    return self._store(source, [], status="not_modified", last_modified=mtime, etag=None)
-                # The byte cap of a fetched feed holds for a local one too: not read, not parsed.
-                cap = self.settings.http.max_bytes
-                if stat.st_size > cap:
-                    raise ResponseTooLarge(
-                        str(path), f"{stat.st_size:,} bytes is larger than the cap of {cap:,} bytes (http.max_bytes)"
-                    )
+            except OSError as e:
+                raise ParseError(str(path), f"cannot read: {e.strerror}") from e
+            # The file's mtime plays the part of Last-Modified: unchanged file, no parse.
+            mtime = to_timestamp(datetime.fromtimestamp(stat.st_mtime, UTC))
+            if source.last_modified == mtime and source.last_status in ("ok", "not_modified"):
+                return self._store(source, [], status="not_modified", last_modified=mtime, etag=None)
+            # The byte cap of a fetched feed holds for a local one too: not read, not parsed.
+            cap = self.settings.http.max_bytes
+            if stat.st_size > cap:
+                raise ResponseTooLarge(
+                    str(path), f"{stat.st_size:,} bytes is larger than the cap of {cap:,} bytes (http.max_bytes)"
+                )
+            try:
                 content = path.read_bytes()
             except OSError as e:
                 raise ParseError(str(path), f"cannot read: {e.strerror}") from e
