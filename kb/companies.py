@@ -555,7 +555,6 @@ def _resolve(
     other_orgs: dict[str, str] = {}
     product_names: dict[str, str | None] = {}
     accepted: list[_Candidate] = []
-    ner_entity_tokens = {t.i for ent in doc.ents if ent.label_ in _ENTITY_LABELS for t in ent}
     ner_org_tokens = {t.i for ent in doc.ents if ent.label_ == "ORG" for t in ent}
     surface_counts = Counter(t.text for t in doc if t.text[:1].isupper())
     lowercase_words = {t.text for t in doc if t.is_lower}
@@ -624,7 +623,7 @@ def _resolve(
     for form, span in forms.items():
         matcher.add(form, [Doc(doc.vocab, words=[t.text for t in span])])
     spans: list[Span] = []
-    for match_id, start, end in matcher(doc):
+    for _match_id, start, end in matcher(doc):
         if excluded.intersection(range(start, end)):
             continue
         spans.append(doc[start:end])
@@ -668,11 +667,12 @@ def _resolve(
         key = company_key(hint) if hint else company_key(text)
         key_of[span.text] = key
         groups[key].append(span)
-    for acro, long in acronyms.items():
-        a, b = find(key_of.get(acro, company_key(acro))), find(key_of.get(long, company_key(long)))
-        if a != b and a in groups and b in groups:
-            parent[a] = b
-            groups[b].extend(groups.pop(a))
+    for short_form, long_form in acronyms.items():
+        acro_key = find(key_of.get(short_form, company_key(short_form)))
+        long_key = find(key_of.get(long_form, company_key(long_form)))
+        if acro_key != long_key and acro_key in groups and long_key in groups:
+            parent[acro_key] = long_key
+            groups[long_key].extend(groups.pop(acro_key))
     # "Arrowhead" is "Arrowhead Pharmaceuticals" when the rest of the longer name is generic.
     keys = sorted(groups, key=len)
     merged: dict[str, str] = {}
@@ -695,7 +695,7 @@ def _resolve(
 
     companies: list[dict[str, Any]] = []
     mention_spans: list[Span] = []
-    for key, group in groups.items():
+    for group in groups.values():
         group.sort(key=lambda s: s.start)
         surfaces = [s.text for s in group]
         hint = next((canonical_hint[s] for s in surfaces if s in canonical_hint), None)

@@ -223,13 +223,13 @@ class RelationExtractor:
                     continue
                 key = (rel["type"], rel["source"], rel["target"])
                 if rel["type"] in ("partnership", "competitor"):
-                    key = (rel["type"], *sorted((rel["source"], rel["target"])))  # type: ignore[assignment]
+                    key = (rel["type"], *sorted((rel["source"], rel["target"])))
                 if key not in best or best[key]["confidence"] < rel["confidence"]:
                     best[key] = rel
         for rel in self._labelled_pairs(doc, by_sent):
             key = (rel["type"], *sorted((rel["source"], rel["target"])))
             if not any((k[0], *sorted(k[1:])) == key for k in best):
-                best[key] = rel  # type: ignore[index]
+                best[key] = rel
         yield from sorted(best.values(), key=lambda r: (r["start"], r["type"]))
 
     def _labelled_pairs(self, doc: Doc, by_sent: dict[int, list[Span]]) -> Iterator[dict[str, Any]]:
@@ -414,9 +414,9 @@ def _resolve_references(doc: Doc, mentions: list[Span]) -> list[Span]:
     for sent in doc.sents:
         sent_subject = None
         for token in sent:
-            m = starts.get(token.i)
-            if m is not None and m.root.dep_ in {"nsubj", "nsubjpass"}:
-                sent_subject = sent_subject or m.label_
+            here = starts.get(token.i)
+            if here is not None and here.root.dep_ in {"nsubj", "nsubjpass"}:
+                sent_subject = sent_subject or here.label_
                 continue
             if token.i in covered or token.dep_ not in _REFERENCE_DEPS:
                 continue
