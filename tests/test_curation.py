@@ -17,6 +17,7 @@ from kb.curation import (
 from kb.errors import CurationError, NotFound
 from kb.store import known_companies, rejected_names, store_extraction
 from tests.fixtures.store import add_article, extraction_of, kb_snapshot, store_oracle_article
+from tests.fixtures.store import store_text as store
 
 
 def cid(db: sqlite_utils.Database, key: str) -> int:
@@ -33,14 +34,6 @@ def relation_id(db: sqlite_utils.Database, type_: str, a: str, b: str) -> int:
         db.query("select id from relations where type = ? and source_id = ? and target_id = ?", [type_, *ids])
     )
     return int(rows[0]["id"])
-
-
-def store(
-    db: sqlite_utils.Database, text: str, companies, relations=(), *, version: str = "v1", **columns
-) -> int:
-    article_id = add_article(db, text, **columns)
-    store_extraction(db, article_id, extraction_of(text, companies, relations), extractor_version=version)
-    return article_id
 
 
 def restore(

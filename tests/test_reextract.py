@@ -15,7 +15,7 @@ from kb.curation import mark_not_company, rename_company
 from kb.db import open_db
 from kb.records import Extraction
 from kb.store import reextract_articles, store_extraction
-from tests.fixtures.store import FakeExtractor, add_article, extraction_of, kb_snapshot
+from tests.fixtures.store import FakeExtractor, add_article, extraction_of, kb_snapshot, relation_triples
 
 SETTINGS = Settings(extract=ExtractSettings(batch_size=2))
 #: Longest first: "Oracle Corp." is found before "Oracle" could be.
@@ -129,13 +129,7 @@ def test_reextract_command_with_the_real_extractor_stores_the_seed_article_once(
     db = open_db(path)
     names = {row["name"] for row in db["companies"].rows_where("kind = 'company'")}
     assert {"OpenAI", "Microsoft", "Oracle", "xAI"} <= names
-    pairs = {
-        (row["type"], row["source"], row["target"])
-        for row in db.query(
-            "select r.type, s.name as source, t.name as target from relations r"
-            " join companies s on s.id = r.source_id join companies t on t.id = r.target_id"
-        )
-    }
+    pairs = relation_triples(db)
     assert ("investment", "Microsoft", "OpenAI") in pairs
     assert ("supplier", "Oracle", "xAI") in pairs
     assert db["evidence"].count == first["relations"]

@@ -21,21 +21,19 @@ from kb.store import (
     select_articles,
     store_extraction,
 )
-from tests.fixtures.store import FakeExtractor, add_article, extraction_of, kb_snapshot, store_oracle_article
+from tests.fixtures.store import (
+    FakeExtractor,
+    add_article,
+    extraction_of,
+    kb_snapshot,
+    store_oracle_article,
+    store_text,
+)
+from tests.fixtures.store import relation_triples as relations
 
 
 def company(db: sqlite_utils.Database, key: str) -> dict:
     return next(iter(db.query("select * from companies where key = ?", [key])))
-
-
-def relations(db: sqlite_utils.Database) -> set[tuple[str, str, str]]:
-    return {
-        (row["type"], row["source"], row["target"])
-        for row in db.query(
-            "select r.type, s.name as source, t.name as target from relations r"
-            " join companies s on s.id = r.source_id join companies t on t.id = r.target_id"
-        )
-    }
 
 
 @pytest.mark.parametrize(
@@ -131,16 +129,8 @@ def test_company_aggregates_follow_the_articles_publication_dates(db):
 
 
 def test_undirected_relation_is_one_row_whichever_way_it_is_stated(db):
-    one = add_article(db, "Oracle partnered with OpenAI.")
-    two = add_article(db, "OpenAI partnered with Oracle.")
-    store_extraction(
-        db, one, extraction_of("Oracle partnered with OpenAI.", ["Oracle", "OpenAI"], [("partnership", "Oracle", "OpenAI")]),
-        extractor_version="v1",
-    )  # fmt: skip
-    store_extraction(
-        db, two, extraction_of("OpenAI partnered with Oracle.", ["OpenAI", "Oracle"], [("partnership", "OpenAI", "Oracle")]),
-        extractor_version="v1",
-    )  # fmt: skip
+    store_text(db, "Oracle partnered with OpenAI.", ["Oracle", "OpenAI"], [("partnership", "Oracle", "OpenAI")])
+    store_text(db, "OpenAI partnered with Oracle.", ["OpenAI", "Oracle"], [("partnership", "OpenAI", "Oracle")])
 
     rows = list(db["relations"].rows)
     assert len(rows) == 1
@@ -322,17 +312,10 @@ def test_known_companies_give_the_extractor_names_aliases_and_tickers(db):
 
 
 def test_name_curated_as_not_a_company_is_dropped_on_storing(db):
-    first = add_article(db, "AI is booming at Nvidia.")
-    store_extraction(
-        db, first, extraction_of("AI is booming at Nvidia.", ["AI", "Nvidia"]), extractor_version="v1"
-    )
+    store_text(db, "AI is booming at Nvidia.", ["AI", "Nvidia"])
     db["companies"].update(company(db, "ai")["id"], {"kind": "not_company"})
 
-    second = add_article(db, "AI partners with Nvidia.")
-    store_extraction(
-        db, second, extraction_of("AI partners with Nvidia.", ["AI", "Nvidia"], [("partnership", "AI", "Nvidia")]),
-        extractor_version="v1",
-    )  # fmt: skip
+    store_text(db, "AI partners with Nvidia.", ["AI", "Nvidia"], [("partnership", "AI", "Nvidia")])
 
     assert company(db, "ai")["mention_count"] == 1  # only the mention from before the curation
     assert db["relations"].count == 0
