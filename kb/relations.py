@@ -544,6 +544,9 @@ def _resolve_type(trig: _Trigger, a: Span, b: Span) -> tuple[str, bool] | None:
         if any(g.lemma_.lower() in {"stake", "interest", "holding", "share"} for g in bought):
             return "investment", False
         return None
+    if trig.type == "investment" and lemma in {"lead", "led"} and any(
+            g.ent_type_ == "PERSON" for c in token.children if c.dep_ == "agent" for g in c.children):
+        return None  # "Paramount, led by David Ellison": leadership, not a funding round
     if trig.type == "investment" and trig.inverse and token.pos_ == "VERB" and any(
             c.dep_ == "dobj" and (_within(c, a) or _within(c, b)) for c in token.children):
         return None  # one raises money, not a company: "raise ROI", "raises its FFO/Debt target"
