@@ -53,7 +53,7 @@ with side_col:
         if mention.company_id in seen:
             continue
         seen.add(mention.company_id)
-        st.page_link(PAGES["company"], label=md(mention.name), query_params={"id": mention.company_id}, icon=":material/business:")
+        st.page_link(PAGES["company"], label=md(mention.name), query_params={"id": str(mention.company_id)}, icon=":material/business:")
     if not seen:
         st.caption("No company recognised.")
     st.subheader("Relations in this article")

@@ -18,7 +18,7 @@ if company_id is None:
     if not options:
         st.info("No company matches." if name.strip() else "No companies yet.")
     for hit in options:
-        st.page_link(PAGES["company"], label=md(hit.name), query_params={"id": hit.id}, icon=":material/business:")
+        st.page_link(PAGES["company"], label=md(hit.name), query_params={"id": str(hit.id)}, icon=":material/business:")
     st.stop()
 
 try:
@@ -138,6 +138,6 @@ for item in cached(query.company_articles, detail.id, limit=15):
     st.page_link(
         PAGES["article"],
         label=f"{md(item.title or 'Untitled')} · {day(item.published_at)} · {md(item.source_title or '')}",
-        query_params={"id": item.id},
+        query_params={"id": str(item.id)},
         icon=":material/article:",
     )

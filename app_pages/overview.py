@@ -52,7 +52,7 @@ with left:
                 st.page_link(
                     PAGES["article"],
                     label=f"{md(item.evidence.article_title or 'Untitled')} ({day(item.evidence.published_at)})",
-                    query_params={"id": item.evidence.article_id},
+                    query_params={"id": str(item.evidence.article_id)},
                     icon=":material/article:",
                 )
 

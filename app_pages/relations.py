@@ -79,9 +79,9 @@ if selected is not None:
         f"{selected.article_count} article(s) · status {selected.status}"
     )
     links = st.columns(3)
-    links[0].page_link(PAGES["company"], label=md(selected.source_name), query_params={"id": selected.source_id}, icon=":material/business:")
-    links[1].page_link(PAGES["company"], label=md(selected.target_name), query_params={"id": selected.target_id}, icon=":material/business:")
-    links[2].page_link(PAGES["curation"], label="Confirm or reject", query_params={"relation": selected.id}, icon=":material/edit:")
+    links[0].page_link(PAGES["company"], label=md(selected.source_name), query_params={"id": str(selected.source_id)}, icon=":material/business:")
+    links[1].page_link(PAGES["company"], label=md(selected.target_name), query_params={"id": str(selected.target_id)}, icon=":material/business:")
+    links[2].page_link(PAGES["curation"], label="Confirm or reject", query_params={"relation": str(selected.id)}, icon=":material/edit:")
     evidence = cached(query.relation_evidence, selected.id)
     if not evidence:
         st.caption("No evidence sentence stored (a relation added by hand).")

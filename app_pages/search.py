@@ -30,7 +30,7 @@ with companies_col:
         st.caption("No company matches.")
     for hit in hits:
         label = hit.name + (f" ({hit.ticker})" if hit.ticker else "")
-        st.page_link(PAGES["company"], label=md(label), query_params={"id": hit.id}, icon=":material/business:")
+        st.page_link(PAGES["company"], label=md(label), query_params={"id": str(hit.id)}, icon=":material/business:")
         note = f"{hit.mention_count} mention(s)"
         if hit.matched != hit.name:
             note = f"matched “{hit.matched}” · " + note
@@ -44,7 +44,7 @@ with articles_col:
     for item in articles:
         with st.container(border=True):
             st.page_link(
-                PAGES["article"], label=md(item.title or "Untitled"), query_params={"id": item.id}, icon=":material/article:"
+                PAGES["article"], label=md(item.title or "Untitled"), query_params={"id": str(item.id)}, icon=":material/article:"
             )
             st.caption(f"{day(item.published_at)} · {md(item.source_title or 'unknown source')}")
             # snippet_html escapes the article text; only the hit markers become <mark>
