@@ -138,23 +138,32 @@ class OtherOrgRules:
 @cache
 def other_org_rules() -> OtherOrgRules:
     data = tomllib.loads(_data_text("other_orgs.toml"))
+    # outlets, exchanges, regulators, indices and programmes, by name
+    institutions = tomllib.loads(_data_text("outlets_and_institutions.toml"))
+    names = [*data["names"], *(name for group in institutions.values() for name in group)]
     return OtherOrgRules(
         words=frozenset(w.casefold() for w in data["words"]),
         prefixes=tuple(data["prefixes"]),
-        names=frozenset(company_key(n) for n in data["names"]),
+        names=frozenset(company_key(n) for n in names),
     )
 
 
 @cache
 def curated_companies() -> tuple[dict[str, Any], ...]:
-    """The well-known companies newskb ships, mostly private ones no ticker list has."""
-    rows = (json.loads(line) for line in _data_text("companies.jsonl").splitlines() if line.strip())
-    return tuple(rows)
+    """The well-known companies newskb ships: a hand-kept list (mostly private companies no
+    ticker list has) and a broad world list; ``"ambiguous": true`` marks common-word names."""
+    return _jsonl_rows("companies.jsonl", "companies_world.jsonl")
 
 
 @cache
 def curated_products() -> tuple[dict[str, Any], ...]:
-    return tuple(json.loads(line) for line in _data_text("products.jsonl").splitlines() if line.strip())
+    """Products and brands with their owners; ambiguous (common-word) brands are left out, as a
+    product label there would hide the word's other meanings."""
+    return tuple(row for row in _jsonl_rows("products.jsonl", "products_world.jsonl") if not row.get("ambiguous"))
+
+
+def _jsonl_rows(*names: str) -> tuple[dict[str, Any], ...]:
+    return tuple(json.loads(line) for name in names for line in _data_text(name).splitlines() if line.strip())
 
 
 @cache
@@ -197,7 +206,7 @@ def gazetteer_patterns(
             add(surface, row["name"], strong=True)
     for row in curated_companies():
         for surface in [row["name"], *row.get("aliases", [])]:
-            add(surface, row["name"], strong=True)
+            add(surface, row["name"], strong=not row.get("ambiguous"))
     for row in curated_products():
         if row["name"] not in seen:
             seen.add(row["name"])

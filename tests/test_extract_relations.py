@@ -130,7 +130,7 @@ def test_majority_stake_is_an_acquisition(extractor):
 def test_apposed_rival_survives_a_negated_clause(extractor):
     ex = extractor.extract("MTN Group is not negotiating to buy Telkom SA, its South African rival, the CEO said.")
     rels = relations(ex)
-    assert any(r[0] == "competitor" and "MTN Group" in r and any(n.startswith("Telkom") for n in r) for r in rels)
+    assert any(r[0] == "competitor" and any(n.startswith("MTN") for n in r) and any(n.startswith("Telkom") for n in r) for r in rels)
     assert not any(r[0] == "acquisition" for r in rels)
 
 
