@@ -287,6 +287,7 @@ class RelationExtractor:
         doc = sent.doc
         mention_tokens = {t for m in mentions for t in range(m.start, m.end)}
         labels_at = {t: m.label_ for m in mentions for t in range(m.start, m.end)}
+        slots = {trig.token.i: _argument_slots(trig.token, mentions) for trig in triggers}
         for i, a in enumerate(mentions):
             for b in mentions[i + 1:]:
                 if a.label_ == b.label_:
@@ -311,6 +312,8 @@ class RelationExtractor:
                         continue
                     if _is_the_party(trig.token, a) or _is_the_party(trig.token, b):
                         continue
+                    if any(not slot & {a.label_, b.label_} for slot in slots[trig.token.i]):
+                        continue  # "FUJIFILM, Ripcord's partner": a party noun relates its own two arguments
                     if trig.type == "competitor" and not _inside_between(trig.token, a, b):
                         continue
                     if trig.type in DIRECTED and any(
@@ -447,6 +450,32 @@ _AGENT_NOUNS = {"partner", "rival", "competitor", "customer", "supplier", "inves
                 "vendor", "client", "acquirer", "owner", "distributor", "shareholder", "stakeholder", "contractor",
                 "manufacturer", "challenger", "peer", "buyer", "collaborator", "licensee", "licensor", "subsidiary",
                 "unit", "arm", "division", "parent", "maker", "source", "purchaser", "opponent", "portfolio"}
+
+
+def _argument_slots(trigger: Token, mentions: list[Span]) -> list[set[str]]:
+    """The companies a party noun is bound to: what it describes and whose it is.
+
+    "FUJIFILM, Ripcord's joint venture partner" binds "partner" to FUJIFILM (apposition) and
+    to Ripcord (possessor); "rival Ericsson" binds "rival" to Ericsson. Every filled slot must
+    hold one company of a pair the noun relates, so the other companies of the sentence
+    ("MUIP led the round, with FUJIFILM, Ripcord's partner, ...") are not its parties.
+    """
+    if trigger.pos_ not in {"NOUN", "PROPN"} or trigger.lemma_.lower() not in _AGENT_NOUNS:
+        return []
+    described: set[str] = set()
+    owner: set[str] = set()
+    for m in mentions:
+        if m.kb_id_ == _REFERENCE:
+            continue  # "its partner": the salient-company guess is too weak to bind anything
+        head = m.root
+        while head.dep_ == "conj" and head.head != head:
+            head = head.head  # "partners Ericsson and Nokia": every member fills the slot
+        if head.head == trigger and head.dep_ == "poss":
+            owner.add(m.label_)
+        elif (head.head == trigger and head.dep_ in {"appos", "compound"}
+              or trigger.head == head and trigger.dep_ in {"appos", "compound", "amod"}):
+            described.add(m.label_)
+    return [slot for slot in (described, owner) if slot]
 
 
 def _is_the_party(trigger: Token, mention: Span) -> bool:

@@ -149,3 +149,11 @@ def test_apposed_rival_next_to_an_acquisition_is_both(extractor):
     rels = relations(ex)
     assert ("acquisition", "Microchip Technology", "Microsemi") in rels
     assert ("competitor", "Microchip Technology", "Microsemi") in rels
+
+
+def test_party_noun_relates_only_the_companies_it_is_bound_to(extractor):
+    ex = extractor.extract(
+        "Sequoia Capital led the round, with Fujifilm, Ripcord's joint venture partner, also taking part.")
+    rels = relations(ex)
+    assert ("partnership", "Fujifilm", "Ripcord") in rels
+    assert not any(r[0] == "partnership" and "Sequoia Capital" in r[1:] for r in rels)
