@@ -359,7 +359,8 @@ COMPANY_WORDS = frozenset(
     "pharma pharmaceuticals therapeutics biotherapeutics biosciences technologies systems motors airlines "
     "capital ventures partners bank bancorp financial labs laboratories cyber mobility robotics semiconductor "
     "semiconductors software networks energy airways studios entertainment brands foods telecom "
-    "communications electronics industries logistics insurance securities investments aerospace".split()
+    "communications electronics industries logistics insurance securities investments aerospace "
+    "sciences management".split()
 )
 
 
@@ -604,6 +605,10 @@ def _resolve(
     # A name NER tagged only in a headline is kept when the body (or the gazetteer) confirms it.
     body_forms = {doc[c.start:c.end].text for c in accepted if c.kind != "heading"}
     accepted = [c for c in accepted if c.kind != "heading" or doc[c.start:c.end].text in body_forms]
+    # A name only NER proposes must earn company status by evidence somewhere in the document.
+    evidenced = _evidenced_forms(doc, accepted, candidates, tickers=tickers, heading=heading,
+                                 arguments=arguments or set(), common=common)
+    accepted = [c for c in accepted if c.kind != "org" or c.canonical or doc[c.start:c.end].text in evidenced]
 
     # Acronym definitions: "Contemporary Amperex Technology Co (CATL)" -> CATL is an alias.
     acronyms: dict[str, str] = {}
@@ -735,6 +740,150 @@ def _resolve(
         "other_orgs": sorted(other_orgs.values()),
     }
     return {"data": data, "mentions": sorted(mention_spans, key=lambda s: s.start), "products": product_out}
+
+
+#: Nouns that say the name next to them is a business: "the startup X", "X, a maker of ...".
+_BUSINESS_NOUNS = _PARTY_NOUNS | frozenset(
+    "business corporation enterprise conglomerate giant player producer supplier specialist "
+    "studio brand owner provider platform chipmaker insurer lender bank fund venture consultancy "
+    "agency publisher broker exchange-listed".split()
+)
+#: Words whose possessor or "of" object is a business: "X's shareholders", "CEO of X".
+_OWNED_BY_BUSINESS = _ROLE_CORE | frozenset(
+    "shareholder shareholders share shares stock stake subsidiary unit arm division revenue revenues "
+    "sales profit earnings customers employees board founder co-founder cofounder headquarters "
+    "researcher researchers analysts report".split()
+)
+
+
+def _evidenced_forms(
+    doc: Doc, accepted: list[_Candidate], candidates: list[_Candidate], *, tickers: dict[int, str],
+    heading: set[int], arguments: set[int], common: frozenset[str],
+) -> set[str]:
+    """Forms of NER-only names with evidence of being a business, anywhere in the document.
+
+    Evidence: a corporate word or legal suffix, a ticker, being an argument of a relation
+    word, a business noun beside it, a role or share it owns, or two mentions in body text.
+    """
+    out: set[str] = set()
+    concepts = _concept_acronyms(doc)
+    known = {i for c in candidates if c.canonical and c.kind in {"company", "weak"} for i in range(c.start, c.end)}
+    body_counts = Counter(doc[c.start:c.end].text for c in candidates
+                          if not heading.issuperset(range(c.start, c.end)))
+    for cand in accepted:
+        if cand.kind != "org" or cand.canonical:
+            continue
+        span = doc[cand.start:cand.end]
+        if span.text in out:
+            continue
+        if span.text in concepts:
+            continue
+        if not _needs_evidence(span, common):
+            out.add(span.text)  # a proper name of its own ("Rayonier", "NeueHouse"): NER's word is enough
+            continue
+        if _occurrence_evidence(span, tickers=tickers, arguments=arguments, common=common) or _extends_known(span, known):
+            out.add(span.text)
+        elif body_counts[span.text] >= 2 and not _common_words_only(span, common):
+            out.add(span.text)  # repeated: "Global Purchasing" twice is still a department
+    # a name listed with a company is one: "backers Lux Capital, Mithril and NaviMed"
+    company_tokens = known | {i for c in accepted if doc[c.start:c.end].text in out for i in range(c.start, c.end)}
+    for cand in accepted:
+        span = doc[cand.start:cand.end]
+        if cand.kind == "org" and not cand.canonical and span.text not in out \
+                and any(t.i in company_tokens for t in span.root.conjuncts):
+            out.add(span.text)
+    return out
+
+
+#: Last words of names that are places, departments or pages of a company, not companies.
+_NOT_BUSINESS_TAILS = frozenset("center centre foundation award awards program programme news newsroom blog "
+                                "team office department institute school university".split())
+
+
+def _extends_known(span: Span, known: set[int]) -> bool:
+    """ "Coca-Cola Bottlers", "Verizon Wireless": a known company's name extended is a business of its own."""
+    return span[0].i in known and span[-1].i not in known and span[-1].lower_ not in _NOT_BUSINESS_TAILS
+
+
+def _common_words_only(span: Span, common: frozenset[str]) -> bool:
+    """ "Customer Care", "Health and Food", "Research": a name made of dictionary words only."""
+    return bool(common) and all(t.lower_ in common or t.is_stop or t.is_punct for t in span)
+
+
+def _needs_evidence(span: Span, common: frozenset[str]) -> bool:
+    """ "Research", "Debt", "Health and Food": one dictionary word, or dictionary words joined by "and".
+
+    Multi-word names of dictionary words ("Apex Digital", "Record TV") are often real
+    businesses, so only these two shapes must show evidence beyond NER's label.
+    """
+    if not _common_words_only(span, common):
+        return False
+    return len(span) == 1 or any(t.lower_ == "and" for t in span)
+
+
+def _concept_acronyms(doc: Doc) -> set[str]:
+    """Acronyms the text defines after lower-case words: "return on investment (ROI)", "joint venture (JV)"."""
+    out: set[str] = set()
+    for token in doc:
+        if token.text != "(" or token.i + 2 >= len(doc) or doc[token.i + 2].text != ")":
+            continue
+        acro = doc[token.i + 1].text
+        if not (2 <= len(acro) <= 6 and acro[:1].isupper()):
+            continue
+        words = [t for t in doc[max(0, token.i - len(acro) - 2):token.i] if t.is_alpha]
+        if len(words) >= 2 and all(t.is_lower for t in words[-min(len(words), len(acro)):]) \
+                and _looks_like_acronym(acro, " ".join(t.text for t in words[-len(acro):])):
+            out.add(acro)
+    return out
+
+
+def _occurrence_evidence(span: Span, *, tickers: dict[int, str], arguments: set[int],
+                         common: frozenset[str] = frozenset()) -> bool:
+    doc = span.doc
+    if span.end in tickers or arguments.intersection(range(span.start, span.end)):
+        return True
+    last = span[-1].lower_.rstrip(".")
+    if len(span) > 1 and (last in LEGAL_SUFFIXES or last in COMPANY_WORDS):
+        return True
+    after = doc[span.end:span.end + 2]
+    if any(t.lower_.rstrip(".") in LEGAL_SUFFIXES and t.text[:1].isupper() for t in after if t.text != ","):
+        return True  # "Acme, Inc."
+    root = span.root
+    head = root.head
+    if head.i != root.i and not (span.start <= head.i < span.end):
+        if root.dep_ in {"compound", "appos", "nmod", "amod", "attr", "conj"} and head.lemma_.lower() in _BUSINESS_NOUNS:
+            return True  # "the startup X", "X, the chipmaker"
+        if root.dep_ == "poss" and head.lemma_.lower() in _OWNED_BY_BUSINESS:
+            return True  # "X's chief executive", "X's shareholders"
+        if root.dep_ == "pobj" and head.lower_ in {"of", "at"} and head.head.lemma_.lower() in _OWNED_BY_BUSINESS:
+            return True  # "CEO of X", "shares of X"
+    for child in root.children:
+        if child.dep_ in {"appos", "compound", "amod", "attr"} and not (span.start <= child.i < span.end) \
+                and _business_noun(child):
+            return True  # "X, a Boston-based maker of ...", "startup X", "X, one of the biggest producers"
+    if root.dep_ in {"nsubj", "nsubjpass"} and head.lemma_ == "be":
+        if any(c.dep_ == "attr" and _business_noun(c) for c in head.children):
+            return True  # "X is Europe's biggest hospital operator"
+    first = root
+    while first.dep_ == "conj" and first.head.i != first.i:
+        first = first.head
+    if first.dep_ == "pobj" and first.head.lower_ in {"as", "including", "like", "among"}:
+        anchor = first.head.head
+        if anchor.lower_ == "such":
+            anchor = anchor.head
+        if anchor.lemma_.lower() in _BUSINESS_NOUNS:
+            return True  # "backers such as X, Y and Z"
+    if first.dep_ in {"appos", "compound"} and first.head.lemma_.lower() in _BUSINESS_NOUNS:
+        return True  # "the American companies Ferrara and Fannie May"
+    return False
+
+
+def _business_noun(token: Token) -> bool:
+    if token.lemma_.lower() in _BUSINESS_NOUNS:
+        return True
+    if token.lower_ == "one":  # "one of the world's biggest producers"
+        return any(g.lemma_.lower() in _BUSINESS_NOUNS for c in token.children if c.lower_ == "of" for g in c.children)
+    return False
 
 
 def _looks_like_acronym(acro: str, name: str) -> bool:

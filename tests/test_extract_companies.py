@@ -107,3 +107,36 @@ def test_person_named_with_a_role_is_not_a_company(extractor):
     ex = extractor.extract("Cyril Chiche, Lydia's CEO and co-founder, told TechCrunch that Lydia raised more.")
     assert "Cyril Chiche" not in names(ex)
     assert "Lydia" in names(ex)
+
+
+def test_names_of_dictionary_words_alone_or_joined_by_and_need_evidence(nlp):
+    from kb.companies import _common_words, _needs_evidence
+
+    common = _common_words(nlp)
+    doc = nlp("Research and Health and Food met Apex Digital and Rayonier.")
+    assert _needs_evidence(doc[0:1], common)  # "Research"
+    assert _needs_evidence(doc[2:5], common)  # "Health and Food"
+    assert not _needs_evidence(doc[6:8], common)  # "Apex Digital": often a real business
+    assert not _needs_evidence(doc[9:10], common)  # "Rayonier": a proper name of its own
+
+
+def test_acronym_of_a_concept_is_not_a_company(extractor):
+    ex = extractor.extract(
+        "Microsoft signed a virtual power purchase agreement (VPPA) with EDP Renewables. "
+        "The VPPA covers 125 megawatts. VPPA terms were not disclosed."
+    )
+    assert "VPPA" not in names(ex)
+
+
+@pytest.mark.parametrize("text", [
+    "Investors cheered as the startup Lantern raised $20 million. Lantern will hire engineers.",
+    "Lantern, a Boston-based maker of sensors, raised $20 million from investors.",
+])
+def test_dictionary_word_with_a_business_noun_beside_it_stays_a_company(extractor, text):
+    assert names(extractor.extract(text)) == ["Lantern"]
+
+
+def test_known_company_name_extended_is_its_own_company(extractor):
+    ex = extractor.extract("Ripcord signed contracts with Coca-Cola Bottlers and MUFG Bank last year.")
+    assert "Coca-Cola Bottlers" in names(ex)
+    assert "Coca-Cola" not in names(ex)
