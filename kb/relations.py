@@ -296,14 +296,14 @@ class RelationExtractor:
                 if coordinated and not _coordinated_as_parties(a):
                     continue  # "partnerships with Ericsson and Nokia": the listed are not partners of each other
                 ea, eb = a.root, b.root
-                dist_ab = _distance(ea, eb)
+                dist_ab = _list_distance(ea, eb)
                 scored = []
                 for trig in triggers:
                     if coordinated and trig.type in DIRECTED and not (
                             trig.type == "acquisition" and trig.token.lemma_.lower() in {"merge", "merger", "combine"}):
                         continue
-                    ta, tb = _distance(trig.token, ea), _distance(trig.token, eb)
-                    detour = ta + tb - dist_ab
+                    ta, tb = _list_distance(trig.token, ea), _list_distance(trig.token, eb)
+                    detour = max(0, ta + tb - dist_ab)
                     if coordinated:
                         # one list, one role: what counts is how far the trigger is from the list
                         ta = tb = _distance(trig.token, _effective_head(ea))
@@ -544,6 +544,25 @@ def _effective_head(token: Token) -> Token:
     while token.dep_ in {"conj", "appos"} and token.head != token:
         token = token.head
     return token
+
+
+def _first_conjunct(token: Token) -> Token:
+    while token.dep_ == "conj" and token.head != token:
+        token = token.head
+    return token
+
+
+def _list_distance(x: Token, y: Token) -> int:
+    """Arcs between two tokens, a list member counting one arc from its list's first member.
+
+    spaCy chains conjuncts ("clients including A, B, C and D": D hangs off C off B off A), so
+    the last member of a long list would otherwise be out of reach of the list's verb.
+    """
+    fx, fy = _first_conjunct(x), _first_conjunct(y)
+    best = _distance(x, y)
+    if fx != x or fy != y:
+        best = min(best, _distance(fx, fy) + (fx != x) + (fy != y))
+    return best
 
 
 def _distance(x: Token, y: Token) -> int:

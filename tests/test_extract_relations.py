@@ -157,3 +157,12 @@ def test_party_noun_relates_only_the_companies_it_is_bound_to(extractor):
     rels = relations(ex)
     assert ("partnership", "Fujifilm", "Ripcord") in rels
     assert not any(r[0] == "partnership" and "Sequoia Capital" in r[1:] for r in rels)
+
+
+def test_last_member_of_a_long_list_is_as_close_as_the_first(extractor):
+    ex = extractor.extract(
+        "Colossal Media has worked with brands including Stella Artois, Apple, Nike, Coca-Cola, Google, Samsung and Gucci.")
+    rels = relations(ex)
+    assert ("partnership", "Apple", "Colossal Media") in rels
+    assert ("partnership", "Colossal Media", "Gucci") in rels
+    assert ("partnership", "Apple", "Gucci") not in rels
