@@ -275,7 +275,7 @@ class RelationExtractor:
                 contextual = word in _CONTEXTUAL.get(rel_type, ()) or token.lower_ in _CONTEXTUAL.get(rel_type, ())
                 if contextual and rel_type == "investment" and not money:
                     continue
-                if contextual and rel_type == "supplier" and not deal and not any(
+                if contextual and rel_type == "supplier" and not deal and not _lists_parties(token) and not any(
                         c.dep_ in {"prep", "dative"} and c.lower_ == "to" or c.dep_ == "poss" and c.i in inside
                         for c in token.children):
                     continue  # "use" and "customer" need a deal sentence, "sells to" or "Dubway's clients"
@@ -478,6 +478,12 @@ def _argument_slots(trigger: Token, mentions: list[Span]) -> list[set[str]]:
     return [slot for slot in (described, owner) if slot]
 
 
+def _lists_parties(trigger: Token) -> bool:
+    """ "customers including Audi", "clients such as HBO", "partners like SAP": a party noun naming its members."""
+    return trigger.pos_ == "NOUN" and trigger.lemma_.lower() in _AGENT_NOUNS and any(
+        c.dep_ == "prep" and c.lower_ in {"including", "like", "as"} for c in trigger.children)
+
+
 def _is_the_party(trigger: Token, mention: Span) -> bool:
     """Is the mention the event itself ("CFM, a joint venture of ...")? Then it is not a party."""
     head = mention.root
@@ -638,6 +644,8 @@ def _role(mention: Span, trigger: Token) -> str | None:
     ancestors = [token, *token.ancestors]
     if trigger in ancestors:
         path = ancestors[: ancestors.index(trigger)]
+        if agent_noun and len(path) >= 2 and path[0].dep_ == "pobj" and path[1].lower_ in _SKIP_PREPS and path[1].head == trigger:
+            return "agent_noun"  # "customers including Audi", "clients such as HBO": the listed are the customers
         for tok in path:
             if tok.dep_ == "pobj" and tok.head.lower_ not in _SKIP_PREPS:
                 if tok.head.dep_ == "agent" or tok.head.lower_ == "by":
@@ -657,6 +665,8 @@ def _role(mention: Span, trigger: Token) -> str | None:
         if child.dep_ in {"compound", "amod"}:
             return "compound_of"
         return None
+    if agent_noun and token.dep_ == "nsubj" and token.head in list(trigger.ancestors)[:3] and _lists_parties(trigger):
+        return "poss"  # "Novero has customers including Audi", "Reaktor builds apps for clients such as HBO"
     # shared clause: the role towards the lowest common ancestor
     trig_anc = {t.i for t in [trigger, *trigger.ancestors]}
     path = []

@@ -166,3 +166,11 @@ def test_last_member_of_a_long_list_is_as_close_as_the_first(extractor):
     assert ("partnership", "Apple", "Colossal Media") in rels
     assert ("partnership", "Colossal Media", "Gucci") in rels
     assert ("partnership", "Apple", "Gucci") not in rels
+
+
+def test_listed_customers_are_the_targets_of_the_company_that_has_them(extractor):
+    ex = extractor.extract("Novero has customers including Audi, Bentley, BMW and Volkswagen.")
+    rels = relations(ex)
+    assert ("supplier", "Novero", "Audi") in rels
+    assert ("supplier", "Novero", "Volkswagen") in rels
+    assert not any(r[0] == "supplier" and r[2] == "Novero" for r in rels)
