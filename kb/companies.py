@@ -580,6 +580,8 @@ def _resolve(
             continue
         if _is_rejected(span):
             continue
+        if _before_state_code(span) and span.end not in tickers:
+            continue  # "Aurora, CO", "Bridgewater (NJ)": a place, even when a company bears the name
         if rules.match(text) and cand.kind != "company":
             other_orgs.setdefault(company_key(text), text)
             continue
@@ -606,8 +608,8 @@ def _resolve(
     body_forms = {doc[c.start:c.end].text for c in accepted if c.kind != "heading"}
     accepted = [c for c in accepted if c.kind != "heading" or doc[c.start:c.end].text in body_forms]
     # A name only NER proposes must earn company status by evidence somewhere in the document.
-    evidenced = _evidenced_forms(doc, accepted, candidates, tickers=tickers, heading=heading,
-                                 arguments=arguments or set(), common=common)
+    evidenced = _evidenced_forms(doc, accepted, candidates, tickers=tickers, arguments=arguments or set(),
+                                 common=common)
     accepted = [c for c in accepted if c.kind != "org" or c.canonical or doc[c.start:c.end].text in evidenced]
 
     # Acronym definitions: "Contemporary Amperex Technology Co (CATL)" -> CATL is an alias.
@@ -707,6 +709,10 @@ def _resolve(
             target = merged[target]
         groups[target].extend(groups.pop(short))
 
+    # A company named only inside product names ("Microsoft Azure", "Oracle Cloud") is not reported.
+    for key in [k for k, group in groups.items() if all(_inside_product_name(s) for s in group)]:
+        groups.pop(key)
+
     companies: list[dict[str, Any]] = []
     mention_spans: list[Span] = []
     for group in groups.values():
@@ -758,41 +764,81 @@ _OWNED_BY_BUSINESS = _ROLE_CORE | frozenset(
 
 def _evidenced_forms(
     doc: Doc, accepted: list[_Candidate], candidates: list[_Candidate], *, tickers: dict[int, str],
-    heading: set[int], arguments: set[int], common: frozenset[str],
+    arguments: set[int], common: frozenset[str],
 ) -> set[str]:
-    """Forms of NER-only names with evidence of being a business, anywhere in the document.
+    """Forms of NER-only names that may stand as companies.
 
-    Evidence: a corporate word or legal suffix, a ticker, being an argument of a relation
-    word, a business noun beside it, a role or share it owns, or two mentions in body text.
+    Vetoed whatever else is said: concept acronyms, sectors ("Defense markets"), departments
+    in job titles, places ("Carlstadt, NJ"). A proper name of its own passes on NER's word;
+    a dictionary-word name ("Research") needs evidence somewhere in the document: a corporate
+    word or legal suffix, a ticker, being an argument of a relation word, a business noun
+    beside it, a role or share it owns, or a company it is listed with.
     """
     out: set[str] = set()
     concepts = _concept_acronyms(doc)
     known = {i for c in candidates if c.canonical and c.kind in {"company", "weak"} for i in range(c.start, c.end)}
-    body_counts = Counter(doc[c.start:c.end].text for c in candidates
-                          if not heading.issuperset(range(c.start, c.end)))
-    for cand in accepted:
-        if cand.kind != "org" or cand.canonical:
-            continue
+    ner_only = [c for c in accepted if c.kind == "org" and not c.canonical]
+    place_votes: Counter[str] = Counter()
+    for ent in doc.ents:
+        place_votes[ent.text] += 1 if ent.label_ in {"GPE", "LOC", "FAC"} else -1 if ent.label_ == "ORG" else 0
+    vetoed = set(concepts)
+    for cand in ner_only:
         span = doc[cand.start:cand.end]
-        if span.text in out:
-            continue
-        if span.text in concepts:
+        if span.text not in vetoed and _not_a_business(span, common=common, place_votes=place_votes):
+            vetoed.add(span.text)
+    for cand in ner_only:
+        span = doc[cand.start:cand.end]
+        if span.text in out or span.text in vetoed:
             continue
         if not _needs_evidence(span, common):
             out.add(span.text)  # a proper name of its own ("Rayonier", "NeueHouse"): NER's word is enough
-            continue
-        if _occurrence_evidence(span, tickers=tickers, arguments=arguments, common=common) or _extends_known(span, known):
+        elif _occurrence_evidence(span, tickers=tickers, arguments=arguments, common=common) or _extends_known(span, known):
             out.add(span.text)
-        elif body_counts[span.text] >= 2 and not _common_words_only(span, common):
-            out.add(span.text)  # repeated: "Global Purchasing" twice is still a department
     # a name listed with a company is one: "backers Lux Capital, Mithril and NaviMed"
     company_tokens = known | {i for c in accepted if doc[c.start:c.end].text in out for i in range(c.start, c.end)}
-    for cand in accepted:
+    for cand in ner_only:
         span = doc[cand.start:cand.end]
-        if cand.kind == "org" and not cand.canonical and span.text not in out \
-                and any(t.i in company_tokens for t in span.root.conjuncts):
+        if span.text not in out and span.text not in vetoed and any(t.i in company_tokens for t in span.root.conjuncts):
             out.add(span.text)
     return out
+
+
+#: Nouns a sector or a department modifies: "the Defense and Aerospace markets", "its Health and Food business".
+_SECTOR_HEADS = frozenset("market markets sector sectors industry industries segment segments vertical verticals "
+                          "division divisions department departments practice practices business businesses".split())
+#: Words of a job title before a department: "Vice President, Global Purchasing", "head of Research".
+_TITLE_BEFORE = frozenset("president vp svp evp director head chief officer manager executive leader lead".split())
+
+
+def _not_a_business(span: Span, *, common: frozenset[str], place_votes: Counter[str]) -> bool:
+    """A sector, a department in a job title, or a place ("Carlstadt, NJ"), though NER said ORG."""
+    doc = span.doc
+    root = span.root
+    last = span[-1].lower_.rstrip(".")
+    if last in LEGAL_SUFFIXES or last in COMPANY_WORDS and len(span) > 1 and not _needs_evidence(span, common):
+        return False  # "Kestrel Systems", but not "Defense and Aerospace"
+    if root.dep_ in {"compound", "nmod", "amod"} and root.head.is_lower and root.head.lemma_.lower() in _SECTOR_HEADS \
+            or root.head.lower_ in {"and", ","} and root.head.head.lemma_.lower() in _SECTOR_HEADS:
+        return True
+    if _common_words_only(span, common):
+        before = [t.lower_ for t in doc[max(0, span.start - 3):span.start] if t.is_alpha and t.lower_ not in {"of", "for", "and"}]
+        if before and before[-1] in _TITLE_BEFORE:
+            return True
+    return _before_state_code(span)
+
+
+#: US state and Canadian province codes: "Aurora, CO" and "Carlstadt (NJ)" are places.
+_STATE_CODES = frozenset(
+    "AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK "
+    "OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC ON QC BC AB MB SK NS NB NL PE".split()
+)
+
+
+def _before_state_code(span: Span) -> bool:
+    doc = span.doc
+    nxt = doc[span.end:span.end + 3]
+    return len(nxt) >= 3 and nxt[0].text in {",", "("} and nxt[1].text in _STATE_CODES \
+        and (nxt[2].is_punct or nxt[2].is_space)
 
 
 #: Last words of names that are places, departments or pages of a company, not companies.
@@ -956,6 +1002,19 @@ def _owned_products(doc: Doc, company_spans: list[Span], product_names: dict[str
                 yield candidate
             elif candidate.text in product_names:
                 yield candidate
+
+
+def _inside_product_name(span: Span) -> bool:
+    """ "Microsoft" in "Microsoft Azure": the company's name opens a platform's name.
+
+    Only platform words count: "Airbus A320neo" still names Airbus, the maker, as gold does.
+    """
+    doc = span.doc
+    return span.end < len(doc) and doc[span.end].text in _PRODUCT_NAME_WORDS and doc[span.end].pos_ == "PROPN"
+
+
+#: Capitalised words that turn a company's name into a product's: "Oracle Cloud", "IBM Watson".
+_PRODUCT_NAME_WORDS = frozenset({"Cloud", "Azure", "Office", "Windows", "Copilot", "Watson", "Platform"})
 
 
 def _possessor(span: Span, company_names: dict[str, str]) -> str | None:

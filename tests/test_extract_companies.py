@@ -140,3 +140,32 @@ def test_known_company_name_extended_is_its_own_company(extractor):
     ex = extractor.extract("Ripcord signed contracts with Coca-Cola Bottlers and MUFG Bank last year.")
     assert "Coca-Cola Bottlers" in names(ex)
     assert "Coca-Cola" not in names(ex)
+
+
+def test_sector_named_before_markets_is_not_a_company(extractor):
+    ex = extractor.extract("Kestrel Systems serves the Defense and Aerospace markets and sells sensors to Boeing.")
+    assert names(ex) == ["Boeing", "Kestrel Systems"]
+
+
+def test_department_in_a_job_title_is_not_a_company(extractor):
+    ex = extractor.extract(
+        "Dana Whitfield, Vice President, Global Purchasing at General Motors, presented the award to Nexteer. "
+        "Global Purchasing chose Nexteer again."
+    )
+    assert "Global Purchasing" not in names(ex)
+    assert "General Motors" in names(ex)
+
+
+def test_town_before_a_state_code_is_a_place_even_when_a_company_bears_its_name(extractor):
+    ex = extractor.extract("Harbor Networks opened data centers in Carlstadt, NJ, Alpharetta, GA, and Aurora, CO.")
+    assert names(ex) == ["Harbor Networks"]
+
+
+def test_company_named_only_inside_platform_names_is_not_reported(extractor):
+    ex = extractor.extract("Megaport Ltd connects customers to Microsoft Azure, Oracle Cloud and IBM Cloud.")
+    assert names(ex) == ["Megaport"]
+
+
+def test_company_named_on_its_own_too_is_reported(extractor):
+    ex = extractor.extract("Microsoft signed a deal with Megaport Ltd to reach Microsoft Azure customers.")
+    assert "Microsoft" in names(ex)
