@@ -38,7 +38,7 @@ MIN_CONFIDENCE = 0.5
 DIRECTED = ("investment", "acquisition", "supplier")
 #: Triggers that only mean the type when the sentence is about money or a deal.
 _CONTEXTUAL = {
-    "investment": {"hold", "put", "lead", "led", "co-lead", "participate", "participation", "round", "series", "seed", "capital",
+    "investment": {"hold", "put", "lead", "led", "co-lead", "head", "spearhead", "participate", "participation", "round", "series", "seed", "capital",
                    "equity", "own", "owner", "portfolio", "back", "fund", "close", "get", "bring", "net", "land",
                    "receive", "secure", "attract", "obtain", "garner", "bag", "inject", "injection"},
     "supplier": {"customer", "use", "deploy", "adopt", "select", "choose", "tap", "run", "power", "build", "host", "offer",
@@ -625,8 +625,21 @@ def _resolve_type(trig: _Trigger, a: Span, b: Span) -> tuple[str, bool] | None:
 
 
 def _within(token: Token, span: Span) -> bool:
-    head = token
-    return span.start <= head.i < span.end or any(span.start <= t.i < span.end for t in token.subtree if t.dep_ in {"conj", "appos", "compound"})
+    """Is the token the company, or a list or name it heads ("Intel and AMD", "the chipmaker Arm")?
+
+    Only conj, appos and compound arcs lead from the token to the company: "a round from
+    First Round Capital" does not contain the company, although "First" is a compound.
+    """
+    if span.start <= token.i < span.end:
+        return True
+    for t in token.subtree:
+        if span.start <= t.i < span.end:
+            x = t
+            while x != token and x.dep_ in {"conj", "appos", "compound"} and x.head != x:
+                x = x.head
+            if x == token:
+                return True
+    return False
 
 
 _SUBJECT = {"nsubj", "poss", "agent", "by", "csubj", "compound", "nmod"}
@@ -649,6 +662,8 @@ def _role(mention: Span, trigger: Token) -> str | None:
         for tok in path:
             if tok.dep_ == "pobj" and tok.head.lower_ not in _SKIP_PREPS:
                 if tok.head.dep_ == "agent" or tok.head.lower_ == "by":
+                    if tok.head.head != trigger and tok.head.head.pos_ == "VERB" and tok.head.head.lemma_.lower() not in _BE:
+                        return None  # "raised a Series B led by X": X is the agent of "led", not of "raised"
                     return "by"
                 return tok.head.lower_
             if tok.dep_ == "agent":
@@ -681,6 +696,7 @@ def _role(mention: Span, trigger: Token) -> str | None:
     return None
 
 
+_BE = {"be", "have", "do"}
 _SAME_SIDE = float("inf")
 _SYMMETRIC = {"merge", "merger", "combine", "combination"}
 
@@ -701,7 +717,8 @@ def _direction_vote(
         if role is None:
             return 0
         if role == "from":
-            return 1 if inverse else -1  # "buys from X": X supplies; "raised from X": X invests
+            # "buys from X": X supplies; "raised from X", "a seed round from X": X invests
+            return 1 if inverse or trig.type in {"investment", "supplier"} else -1
         if role == "by":
             return 1
         if role == "nsubjpass":

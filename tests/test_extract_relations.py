@@ -174,3 +174,16 @@ def test_listed_customers_are_the_targets_of_the_company_that_has_them(extractor
     assert ("supplier", "Novero", "Audi") in rels
     assert ("supplier", "Novero", "Volkswagen") in rels
     assert not any(r[0] == "supplier" and r[2] == "Novero" for r in rels)
+
+
+def test_agent_of_a_round_led_by_an_investor_is_not_the_raiser(extractor):
+    ex = extractor.extract("In November 2015, PlanGrid raised a $40 million Series B led by Tenaya Capital.")
+    assert ("investment", "Tenaya Capital", "PlanGrid") in relations(ex)
+
+
+def test_investors_a_round_comes_from_are_the_sources(extractor):
+    ex = extractor.extract("Upstart raised a $1.75 million seed round from First Round Capital and Kleiner Perkins.")
+    rels = relations(ex)
+    assert ("investment", "First Round Capital", "Upstart") in rels
+    assert ("investment", "Kleiner Perkins", "Upstart") in rels
+    assert not any(r[0] == "investment" and r[1] == "Upstart" for r in rels)
