@@ -682,6 +682,16 @@ def _role(mention: Span, trigger: Token) -> str | None:
         return None
     if agent_noun and token.dep_ == "nsubj" and token.head in list(trigger.ancestors)[:3] and _lists_parties(trigger):
         return "poss"  # "Novero has customers including Audi", "Reaktor builds apps for clients such as HBO"
+    if token.dep_ in {"nsubj", "nsubjpass"}:
+        # "Lockheed agreed to buy Aerojet", "Amazon had agreed to put $4 billion into it": the subject
+        # of a control verb is the subject of its complement
+        verb = trigger
+        for _ in range(3):
+            if verb.dep_ not in {"xcomp", "ccomp", "conj"} or verb.head == verb:
+                break
+            verb = verb.head
+            if verb == token.head:
+                return "nsubjpass" if token.dep_ == "nsubjpass" and trigger.tag_ == "VBN" else "nsubj"
     # shared clause: the role towards the lowest common ancestor
     trig_anc = {t.i for t in [trigger, *trigger.ancestors]}
     path = []

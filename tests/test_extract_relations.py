@@ -187,3 +187,13 @@ def test_investors_a_round_comes_from_are_the_sources(extractor):
     assert ("investment", "First Round Capital", "Upstart") in rels
     assert ("investment", "Kleiner Perkins", "Upstart") in rels
     assert not any(r[0] == "investment" and r[1] == "Upstart" for r in rels)
+
+
+@pytest.mark.parametrize("text", [
+    "Splunk agreed to be acquired by Cisco for $28 billion.",
+    "Cisco has agreed to buy Splunk for $28 billion.",
+])
+def test_subject_of_a_control_verb_takes_part_in_its_complement(extractor, text):
+    rels = relations(extractor.extract(text))
+    assert ("acquisition", "Cisco", "Splunk") in rels
+    assert ("acquisition", "Splunk", "Cisco") not in rels
