@@ -288,10 +288,14 @@ class RelationExtractor:
         mention_tokens = {t for m in mentions for t in range(m.start, m.end)}
         labels_at = {t: m.label_ for m in mentions for t in range(m.start, m.end)}
         slots = {trig.token.i: _argument_slots(trig.token, mentions) for trig in triggers}
+        described_in = {m.start: _description_of_other(m, mentions) for m in mentions}
         for i, a in enumerate(mentions):
             for b in mentions[i + 1:]:
                 if a.label_ == b.label_:
                     continue
+                if any(d is not None and o.root != d.head and not d.left_edge.i <= o.root.i <= d.right_edge.i
+                       for d, o in ((described_in[a.start], b), (described_in[b.start], a))):
+                    continue  # "Google, part of Alphabet": Alphabet is a party only of the description or the described
                 coordinated = _effective_head(a.root) == _effective_head(b.root) or _listed_together(doc, a, b, mention_tokens)
                 if coordinated and not _coordinated_as_parties(a):
                     continue  # "partnerships with Ericsson and Nokia": the listed are not partners of each other
@@ -476,6 +480,24 @@ def _argument_slots(trigger: Token, mentions: list[Span]) -> list[set[str]]:
               or trigger.head == head and trigger.dep_ in {"appos", "compound", "amod"}):
             described.add(m.label_)
     return [slot for slot in (described, owner) if slot]
+
+
+def _description_of_other(mention: Span, mentions: list[Span]) -> Token | None:
+    """The apposition describing another company that this mention is named in, if any.
+
+    "PowerCo, VW's battery unit", "CFM, a joint venture of Safran and GE", "Google, part of
+    Alphabet": the owner or parent named in a description of another company is a party only
+    of relations stated inside that description.
+    """
+    heads = {m.root.i for m in mentions if m.label_ != mention.label_}
+    inside = {t for m in mentions for t in range(m.start, m.end)}
+    chain = [mention.root, *mention.root.ancestors]
+    for n, tok in enumerate(chain[:5]):
+        if tok.dep_ == "appos" and tok.head.i in heads and tok.i not in inside and tok.pos_ == "NOUN":
+            if n and chain[n - 1].dep_ == "conj":
+                return None  # "acquired Agere, an Oregon company, and IRIX": a list the parser hung on the description
+            return tok
+    return None
 
 
 def _lists_parties(trigger: Token) -> bool:

@@ -197,3 +197,20 @@ def test_subject_of_a_control_verb_takes_part_in_its_complement(extractor, text)
     rels = relations(extractor.extract(text))
     assert ("acquisition", "Cisco", "Splunk") in rels
     assert ("acquisition", "Splunk", "Cisco") not in rels
+
+
+def test_owner_named_in_a_description_is_no_party_of_the_sentence(extractor):
+    ex = extractor.extract(
+        "CFM International, a joint venture of France's Safran and America's General Electric, "
+        "secured the order despite IndiGo's existing ties with Pratt & Whitney.")
+    rels = relations(ex)
+    assert ("partnership", "General Electric", "Safran") in rels
+    assert not any("IndiGo" in r[1:] and ({"Safran", "General Electric"} & set(r[1:])) for r in rels)
+
+
+def test_list_hung_on_a_description_keeps_its_members(extractor):
+    ex = extractor.extract("In 2015, Patheon acquired Agere Pharmaceuticals, an Oregon drug company, and IRIX, "
+                           "a maker of pharmaceutical ingredients, the latter for $162 million.")
+    rels = relations(ex)
+    assert ("acquisition", "Patheon", "Agere Pharmaceuticals") in rels
+    assert ("acquisition", "Patheon", "IRIX") in rels
