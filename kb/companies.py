@@ -703,6 +703,13 @@ def _resolve(
                 if not hinted or not any(canonical_hint.get(s.text) for s in groups[long]):
                     merged[short] = long
                     break
+        if short in merged or any(canonical_hint.get(s.text) or len(s) > len(short.split()) for s in groups[short]):
+            continue  # known to the gazetteer, or named in full with its suffix ("OLX Group")
+        # a short form no gazetteer knows, and one longer name it opens: "TWG" / "TWG Motorsports"
+        # (a known short form, "Duke Energy" / "Duke Energy Florida", is the parent, kept apart)
+        longer = [k for k in keys if k != short and k not in merged and k.startswith(short + " ")]
+        if len(longer) == 1 and not _regional_arm(groups[longer[0]], len(short.split())):
+            merged[short] = longer[0]
     for short, long in merged.items():
         target = long
         while target in merged:
@@ -930,6 +937,14 @@ def _business_noun(token: Token) -> bool:
     if token.lower_ == "one":  # "one of the world's biggest producers"
         return any(g.lemma_.lower() in _BUSINESS_NOUNS for c in token.children if c.lower_ == "of" for g in c.children)
     return False
+
+
+def _regional_arm(group: list[Span], prefix_words: int) -> bool:
+    """ "OLX Uzbekistan", "TBC Bank Georgia": a place after the shared name makes a regional arm, not an alias."""
+    if not group:
+        return False
+    places = {t.text for ent in group[0].doc.ents if ent.label_ in {"GPE", "NORP", "LOC"} for t in ent}
+    return any(t.text in places for span in group for t in span[prefix_words:])
 
 
 def _looks_like_acronym(acro: str, name: str) -> bool:

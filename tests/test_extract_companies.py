@@ -169,3 +169,26 @@ def test_company_named_only_inside_platform_names_is_not_reported(extractor):
 def test_company_named_on_its_own_too_is_reported(extractor):
     ex = extractor.extract("Microsoft signed a deal with Megaport Ltd to reach Microsoft Azure customers.")
     assert "Microsoft" in names(ex)
+
+
+def test_unknown_short_form_of_one_longer_name_is_the_same_company(extractor):
+    ex = extractor.extract(
+        "Stratasys renewed its partnership with Kelvar Motorsports on Monday. "
+        "Kelvar will use the printers at its race shop, Kelvar said."
+    )
+    kelvar = [c for c in ex.companies if "Kelvar" in c.name]
+    assert len(kelvar) == 1
+    assert {"Kelvar", "Kelvar Motorsports"} == {kelvar[0].name, *kelvar[0].aliases}
+
+
+def test_group_named_with_its_suffix_stays_apart_from_its_regional_arm(extractor):
+    ex = extractor.extract(
+        "TBC Bank Group bought a stake in OLX Uzbekistan from OLX Group. "
+        "OLX Uzbekistan runs classifieds in Tashkent, OLX Group said."
+    )
+    assert len([c for c in ex.companies if c.name.startswith("OLX")]) == 2
+
+
+def test_short_name_stays_apart_from_its_arm_in_a_place_the_text_names(extractor):
+    ex = extractor.extract("OLX bought a stake in OLX Uzbekistan. OLX said demand in Uzbekistan grew fast.")
+    assert len([c for c in ex.companies if c.name.startswith("OLX")]) == 2
