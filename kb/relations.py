@@ -687,6 +687,8 @@ def _role(mention: Span, trigger: Token) -> str | None:
                     if tok.head.head != trigger and tok.head.head.pos_ == "VERB" and tok.head.head.lemma_.lower() not in _BE:
                         return None  # "raised a Series B led by X": X is the agent of "led", not of "raised"
                     return "by"
+                if tok.head.lower_ == "with" and tok != token:
+                    return None  # "with notable exits including X": X is not the "with" party
                 return tok.head.lower_
             if tok.dep_ == "agent":
                 return "by"
@@ -753,6 +755,8 @@ def _direction_vote(
             return 1 if inverse or trig.type in {"investment", "supplier"} else -1
         if role == "by":
             return 1
+        if role == "with" and trig.type == "investment":
+            return 1  # "led the round, with FUJIFILM taking part", "invested alongside/with X": a co-investor
         if role == "nsubjpass":
             return -1
         if role == "nsubj":

@@ -214,3 +214,10 @@ def test_list_hung_on_a_description_keeps_its_members(extractor):
     rels = relations(ex)
     assert ("acquisition", "Patheon", "Agere Pharmaceuticals") in rels
     assert ("acquisition", "Patheon", "IRIX") in rels
+
+
+def test_company_investing_with_another_is_its_co_investor(extractor):
+    ex = extractor.extract("Kleiner Perkins invested $20 million in Databricks with Fujitsu.")
+    rels = relations(ex)
+    assert ("investment", "Kleiner Perkins", "Databricks") in rels
+    assert not any(r[0] == "investment" and {"Fujitsu", "Kleiner Perkins"} <= set(r[1:]) for r in rels)
