@@ -283,7 +283,7 @@ class CompanyResolver:
         skip = _boilerplate_tokens(doc)
         heading = _heading_tokens(doc)
         tickers: dict[int, str] = {}  # token index where a company ends -> ticker
-        excluded: set[int] = set(skip)
+        excluded: set[int] = set(skip) | _medium_tokens(doc)
         candidates: list[_Candidate] = []
         gaz_spans = doc.spans[GAZETTEER_KEY] if GAZETTEER_KEY in doc.spans else []
         for span in gaz_spans:
@@ -465,6 +465,24 @@ def _direct_arguments(token: Token) -> Iterator[Token]:
         yield token.head
     if token.dep_ == "appos" or token.dep_ == "attr":
         yield token.head
+
+
+#: Verbs after which "on X" names a medium: "follow Ripcord on LinkedIn", "wrote on Twitter".
+_MEDIUM_VERBS = frozenset("follow write post say tweet share announce publish find connect join available "
+                          "appear stream broadcast".split())
+
+
+def _medium_tokens(doc: Doc) -> set[int]:
+    """Names used as a medium ("can be followed on Facebook, Instagram, LinkedIn"): not business mentions."""
+    out: set[int] = set()
+    for token in doc:
+        if token.lower_ != "on" or token.head.lemma_.lower() not in _MEDIUM_VERBS:
+            continue
+        for obj in token.children:
+            if obj.dep_ == "pobj" and obj.text[:1].isupper():
+                for name in (obj, *obj.conjuncts):
+                    out.update(t.i for t in name.subtree if t.text[:1].isupper() and t.pos_ == "PROPN")
+    return out
 
 
 def _boilerplate_tokens(doc: Doc) -> set[int]:
@@ -708,7 +726,8 @@ def _resolve(
         # a short form no gazetteer knows, and one longer name it opens: "TWG" / "TWG Motorsports"
         # (a known short form, "Duke Energy" / "Duke Energy Florida", is the parent, kept apart)
         longer = [k for k in keys if k != short and k not in merged and k.startswith(short + " ")]
-        if len(longer) == 1 and not _regional_arm(groups[longer[0]], len(short.split())):
+        if len(longer) == 1 and not _regional_arm(groups[longer[0]], len(short.split())) \
+                and all(t.text[:1].isupper() or not t.is_alpha for t in groups[longer[0]][0]):
             merged[short] = longer[0]
     for short, long in merged.items():
         target = long

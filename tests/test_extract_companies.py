@@ -192,3 +192,20 @@ def test_group_named_with_its_suffix_stays_apart_from_its_regional_arm(extractor
 def test_short_name_stays_apart_from_its_arm_in_a_place_the_text_names(extractor):
     ex = extractor.extract("OLX bought a stake in OLX Uzbekistan. OLX said demand in Uzbekistan grew fast.")
     assert len([c for c in ex.companies if c.name.startswith("OLX")]) == 2
+
+
+def test_network_named_as_a_medium_is_not_a_company(extractor):
+    ex = extractor.extract(
+        "Duke Energy signed the deal with Brookfield. Duke Energy can be followed on Facebook, Instagram and LinkedIn."
+    )
+    assert names(ex) == ["Brookfield", "Duke Energy"]
+
+
+def test_network_named_as_a_business_is_a_company(extractor):
+    ex = extractor.extract("Microsoft agreed to buy LinkedIn for $26 billion.")
+    assert "LinkedIn" in names(ex)
+
+
+def test_business_jargon_is_not_a_company(extractor):
+    ex = extractor.extract("Growmatik helps its customers raise ROI, and Convesio offers IaaS to FinTech startups.")
+    assert not {"ROI", "IaaS", "FinTech"} & set(names(ex))
