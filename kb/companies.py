@@ -337,13 +337,18 @@ class CompanyResolver:
                 candidates.append(_Candidate(start, end, "org"))
         argument_tokens = {i for start, end in arguments for i in range(start, end)}
         # People named with a role ("Cyril Chiche, Lydia's CEO") are people, and so is their last name.
+        # Their surname alone later ("Chiche said", "Le Clair said") is the person too, whatever NER said.
+        role_words: set[str] = set()
         for c in candidates:
-            if c.kind in {"org", "maybe"} and _has_role(doc, c.start, c.end):
+            if c.kind in {"org", "maybe"} and (_has_role(doc, c.start, c.end) or _named_as_founder(doc[c.start:c.end])):
                 c.kind = "person"
                 person_words.update(t.text for t in doc[c.start:c.end])
+                if c.end - c.start > 1:
+                    role_words.update(t.text for t in doc[c.start + 1:c.end])
         candidates = [c for c in candidates if c.kind != "person" and not (
             c.kind in {"org", "maybe"} and c.end - c.start == 1 and doc[c.start].text in person_words
-            and not votes[doc[c.start].text]["ORG"] > votes[doc[c.start].text]["PERSON"])]
+            and not votes[doc[c.start].text]["ORG"] > votes[doc[c.start].text]["PERSON"]) and not (
+            c.kind in {"org", "maybe"} and all(t.text in role_words for t in doc[c.start:c.end]))]
         doc.spans[COMPANIES_KEY], doc.spans[PRODUCTS_KEY] = [], []
         result = _resolve(doc, candidates, tickers=tickers, excluded=excluded, heading=heading, common=self.common_words,
                           arguments=argument_tokens)
@@ -391,11 +396,27 @@ def _is_camel(text: str) -> bool:
     return len(text) >= 4 and bool(_CAMEL.match(text))
 
 
+def _named_as_founder(span: Span) -> bool:
+    """ "founded in 2017 by Teodor Blidarus and Sergiu Negut": two or three capitalised words are people."""
+    if not 2 <= len(span) <= 3 or not all(t.is_alpha and t.text[:1].isupper() for t in span):
+        return False
+    root = span.root
+    while root.dep_ == "conj" and root.head.i != root.i:
+        root = root.head
+    return root.dep_ == "pobj" and root.head.lower_ == "by" \
+        and root.head.head.lemma_.lower() in {"found", "co-found", "cofound", "establish", "start"}
+
+
+#: "principal analyst Craig Le Clair", "managing partner Jane Doe": a qualified role before a name.
+_ROLE_QUALIFIERS = frozenset("principal senior lead chief managing general research founding".split())
+
+
 def _has_role(doc: Doc, start: int, end: int) -> bool:
     """ "Name, CEO of ..." / "Name, Lydia's co-founder" / "CEO Name": a person, not a company."""
     if end - start < 2 and not (start > 0 and doc[start - 1].lower_ in _ROLE_CORE):
         return False
-    if start > 0 and doc[start - 1].lower_ in _ROLE_CORE and doc[start - 1].lower_ not in {"partner", "analyst"}:
+    if start > 0 and doc[start - 1].lower_ in _ROLE_CORE and (doc[start - 1].lower_ not in {"partner", "analyst"}
+                                                               or start > 1 and doc[start - 2].lower_ in _ROLE_QUALIFIERS):
         return all(t.pos_ == "PROPN" for t in doc[start:end])
     if end < len(doc) and doc[end].text == ",":
         window = doc[end + 1:min(end + 6, len(doc))]

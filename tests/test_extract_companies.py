@@ -209,3 +209,22 @@ def test_network_named_as_a_business_is_a_company(extractor):
 def test_business_jargon_is_not_a_company(extractor):
     ex = extractor.extract("Growmatik helps its customers raise ROI, and Convesio offers IaaS to FinTech startups.")
     assert not {"ROI", "IaaS", "FinTech"} & set(names(ex))
+
+
+def test_surname_of_a_person_with_a_role_is_not_a_company_later(extractor):
+    ex = extractor.extract(
+        "Cyril Chiche, Lydia's CEO and co-founder, told reporters the startup will expand. "
+        "Chiche said the company wants to become a bank. Chiche and Antoine Porte launched Lydia in 2013."
+    )
+    assert "Chiche" not in names(ex)
+    assert "Lydia" in names(ex)
+
+
+def test_qualified_analyst_title_marks_a_person(extractor):
+    ex = extractor.extract("Forrester principal analyst Craig Le Clair said UiPath leads the market. Le Clair said so again.")
+    assert not {"Craig Le Clair", "Le Clair"} & set(names(ex))
+
+
+def test_founders_named_after_founded_by_are_people(extractor):
+    ex = extractor.extract("FintechOS was founded in 2017 by Teodor Blidarus and Sergiu Negut, both entrepreneurs.")
+    assert not {"Teodor Blidarus", "Sergiu Negut"} & set(names(ex))
