@@ -221,3 +221,12 @@ def test_company_investing_with_another_is_its_co_investor(extractor):
     rels = relations(ex)
     assert ("investment", "Kleiner Perkins", "Databricks") in rels
     assert not any(r[0] == "investment" and {"Fujitsu", "Kleiner Perkins"} <= set(r[1:]) for r in rels)
+
+
+@pytest.mark.parametrize("text", [
+    "In 2014, Warner Bros co-produced a cookery series with HBO.",
+    "In 2012, Vero Insurance signed a sponsorship of the Brisbane Lions together with Mazda.",
+])
+def test_co_production_and_sponsorship_are_partnerships(extractor, text):
+    rels = relations(extractor.extract(text))
+    assert any(r[0] == "partnership" for r in rels)
