@@ -825,13 +825,10 @@ def _evidenced_forms(
     concepts = _concept_acronyms(doc)
     known = {i for c in candidates if c.canonical and c.kind in {"company", "weak"} for i in range(c.start, c.end)}
     ner_only = [c for c in accepted if c.kind == "org" and not c.canonical]
-    place_votes: Counter[str] = Counter()
-    for ent in doc.ents:
-        place_votes[ent.text] += 1 if ent.label_ in {"GPE", "LOC", "FAC"} else -1 if ent.label_ == "ORG" else 0
     vetoed = set(concepts)
     for cand in ner_only:
         span = doc[cand.start:cand.end]
-        if span.text not in vetoed and _not_a_business(span, common=common, place_votes=place_votes):
+        if span.text not in vetoed and _not_a_business(span, common=common, arguments=arguments):
             vetoed.add(span.text)
     for cand in ner_only:
         span = doc[cand.start:cand.end]
@@ -853,11 +850,15 @@ def _evidenced_forms(
 #: Nouns a sector or a department modifies: "the Defense and Aerospace markets", "its Health and Food business".
 _SECTOR_HEADS = frozenset("market markets sector sectors industry industries segment segments vertical verticals "
                           "division divisions department departments practice practices business businesses".split())
+#: Nouns for what a company offers: a name in apposition to one, or listed before one, is an offering.
+_OFFERING_HEADS = frozenset("platform platforms product products solution solutions service services capability "
+                            "capabilities feature features tool tools app apps system systems engine offering "
+                            "offerings site sites brand brands".split())
 #: Words of a job title before a department: "Vice President, Global Purchasing", "head of Research".
 _TITLE_BEFORE = frozenset("president vp svp evp director head chief officer manager executive leader lead".split())
 
 
-def _not_a_business(span: Span, *, common: frozenset[str], place_votes: Counter[str]) -> bool:
+def _not_a_business(span: Span, *, common: frozenset[str], arguments: set[int]) -> bool:
     """A sector, a department in a job title, or a place ("Carlstadt, NJ"), though NER said ORG."""
     doc = span.doc
     root = span.root
@@ -867,6 +868,17 @@ def _not_a_business(span: Span, *, common: frozenset[str], place_votes: Counter[
     if root.dep_ in {"compound", "nmod", "amod"} and root.head.is_lower and root.head.lemma_.lower() in _SECTOR_HEADS \
             or root.head.lower_ in {"and", ","} and root.head.head.lemma_.lower() in _SECTOR_HEADS:
         return True
+    first = root
+    while first.dep_ == "conj" and first.head.i != first.i:
+        first = first.head
+    if first is not root and first.dep_ in {"compound", "nmod", "amod"} and first.head.is_lower \
+            and first.head.lemma_.lower() in _SECTOR_HEADS | _OFFERING_HEADS:
+        return True  # "its Transmission, Power Grid and Digital Solutions segments"
+    if any(c.dep_ == "appos" and c.is_lower and c.lemma_.lower() in _OFFERING_HEADS for c in root.children) \
+            and not arguments.intersection(range(span.start, span.end)):
+        return True  # "CompassOne, its security platform", but "Convesio buys Growmatik, a marketing platform"
+    if sum(1 for t in root.conjuncts if t.ent_type_ in {"GPE", "LOC"} and not (span.start <= t.i < span.end)) >= 2:
+        return True  # listed with places: "Oʻahu, Kauaʻi, Lānaʻi and Molokaʻi"
     if _common_words_only(span, common):
         before = [t.lower_ for t in doc[max(0, span.start - 3):span.start] if t.is_alpha and t.lower_ not in {"of", "for", "and"}]
         if before and before[-1] in _TITLE_BEFORE:

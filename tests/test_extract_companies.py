@@ -228,3 +228,34 @@ def test_qualified_analyst_title_marks_a_person(extractor):
 def test_founders_named_after_founded_by_are_people(extractor):
     ex = extractor.extract("FintechOS was founded in 2017 by Teodor Blidarus and Sergiu Negut, both entrepreneurs.")
     assert not {"Teodor Blidarus", "Sergiu Negut"} & set(names(ex))
+
+
+def test_names_listed_before_a_segment_noun_are_segments(extractor):
+    ex = extractor.extract(
+        "Prysmian reported growth across its Transmission, Power Grid, Electrification and Digital Solutions segments."
+    )
+    assert not {"Power Grid", "Digital Solutions"} & set(names(ex))
+
+
+@pytest.mark.parametrize("text, offering", [
+    ("UiPath is moving this way with Context Grounding, a new capability that went into preview this month.",
+     "Context Grounding"),
+    ("Blackpoint Cyber sells MDR services. The approach now also applies to CompassOne, "
+     "its Unified Security Posture and Response platform.", "CompassOne"),
+])
+def test_name_in_apposition_to_a_platform_is_an_offering(extractor, text, offering):
+    assert offering not in names(extractor.extract(text))
+
+
+def test_bought_company_described_as_a_platform_stays_a_company(extractor):
+    ex = extractor.extract("Convesio bought Growmatik, a marketing automation platform for online stores.")
+    assert "Growmatik" in names(ex)
+
+
+def test_name_listed_with_places_is_a_place(nlp):
+    from kb.companies import _common_words, _not_a_business
+
+    doc = nlp("The cable will link Zorvath, Paris, London and Berlin.")
+    assert [t.ent_type_ for t in doc[6:11:2]] == ["GPE", "GPE", "GPE"]  # the premise: the model knows the cities
+    assert _not_a_business(doc[4:5], common=_common_words(nlp), arguments=set())
+    assert not _not_a_business(doc[1:2], common=_common_words(nlp), arguments=set())
