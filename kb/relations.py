@@ -43,7 +43,8 @@ _CONTEXTUAL = {
                    "receive", "secure", "attract", "obtain", "garner", "bag", "inject", "injection"},
     "supplier": {"customer", "use", "deploy", "adopt", "select", "choose", "tap", "run", "power", "build", "host", "offer",
                  "serve", "produce", "manufacture", "order", "source", "contract", "contractor", "equip", "license",
-                 "sell", "distribute", "distributor", "client", "furnish", "outsource"},
+                 "sell", "distribute", "distributor", "client", "furnish", "outsource", "develop", "design", "create",
+                 "hire", "commission", "engage", "retain"},
     "partnership": {"agreement", "pact", "relationship", "together", "work", "team", "venture", "joint",
                     "integrate", "integration", "license", "licensing", "memorandum", "mou", "deal with", "agreement with"},
     "acquisition": {"pay", "snap", "absorb", "swallow"},
@@ -275,9 +276,11 @@ class RelationExtractor:
                 contextual = word in _CONTEXTUAL.get(rel_type, ()) or token.lower_ in _CONTEXTUAL.get(rel_type, ())
                 if contextual and rel_type == "investment" and not money:
                     continue
+                if rel_type == "supplier" and word in _NEEDS_CUSTOMER and not _made_for_a_company(token, inside):
+                    continue  # "develops its own chips" is no supply; "developed software for X" is
                 if contextual and rel_type == "supplier" and not deal and not _lists_parties(token) and not any(
                         c.dep_ in {"prep", "dative"} and c.lower_ == "to" or c.dep_ == "poss" and c.i in inside
-                        for c in token.children):
+                        for c in token.children) and not _made_for_a_company(token, inside):
                     continue  # "use" and "customer" need a deal sentence, "sells to" or "Dubway's clients"
                 out.append(_Trigger(token, rel_type, inverse, not contextual))
         return out
@@ -498,6 +501,25 @@ def _description_of_other(mention: Span, mentions: list[Span]) -> Token | None:
                 return None  # "acquired Agere, an Oregon company, and IRIX": a list the parser hung on the description
             return tok
     return None
+
+
+_MAKING_VERBS = {"produce", "build", "manufacture", "develop", "design", "create", "host", "power", "serve"}
+_HIRING_VERBS = {"hire", "commission", "engage", "retain"}
+#: Supplier words that never count on a deal sentence alone: the customer must be named.
+_NEEDS_CUSTOMER = {"develop", "design", "create", *_HIRING_VERBS}
+
+
+def _made_for_a_company(token: Token, inside: set[int]) -> bool:
+    """ "produced titles for Telecomsoft", "was hired by 20th Century Fox": work done for a company."""
+    if token.pos_ != "VERB":
+        return False
+    lemma = token.lemma_.lower()
+    if lemma in _HIRING_VERBS:
+        return any(t.i in inside for c in token.children if c.dep_ in {"dobj", "nsubjpass", "nsubj", "agent"} for t in c.subtree)
+    # "for" may hang on the object: "produced a number of titles for Telecomsoft"
+    return lemma in _MAKING_VERBS and any(
+        p.dep_ == "prep" and p.lower_ == "for" and _distance(p, token) <= 4 and any(t.i in inside for t in p.subtree)
+        for p in token.subtree)
 
 
 def _lists_parties(trigger: Token) -> bool:

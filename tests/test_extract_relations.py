@@ -230,3 +230,16 @@ def test_company_investing_with_another_is_its_co_investor(extractor):
 def test_co_production_and_sponsorship_are_partnerships(extractor, text):
     rels = relations(extractor.extract(text))
     assert any(r[0] == "partnership" for r in rels)
+
+
+@pytest.mark.parametrize("text, supplier, customer", [
+    ("Graftgold produced a number of titles for Telecomsoft from 1987 until 1989.", "Graftgold", "Telecomsoft"),
+    ("In 2014 Geoservice was hired by Southern Copper to prepare water studies.", "Geoservice", "Southern Copper"),
+])
+def test_work_done_for_a_company_makes_it_the_customer(extractor, text, supplier, customer):
+    assert ("supplier", supplier, customer) in relations(extractor.extract(text))
+
+
+def test_making_something_without_a_customer_is_no_supply(extractor):
+    ex = extractor.extract("Microsoft develops its own chips, while Amazon designs servers.")
+    assert not any(r[0] == "supplier" for r in relations(ex))
