@@ -55,7 +55,7 @@ _MONEY_WORDS = {"round", "funding", "financing", "raise", "raised", "invest", "i
 _DEAL_WORDS = {"contract", "deal", "agreement", "order", "supply", "supplier", "provider", "customer", "vendor",
                "chips", "cloud", "services", "infrastructure", "platform", "batteries", "cells", "components", "parts"}
 _SKIP_PREPS = {"as", "including", "like", "among", "such"}
-_SPEC_AUX = {"may", "might", "could", "would", "should"}
+_SPEC_AUX = {"may", "might", "could", "should"}
 _MAX_DETOUR = 4  #: arcs a trigger may lie off the path between the two companies
 #: Blending with kb.relclass (off by default: it lowered dev relation F1 in every setting
 #: tried; see docs/design-notes.md).

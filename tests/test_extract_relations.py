@@ -243,3 +243,8 @@ def test_work_done_for_a_company_makes_it_the_customer(extractor, text, supplier
 def test_making_something_without_a_customer_is_no_supply(extractor):
     ex = extractor.extract("Microsoft develops its own chips, while Amazon designs servers.")
     assert not any(r[0] == "supplier" for r in relations(ex))
+
+
+def test_reported_would_states_the_commitment(extractor):
+    ex = extractor.extract("WSFS and Beneficial announced that WSFS would acquire Beneficial, with the deal closing in 2019.")
+    assert ("acquisition", "WSFS", "Beneficial") in relations(ex)
