@@ -307,9 +307,13 @@ class CompanyResolver:
         person_words = {t.text for ent in doc.ents if ent.label_ == "PERSON"
                         and sum(1 for t in ent if t.is_alpha and t.is_title) > 1 for t in ent if t.is_alpha}
         common = self.common_words
+        known_bounds = {(c.start, c.end) for c in candidates if c.kind in {"company", "weak"}}
         for label, part, possessor in pieces:
             if excluded.intersection(range(part.start, part.end)):
                 continue
+            if any(t.text in {"-", "–", "/"} and (part.start, t.i) in known_bounds and (t.i + 1, part.end) in known_bounds
+                   for t in part):
+                continue  # "General Electric-Safran": two known companies joined, each its own mention
             kind = _entity_kind(label, part, votes[part.text], person_words, common)
             if possessor and kind == "org" and label != "ORG":
                 kind = "maybe"

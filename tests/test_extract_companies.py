@@ -259,3 +259,14 @@ def test_name_listed_with_places_is_a_place(nlp):
     assert [doc[i].ent_type_ for i in (6, 8, 10)] == ["GPE", "GPE", "GPE"]  # the premise: the model knows the cities
     assert _not_a_business(doc[4:5], common=_common_words(nlp), arguments=set())
     assert not _not_a_business(doc[1:2], common=_common_words(nlp), arguments=set())
+
+
+def test_two_known_companies_joined_by_a_hyphen_are_two_companies(extractor):
+    ex = extractor.extract("General Electric-Safran joint venture CFM is up against Raytheon-owned Pratt & Whitney for the order.")
+    assert {"General Electric", "Safran"} <= set(names(ex))
+    assert "General Electric-Safran" not in names(ex)
+
+
+def test_hyphenated_company_name_stays_whole(extractor):
+    ex = extractor.extract("Rolls-Royce will supply engines to Air Arabia, Rolls-Royce said.")
+    assert "Rolls-Royce" in names(ex)
