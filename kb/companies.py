@@ -427,6 +427,9 @@ def _has_role(doc: Doc, start: int, end: int) -> bool:
         for token in window:
             if token.lower_ in _ROLE_CORE and token.lower_ not in {"partner", "analyst", "head"}:
                 return True
+            if token.i == end + 1 and token.lower_ in {"partner", "analyst"} and end + 2 < len(doc) \
+                    and doc[end + 2].lower_ in {"at", "with"}:
+                return True  # "Garrett Stoerger, partner at Verdant Partners"
             if token.pos_ in {"VERB", "AUX"} or token.text in {",", "."}:
                 return False
     return False

@@ -270,3 +270,8 @@ def test_two_known_companies_joined_by_a_hyphen_are_two_companies(extractor):
 def test_hyphenated_company_name_stays_whole(extractor):
     ex = extractor.extract("Rolls-Royce will supply engines to Air Arabia, Rolls-Royce said.")
     assert "Rolls-Royce" in names(ex)
+
+
+def test_name_followed_by_partner_at_is_a_person(extractor):
+    ex = extractor.extract("Garrett Stoerger, partner at Verdant Partners, says the merger will close soon.")
+    assert "Garrett Stoerger" not in names(ex)
