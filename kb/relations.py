@@ -252,12 +252,43 @@ class RelationExtractor:
             if not triggers or any(_negated(t.token, self.lexicon) or _speculative(t.token, self.lexicon) for t in triggers):
                 continue
             trig = min(triggers, key=lambda t: (_distance(t.token, body.root), not t.specific))
+            source, target = (names[1], names[0]) if trig.inverse else (names[0], names[1])
+            if trig.type == "partnership":
+                # "A $14 billion pact under which Meta is furnished with compute": a pact is only the
+                # head; a directed trigger naming one of the two in its clause says what the deal is
+                found = self._directed_in_body(body, by_sent.get(body.start, []), names)
+                if found is not None:
+                    trig, source, target = found
             yield {
-                "type": trig.type, "source": names[1] if trig.inverse else names[0],
-                "target": names[0] if trig.inverse else names[1],
+                "type": trig.type, "source": source, "target": target,
                 "sentence": doc[sent.start:body.end].text.strip(), "start": sent.start_char, "end": body.end_char,
                 "confidence": 0.6, "trigger": trig.token.text, "terms": deal_terms(body),
             }
+
+    def _directed_in_body(self, body: Span, mentions: list[Span], names: list[str]) -> tuple[_Trigger, str, str] | None:
+        """A directed trigger verb of a roundup body whose subject or object is one of the two named.
+
+        The body is a deal by construction, so contextual verbs ("furnish", "power") count here.
+        """
+        inside = {t for m in mentions for t in range(m.start, m.end)}
+        candidates = [_Trigger(tok, rel_type, inverse, True) for tok in body if tok.pos_ == "VERB" and tok.i not in inside
+                      for rel_type, inverse in self.lexicon.by_lemma.get(tok.lemma_.lower(), ()) if rel_type in DIRECTED]
+        for trig in candidates:
+            if _negated(trig.token, self.lexicon) or _speculative(trig.token, self.lexicon):
+                continue
+            passive = any(c.dep_ in {"nsubjpass", "auxpass"} for c in trig.token.children)
+            for m in mentions:
+                if m.label_ not in names or m.kb_id_ == _REFERENCE:
+                    continue
+                role = _role(m, trig.token)
+                acts = role == "nsubj" and not passive or role == "by"
+                undergoes = role in {"nsubjpass", "dobj"} or role == "nsubj" and passive
+                if not (acts or undergoes):
+                    continue
+                other = names[1] if m.label_ == names[0] else names[0]
+                is_source = acts != trig.inverse
+                return (trig, m.label_, other) if is_source else (trig, other, m.label_)
+        return None
 
     def _triggers(self, sent: Span, mentions: list[Span]) -> list[_Trigger]:
         inside = {t for m in mentions for t in range(m.start, m.end)}

@@ -248,3 +248,11 @@ def test_making_something_without_a_customer_is_no_supply(extractor):
 def test_reported_would_states_the_commitment(extractor):
     ex = extractor.extract("WSFS and Beneficial announced that WSFS would acquire Beneficial, with the deal closing in 2019.")
     assert ("acquisition", "WSFS", "Beneficial") in relations(ex)
+
+
+def test_roundup_pact_takes_the_type_of_the_verb_that_says_what_it_does(extractor):
+    text = ("Oracle and OpenAI: A $300 billion pact under which OpenAI is furnished with computing power.\n"
+            "AMD and Intel: A long-term agreement to work on chip packaging.")
+    rels = relations(extractor.extract(text))
+    assert ("supplier", "Oracle", "OpenAI") in rels
+    assert ("partnership", "AMD", "Intel") in rels
