@@ -341,14 +341,15 @@ class CompanyResolver:
                 candidates.append(_Candidate(start, end, "org"))
         argument_tokens = {i for start, end in arguments for i in range(start, end)}
         # People named with a role ("Cyril Chiche, Lydia's CEO") are people, and so is their last name.
-        # Their surname alone later ("Chiche said", "Le Clair said") is the person too, whatever NER said.
+        # A part of their name alone later ("Chiche said", "Giovanni") is the person too, whatever NER
+        # said; a gazetteer company sharing the word ("Ferrero") is not touched.
         role_words: set[str] = set()
         for c in candidates:
             if c.kind in {"org", "maybe"} and (_has_role(doc, c.start, c.end) or _named_as_founder(doc[c.start:c.end])):
                 c.kind = "person"
                 person_words.update(t.text for t in doc[c.start:c.end])
                 if c.end - c.start > 1:
-                    role_words.update(t.text for t in doc[c.start + 1:c.end])
+                    role_words.update(t.text for t in doc[c.start:c.end])
         candidates = [c for c in candidates if c.kind != "person" and not (
             c.kind in {"org", "maybe"} and c.end - c.start == 1 and doc[c.start].text in person_words
             and not votes[doc[c.start].text]["ORG"] > votes[doc[c.start].text]["PERSON"]) and not (
@@ -401,14 +402,19 @@ def _is_camel(text: str) -> bool:
 
 
 def _named_as_founder(span: Span) -> bool:
-    """ "founded in 2017 by Teodor Blidarus and Sergiu Negut": two or three capitalised words are people."""
+    """ "founded in 2017 by Teodor Blidarus and Sergiu Negut", "led by David Ellison" (PERSON): people."""
     if not 2 <= len(span) <= 3 or not all(t.is_alpha and t.text[:1].isupper() for t in span):
         return False
     root = span.root
     while root.dep_ == "conj" and root.head.i != root.i:
         root = root.head
-    return root.dep_ == "pobj" and root.head.lower_ == "by" \
-        and root.head.head.lemma_.lower() in {"found", "co-found", "cofound", "establish", "start"}
+    if root.dep_ != "pobj" or root.head.lower_ != "by":
+        return False
+    verb = root.head.head.lemma_.lower()
+    if verb in {"found", "co-found", "cofound", "establish", "start"}:
+        return True
+    # "Paramount, led by David Ellison": a person only when NER agrees ("a round led by Sequoia Capital")
+    return verb in {"lead", "head", "run", "chair"} and all(t.ent_type_ == "PERSON" for t in span)
 
 
 #: "principal analyst Craig Le Clair", "managing partner Jane Doe": a qualified role before a name.

@@ -275,3 +275,14 @@ def test_hyphenated_company_name_stays_whole(extractor):
 def test_name_followed_by_partner_at_is_a_person(extractor):
     ex = extractor.extract("Garrett Stoerger, partner at Verdant Partners, says the merger will close soon.")
     assert "Garrett Stoerger" not in names(ex)
+
+
+def test_person_named_as_leader_by_ner_is_not_a_company(extractor):
+    ex = extractor.extract("Paramount, led by David Ellison, made a rival bid for Warner Bros. Discovery.")
+    assert "David Ellison" not in names(ex)
+    assert "Paramount" in names(ex)
+
+
+def test_round_led_by_a_firm_keeps_the_firm(extractor):
+    ex = extractor.extract("Ripcord raised $32 million in a round led by Kleiner Perkins.")
+    assert "Kleiner Perkins" in names(ex)
