@@ -256,3 +256,11 @@ def test_roundup_pact_takes_the_type_of_the_verb_that_says_what_it_does(extracto
     rels = relations(extractor.extract(text))
     assert ("supplier", "Oracle", "OpenAI") in rels
     assert ("partnership", "AMD", "Intel") in rels
+
+
+def test_companies_counted_among_customers_are_the_customers(extractor):
+    ex = extractor.extract("UiPath, a major RPA vendor that counts Uber and CrowdStrike among its 10,000 customers, "
+                           "unveiled new features.")
+    rels = relations(ex)
+    assert ("supplier", "UiPath", "Uber") in rels
+    assert ("supplier", "UiPath", "CrowdStrike") in rels
