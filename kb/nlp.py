@@ -21,6 +21,7 @@ import logging
 import os
 import re
 import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 from typing import Any
 
@@ -47,7 +48,10 @@ _BOILERPLATE = re.compile(
 )
 _BULLETS = frozenset({"•", "●", "▪", "◦", "‣", "–", "—", "-", "*", "·", "○", "■", "□", "►", "✓", "✔"})
 
-_cache: dict[tuple[str, str], Language] = {}
+#: Most recently used pipelines, oldest first. Bounded: a long `ingest --every` process
+#: rebuilds its pipeline as the knowledge base grows, and each copy holds a whole model.
+_cache: OrderedDict[tuple[str, str], Language] = OrderedDict()
+MAX_CACHED_PIPELINES = 3
 _lock = threading.Lock()
 
 
@@ -133,6 +137,9 @@ def get_pipeline(model: str = "en_core_web_sm", *, known_companies: Iterable[Kno
             nlp = build_pipeline(load_model(model), known_companies=known)
             _cache[key] = nlp
             log.debug("built pipeline %s with %d known companies", model, len(known))
+            while len(_cache) > MAX_CACHED_PIPELINES:
+                _cache.popitem(last=False)
+        _cache.move_to_end(key)
     return nlp
 
 
