@@ -562,8 +562,19 @@ def _lists_parties(trigger: Token) -> bool:
 def _is_the_party(trigger: Token, mention: Span) -> bool:
     """Is the mention the event itself ("CFM, a joint venture of ...")? Then it is not a party."""
     head = mention.root
-    return (trigger.dep_ == "appos" and trigger.head == head or head.dep_ == "appos" and head.head == trigger) \
-        and trigger.lemma_.lower() not in _AGENT_NOUNS and trigger.pos_ == "NOUN"
+    if trigger.lemma_.lower() in _AGENT_NOUNS or trigger.pos_ not in {"NOUN", "ADJ"}:
+        return False
+    if head.dep_ == "appos" and head.head == trigger:
+        return True
+    # "CFM, a joint venture of ...", "joint venture CFM": the modifier names the company itself
+    tok = trigger
+    for _ in range(3):
+        if tok.dep_ not in {"appos", "compound", "amod"} or tok.head == tok or tok.lemma_.lower() in _AGENT_NOUNS:
+            return False
+        if tok.head == head:
+            return tok.pos_ == "NOUN"
+        tok = tok.head
+    return False
 
 
 _PART_NOUNS = {"business", "businesses", "arm", "unit", "division", "brand", "brands", "operations", "stake",

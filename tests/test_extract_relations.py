@@ -264,3 +264,10 @@ def test_companies_counted_among_customers_are_the_customers(extractor):
     rels = relations(ex)
     assert ("supplier", "UiPath", "Uber") in rels
     assert ("supplier", "UiPath", "CrowdStrike") in rels
+
+
+def test_joint_venture_named_by_its_modifier_is_not_its_owners_partner(extractor):
+    ex = extractor.extract("Siemens-Bosch joint venture BSH is up against Whirlpool for a deal covering some 250 ovens.")
+    rels = relations(ex)
+    assert ("partnership", "Bosch", "Siemens") in rels
+    assert not any(r[0] == "partnership" and "BSH" in r[1:] for r in rels)
