@@ -323,10 +323,14 @@ class RelationExtractor:
         labels_at = {t: m.label_ for m in mentions for t in range(m.start, m.end)}
         slots = {trig.token.i: _argument_slots(trig.token, mentions) for trig in triggers}
         described_in = {m.start: _description_of_other(m, mentions) for m in mentions}
+        counterpart_of = _with_counterparts(triggers, mentions)
         for i, a in enumerate(mentions):
             for b in mentions[i + 1:]:
                 if a.label_ == b.label_:
                     continue
+                ca, cb = counterpart_of.get(a.start), counterpart_of.get(b.start)
+                if ca and cb and not ca & cb:
+                    continue  # "the deal with Ericsson ... a separate deal with Nokia": counterparts of two deals
                 if any(d is not None and o.root != d.head and not d.left_edge.i <= o.root.i <= d.right_edge.i
                        for d, o in ((described_in[a.start], b), (described_in[b.start], a))):
                     continue  # "Google, part of Alphabet": Alphabet is a party only of the description or the described
@@ -551,6 +555,22 @@ def _made_for_a_company(token: Token, inside: set[int]) -> bool:
     return lemma in _MAKING_VERBS and any(
         p.dep_ == "prep" and p.lower_ == "for" and _distance(p, token) <= 4 and any(t.i in inside for t in p.subtree)
         for p in token.subtree)
+
+
+def _with_counterparts(triggers: list[_Trigger], mentions: list[Span]) -> dict[int, set[int]]:
+    """For each mention named as "with X" of a trigger ("a deal with Nokia"), the triggers it is the counterpart of."""
+    out: dict[int, set[int]] = {}
+    for trig in triggers:
+        for prep in trig.token.children:
+            if prep.dep_ != "prep" or prep.lower_ != "with":
+                continue
+            for m in mentions:
+                head = m.root
+                while head.dep_ == "conj" and head.head != head:
+                    head = head.head
+                if head.dep_ == "pobj" and head.head == prep:
+                    out.setdefault(m.start, set()).add(trig.token.i)
+    return out
 
 
 def _lists_parties(trigger: Token) -> bool:

@@ -271,3 +271,11 @@ def test_joint_venture_named_by_its_modifier_is_not_its_owners_partner(extractor
     rels = relations(ex)
     assert ("partnership", "Bosch", "Siemens") in rels
     assert not any(r[0] == "partnership" and "BSH" in r[1:] for r in rels)
+
+
+def test_counterparts_of_two_separate_deals_are_not_partners(extractor):
+    ex = extractor.extract(
+        "The deal with Ericsson comes after T-Mobile signed a separate equipment deal with Nokia in July.")
+    rels = relations(ex)
+    assert ("partnership", "Nokia", "T-Mobile") in rels
+    assert ("partnership", "Ericsson", "Nokia") not in rels
