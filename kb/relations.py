@@ -324,6 +324,7 @@ class RelationExtractor:
         slots = {trig.token.i: _argument_slots(trig.token, mentions) for trig in triggers}
         described_in = {m.start: _description_of_other(m, mentions) for m in mentions}
         counterpart_of = _with_counterparts(triggers, mentions)
+        trigger_tokens = {trig.token.i for trig in triggers}
         for i, a in enumerate(mentions):
             for b in mentions[i + 1:]:
                 if a.label_ == b.label_:
@@ -354,6 +355,8 @@ class RelationExtractor:
                         continue
                     if _is_the_party(trig.token, a) or _is_the_party(trig.token, b):
                         continue
+                    if _in_own_clause(trig.token, a, trigger_tokens) or _in_own_clause(trig.token, b, trigger_tokens):
+                        continue  # "the collaboration with Oracle is notable given that Oracle supplies xAI"
                     if any(not slot & {a.label_, b.label_} for slot in slots[trig.token.i]):
                         continue  # "FUJIFILM, Ripcord's partner": a party noun relates its own two arguments
                     if trig.type == "competitor" and not _inside_between(trig.token, a, b):
@@ -571,6 +574,40 @@ def _with_counterparts(triggers: list[_Trigger], mentions: list[Span]) -> dict[i
                 if head.dep_ == "pobj" and head.head == prep:
                     out.setdefault(m.start, set()).add(trig.token.i)
     return out
+
+
+#: Arcs that open a clause of its own: "given that ...", "because ...", "while ...", "which ...".
+_CLAUSE_DEPS = {"advcl", "ccomp", "pcomp", "relcl"}
+
+
+def _in_own_clause(trigger: Token, mention: Span, trigger_tokens: set[int]) -> bool:
+    """Is the mention an argument of a subordinate clause, outside the trigger, with a trigger of its own?
+
+    "The collaboration with Oracle is notable given that Oracle also provides infrastructure to
+    xAI": xAI is reached from "collaboration" only down through the clause of "provides", which
+    relates it by itself; "collaboration" does not. Only finite clauses count: an infinitive or
+    gerund ("a deal ... to allow", "thus acquiring") says what the deal itself does. Only noun
+    triggers: a verb's clauses are too often the parser's guess at a run-on sentence.
+    """
+    if trigger.pos_ != "NOUN":
+        return False
+    above = {trigger.i, *(t.i for t in trigger.ancestors)}
+    path: list[Token] = []
+    tok = mention.root
+    while tok.i not in above:
+        path.append(tok)
+        if tok.dep_ in _CLAUSE_DEPS and _finite(tok) and any(t.i in trigger_tokens and t.i != trigger.i for t in path):
+            return True
+        if tok.head == tok:
+            break
+        tok = tok.head
+    return False
+
+
+def _finite(verb: Token) -> bool:
+    """A clause with a tense of its own; "an agreement ... to allow X", "thus acquiring Y" state the deal's content."""
+    return verb.tag_ in {"VBD", "VBZ", "VBP", "MD"} or any(
+        c.dep_ in {"aux", "auxpass"} and c.tag_ in {"VBD", "VBZ", "VBP", "MD"} for c in verb.children)
 
 
 def _lists_parties(trigger: Token) -> bool:

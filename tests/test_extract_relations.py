@@ -279,3 +279,10 @@ def test_counterparts_of_two_separate_deals_are_not_partners(extractor):
     rels = relations(ex)
     assert ("partnership", "Nokia", "T-Mobile") in rels
     assert ("partnership", "Ericsson", "Nokia") not in rels
+
+
+def test_company_inside_a_subordinate_clause_with_its_own_trigger_is_not_the_nouns_party(extractor):
+    ex = extractor.extract("The alliance with Nokia drew attention because Nokia also supplies radios to Ericsson.")
+    rels = relations(ex)
+    assert ("supplier", "Nokia", "Ericsson") in rels
+    assert ("partnership", "Ericsson", "Nokia") not in rels

@@ -65,6 +65,11 @@ def test_seed_has_no_acquisition_or_reverse_supplier(seed):
     assert ("supplier", "xAI", "Oracle") not in kinds
 
 
+def test_seed_customer_named_in_a_given_that_clause_is_not_a_partner(seed):
+    # "The collaboration with Oracle is notable given that Oracle also provides infrastructure to xAI"
+    assert ("partnership", "Oracle", "xAI") not in _relations(seed)
+
+
 def test_seed_evidence_offsets_point_at_the_sentence(seed):
     text = SEED.read_text(encoding="utf-8")
     for r in seed.relations:
