@@ -538,7 +538,7 @@ def _heading_tokens(doc: Doc) -> set[int]:
         words = [doc[i] for i in line if doc[i].is_alpha]
         if len(words) >= 3:
             capital = sum(1 for t in words if t.text[0].isupper() or t.is_stop and len(t) <= 4)
-            if capital / len(words) >= 0.85 and doc[line[-1]].text not in {".", "!", "?"}:
+            if capital / len(words) >= 0.85 and doc[line[-1]].text[-1:] not in {".", "!", "?"}:
                 out.update(line)
         line.clear()
 
