@@ -13,7 +13,7 @@ import logging
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import charset_normalizer
 from markdown_it import MarkdownIt
@@ -45,8 +45,8 @@ def read_path(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> Iterator[Articl
 
     Hidden files and folders (``.name``) and unknown suffixes in a folder are skipped.
     ``source_url`` of every record is ``str(path)`` as given. An .html/.txt/.md file over
-    ``max_bytes`` is a ParseError, not read (one article is never that big; .jsonl files
-    hold many and have no cap). Raises ParseError (before yielding anything) when
+    ``max_bytes`` is a ParseError, not read (one article is never that big); a .jsonl file
+    holds many and is streamed line by line, each line under the same cap. Raises ParseError (before yielding anything) when
     ``path`` does not exist or is a file of an unknown kind.
     """
     source_url = str(path)
@@ -88,14 +88,14 @@ def decode_bytes(data: bytes) -> str:
 
 
 def _read_file(file: Path, *, source_url: str, max_bytes: int) -> Iterator[ArticleRecord | ParseError]:
-    data = _read_bytes(file, max_bytes=max_bytes)
-    if isinstance(data, ParseError):
-        yield data
-        return
     suffix = file.suffix.lower()
     uri = file.resolve().as_uri()
     if suffix == ".jsonl":
-        yield from _read_jsonl(file, decode_bytes(data), source_url=source_url, uri=uri)
+        yield from _read_jsonl(file, source_url=source_url, uri=uri, max_bytes=max_bytes)
+        return
+    data = _read_bytes(file, max_bytes=max_bytes)
+    if isinstance(data, ParseError):
+        yield data
         return
     try:
         if suffix in (".html", ".htm"):
@@ -114,7 +114,7 @@ def _read_bytes(file: Path, *, max_bytes: int) -> bytes | ParseError:
         size = file.stat().st_size
     except OSError as e:
         return ParseError(str(file), f"cannot read: {e.strerror or e}")
-    if size > max_bytes and file.suffix.lower() != ".jsonl":
+    if size > max_bytes:
         return ParseError(str(file), f"{size:,} bytes is over the {max_bytes:,}-byte limit for one article")
     try:
         return file.read_bytes()
@@ -212,25 +212,54 @@ def _published(value: Any) -> datetime | None:
     return as_utc(datetime.fromisoformat(value.strip()))
 
 
-def _read_jsonl(file: Path, text: str, *, source_url: str, uri: str) -> Iterator[ArticleRecord | ParseError]:
+def _read_jsonl(file: Path, *, source_url: str, uri: str, max_bytes: int) -> Iterator[ArticleRecord | ParseError]:
     """One record per line of ``{"title", "text", "url", "published"}``; blank lines skipped.
 
-    Without a ``url`` a line is identified as ``<file uri>#line=N``, so editing lines
-    above it re-identifies it: give urls when the file will change.
+    Streamed, so an export of any size is read in constant memory; a line over
+    ``max_bytes`` is a ParseError and skipped. Without a ``url`` a line is identified as
+    ``<file uri>#line=N``, so editing lines above it re-identifies it: give urls when the
+    file will change.
     """
-    for number, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
+    try:
+        handle = file.open("rb")
+    except OSError as e:
+        yield ParseError(str(file), f"cannot read: {e.strerror or e}")
+        return
+    with handle:
+        for number, raw in enumerate(_capped_lines(handle, max_bytes), start=1):
+            where = f"{file}:{number}"
+            if raw is None:
+                yield ParseError(where, f"line is over the {max_bytes:,}-byte limit for one article")
+                continue
+            line = decode_bytes(raw)
+            if number == 1:
+                line = line.removeprefix("\ufeff")
+            if line.strip():
+                yield _jsonl_line(line, where=where, source_url=source_url, default_url=f"{uri}#line={number}")
+
+
+def _capped_lines(handle: BinaryIO, max_bytes: int) -> Iterator[bytes | None]:
+    """The file's lines, or None for a line longer than ``max_bytes`` (read past, never held)."""
+    while True:
+        line = handle.readline(max_bytes + 1)
+        if not line:
+            return
+        if len(line) > max_bytes and not line.endswith(b"\n"):
+            while line and not line.endswith(b"\n"):
+                line = handle.readline(1 << 20)
+            yield None
             continue
-        where = f"{file}:{number}"
-        try:
-            item = json.loads(line)
-        except json.JSONDecodeError as e:
-            yield ParseError(where, f"not JSON: {e.msg} at column {e.colno}")
-            continue
-        if not isinstance(item, dict):
-            yield ParseError(where, "expected a JSON object with title, text, url, published")
-            continue
-        yield _jsonl_record(item, where=where, source_url=source_url, default_url=f"{uri}#line={number}")
+        yield line
+
+
+def _jsonl_line(line: str, *, where: str, source_url: str, default_url: str) -> ArticleRecord | ParseError:
+    try:
+        item = json.loads(line)
+    except json.JSONDecodeError as e:
+        return ParseError(where, f"not JSON: {e.msg} at column {e.colno}")
+    if not isinstance(item, dict):
+        return ParseError(where, "expected a JSON object with title, text, url, published")
+    return _jsonl_record(item, where=where, source_url=source_url, default_url=default_url)
 
 
 def _jsonl_record(

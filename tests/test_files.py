@@ -169,3 +169,17 @@ def test_oversized_article_file_is_an_error_and_the_rest_is_read(tmp_path):
     items = list(read_path(tmp_path, max_bytes=1000))
     assert isinstance(items[0], ParseError) and "over the 1,000-byte limit" in str(items[0])
     assert isinstance(items[1], ArticleRecord) and items[1].title == "Small"
+
+
+def test_jsonl_is_streamed_and_an_oversized_line_is_skipped(tmp_path):
+    """A .jsonl export bigger than the per-article cap is read; only its over-long line is an error."""
+    path = tmp_path / "export.jsonl"
+    small = [json.dumps({"title": f"Item {n}", "text": "Acme buys Widget.", "url": f"https://news.example/{n}"})
+             for n in range(30)]
+    huge = json.dumps({"title": "Huge", "text": "word " * 500, "url": "https://news.example/huge"})
+    path.write_bytes(("\ufeff" + "\n".join(small[:15] + [huge] + small[15:]) + "\n").encode("utf-8"))
+    assert path.stat().st_size > 2000
+    items = list(read_path(path, max_bytes=2000))
+    errors = [i for i in items if isinstance(i, ParseError)]
+    assert [e.url for e in errors] == [f"{path}:16"] and "over the 2,000-byte limit" in str(errors[0])
+    assert [r.url for r in items if isinstance(r, ArticleRecord)] == [f"https://news.example/{n}" for n in range(30)]
