@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from http import HTTPStatus
 from types import MappingProxyType, TracebackType
@@ -81,6 +81,9 @@ class FetchResult:
     headers: Mapping[str, str]  #: response headers, lower-case names; wire-only ones dropped
     etag: str | None
     last_modified: str | None
+    #: the final URL when every redirect on the way was permanent (301/308): the resource
+    #: has moved, and its source should be fetched there from now on
+    moved_to: str | None = None
 
     @property
     def not_modified(self) -> bool:
@@ -550,6 +553,7 @@ class Fetcher:
         _check_scheme(url, target)  # before build_request, which reads a scheme-less URL as a path
         request = self._client.build_request("GET", target, headers=headers)
         seen: set[str] = set()
+        permanent = True  # every redirect so far was 301/308
         for hop in range(self.settings.max_redirects + 1):
             where = f"redirect to {request.url}: " if hop else ""
             self._check_hop(url, request.url, where)
@@ -558,7 +562,11 @@ class Fetcher:
                 response = self._client.send(request, stream=True)
             try:
                 if response.next_request is None:
-                    return self._finish(url, response, headers, cap, deadline, where)
+                    result = self._finish(url, response, headers, cap, deadline, where)
+                    if hop and permanent and result.url != url:
+                        result = replace(result, moved_to=result.url)
+                    return result
+                permanent = permanent and response.status_code in (301, 308)
                 request = response.next_request
             finally:
                 _drain(response)

@@ -357,7 +357,8 @@ class _Runner:
             raise result
         if result.not_modified:
             return self._store(source, [], status="not_modified", http_status=result.status,
-                               etag=result.etag or source.etag, last_modified=result.last_modified or source.last_modified)
+                               etag=result.etag or source.etag, last_modified=result.last_modified or source.last_modified,
+                               moved_to=result.moved_to)
         warning = None
         title = None
         if source.kind == "page":
@@ -371,7 +372,7 @@ class _Runner:
             records, fulltext_warning = self._add_fulltext(source, records)
             warning = _join(warning, fulltext_warning)
         return self._store(source, records, status="ok", http_status=result.status, etag=result.etag,
-                           last_modified=result.last_modified, title=title, warning=warning)
+                           last_modified=result.last_modified, title=title, warning=warning, moved_to=result.moved_to)
 
     def _handle_local(self, source: Source) -> SourceOutcome:
         path = Path(source.url)
@@ -468,6 +469,7 @@ class _Runner:
         last_modified: str | None,
         title: str | None = None,
         warning: str | None = None,
+        moved_to: str | None = None,
     ) -> SourceOutcome:
         """Articles and bookkeeping of one source, in one transaction."""
         now = self.clock()
@@ -476,7 +478,7 @@ class _Runner:
         record = FetchRecord(
             fetched_at=now, status=status, next_fetch_at=decision.next_fetch_at, error_count=0,
             http_status=http_status, etag=etag, last_modified=last_modified,
-            title=None if source.title else title,
+            title=None if source.title else title, moved_to=moved_to,
         )
         result = None
         with self.db.atomic():

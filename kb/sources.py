@@ -94,6 +94,7 @@ class FetchRecord:
     last_modified: str | None = None
     title: str | None = None  #: the feed's title, set only when the source has none
     disabled_reason: str | None = None  #: set to disable the source
+    moved_to: str | None = None  #: the source's new URL after a permanent redirect
 
 
 def is_http_url(target: str) -> bool:
@@ -269,6 +270,10 @@ def record_fetch(db: sqlite_utils.Database, source_id: int, record: FetchRecord)
     if record.disabled_reason is not None:
         values["disabled_at"] = to_timestamp(record.fetched_at)
         values["disabled_reason"] = record.disabled_reason
+    if record.moved_to and not db.execute("SELECT 1 FROM sources WHERE url = ?", [record.moved_to]).fetchone():
+        # 301/308: fetch the new address from now on (unless another source already has it)
+        log.info("source %d moved permanently to %s", source_id, record.moved_to)
+        values["url"] = record.moved_to
     db.table("sources").update(source_id, values)
     if record.title:
         db.execute("UPDATE sources SET title = ? WHERE id = ? AND (title IS NULL OR title = '')", [record.title, source_id])

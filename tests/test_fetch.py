@@ -244,6 +244,20 @@ def test_redirect_chain_of_five_is_followed(feed_server, fetcher):
     assert (result.url, result.content) == (target, RSS)
 
 
+def test_only_a_chain_of_permanent_redirects_says_the_feed_moved(feed_server, fetcher):
+    target = feed_server.add("/feed.xml", RSS)
+    moved = feed_server.redirect_chain(2, "/feed.xml", status=301)
+    moved_308 = feed_server.redirect_chain(1, "/feed.xml", status=308)
+    temporary = feed_server.redirect_chain(1, "/feed.xml", status=302)
+    mixed = feed_server.add("/mixed", status=301, redirect_to=temporary)
+
+    assert fetcher.fetch(moved).moved_to == target
+    assert fetcher.fetch(moved_308).moved_to == target
+    assert fetcher.fetch(temporary).moved_to is None
+    assert fetcher.fetch(mixed).moved_to is None
+    assert fetcher.fetch(target).moved_to is None
+
+
 def test_redirect_chain_longer_than_five_fails(feed_server, fetcher):
     feed_server.add("/feed.xml", RSS)
     first = feed_server.redirect_chain(6, "/feed.xml")

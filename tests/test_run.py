@@ -292,6 +292,24 @@ def test_short_entries_get_the_full_text_of_their_page(database, ingest_settings
     assert "Sentence 39" in row["text"]
 
 
+def test_a_feed_moved_permanently_is_fetched_at_its_new_url_from_then_on(database, ingest_settings, feed_server, clock):
+    from ingest.run import default_pipeline
+
+    new_url = feed_server.add("/new/feed.xml", _rss())
+    old_url = feed_server.add("/old/feed.xml", status=301, redirect_to="/new/feed.xml")
+    temporary = feed_server.add("/tmp/feed.xml", status=302, redirect_to="/new/feed.xml")
+    taken_url = feed_server.add("/taken/feed.xml", _rss())
+    to_taken = feed_server.add("/to-taken/feed.xml", status=308, redirect_to="/taken/feed.xml")
+    (moved, _), (kept, _) = add_source(database, old_url), add_source(database, temporary)
+    add_source(database, taken_url)
+    (not_moved, _) = add_source(database, to_taken)
+    summary = run_once(database, ingest_settings, pipeline=default_pipeline(), clock=clock)
+    assert summary.sources_ok == 4
+    assert get_source(database, moved.id).url == new_url
+    assert get_source(database, kept.id).url == temporary
+    assert get_source(database, not_moved.id).url == to_taken  # another source already has the new url
+
+
 def test_page_source_stores_one_article(database, ingest_settings, feed_server, clock):
     from ingest.run import default_pipeline
 
