@@ -18,7 +18,7 @@ from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import sqlite_utils
 
@@ -101,6 +101,29 @@ def is_http_url(target: str) -> bool:
     return urlsplit(target).scheme.lower() in URL_SCHEMES
 
 
+def normalize_source_url(url: str) -> str:
+    """One spelling per address: "HTTPS://News.Example:443/Feed#top" is "https://news.example/Feed".
+
+    Scheme and host are case-insensitive and a default port or a fragment never reaches
+    the server, so two spellings would be two sources fetching one feed. Path and query are
+    kept as given (servers may treat them case-sensitively).
+    """
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower()
+    if ":" in host:
+        host = f"[{host}]"  # IPv6 literal
+    try:
+        port = parts.port
+    except ValueError as e:
+        raise ConfigError(f"{url}: {e}") from None
+    netloc = host if port is None or (scheme, port) in {("http", 80), ("https", 443)} else f"{host}:{port}"
+    userinfo = parts.netloc.rpartition("@")[0]
+    if userinfo:
+        netloc = f"{userinfo}@{netloc}"
+    return urlunsplit((scheme, netloc, parts.path, parts.query, ""))
+
+
 def detect_source(target: str, *, page: bool = False) -> tuple[str, str]:
     """The (url, kind) a user's ``sources add`` argument stands for.
 
@@ -115,7 +138,7 @@ def detect_source(target: str, *, page: bool = False) -> tuple[str, str]:
     if scheme in URL_SCHEMES:
         if not urlsplit(target).netloc:
             raise ConfigError(f"{target}: URL has no host")
-        return target, "page" if page else "feed"
+        return normalize_source_url(target), "page" if page else "feed"
     path = Path(target).expanduser()
     # "C:" style one-letter schemes do not occur on POSIX; anything else with a
     # scheme that is not an existing path is a URL we refuse (ftp:, file:, javascript:).
@@ -180,6 +203,8 @@ def get_source(db: sqlite_utils.Database, key: int | str) -> Source:
             return _from_row(rows[0])
         raise NotFound(f"no source with id {key}")
     source = find_source(db, key)
+    if source is None and is_http_url(key) and urlsplit(key).netloc:
+        source = find_source(db, normalize_source_url(key))
     if source is None and not is_http_url(key) and Path(key).expanduser().exists():
         source = find_source(db, str(Path(key).expanduser().resolve()))
     if source is None:

@@ -56,6 +56,16 @@ def test_adding_the_same_url_twice_keeps_one_row(db):
     assert len(list_sources(db)) == 1
 
 
+def test_spellings_of_one_url_are_one_source(db):
+    first, created = add_source(db, "HTTPS://News.Example:443/Feed.xml#latest")
+    again, created_again = add_source(db, "https://news.example/Feed.xml")
+    other, _ = add_source(db, "https://news.example/feed.xml")  # paths are case-sensitive
+    assert first.url == "https://news.example/Feed.xml" and created and not created_again
+    assert again.id == first.id and other.id != first.id
+    assert add_source(db, "http://news.example:8080/f")[0].url == "http://news.example:8080/f"
+    assert get_source(db, "https://NEWS.example/Feed.xml").id == first.id
+
+
 def test_get_source_by_id_or_url(db):
     source, _ = add_source(db, "https://example.com/feed")
     assert get_source(db, source.id) == source
