@@ -27,7 +27,7 @@ import functools
 import logging
 import os
 import threading
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -57,6 +57,9 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+#: Tries at an entry's full page before its article keeps the feed's text for good.
+FULLTEXT_ATTEMPTS = 3
+
 # --- the pieces a run is made of ----------------------------------------------------
 
 
@@ -78,7 +81,8 @@ class Pipeline:
     apply_page: Callable[[ArticleRecord, Any], ArticleRecord]
     read_path: Callable[[Path], Iterable[ArticleRecord | ParseError]]
     upsert_articles: Callable[..., Any]
-    is_stored: Callable[..., bool]
+    page_wanted: Callable[..., bool]
+    note_page_misses: Callable[..., None]
     make_job: Callable[..., FetchJob]
     make_fetcher: Callable[[Settings], AbstractContextManager[FetcherLike]]
 
@@ -88,7 +92,7 @@ def default_pipeline(*, fetcher: Callable[[Settings], AbstractContextManager[Fet
     """The real fetcher, parsers and article store; tests may swap the fetcher."""
     from ingest.feeds import entries_to_records, needs_fulltext, parse_feed
     from ingest.pages import apply_page, extract_page, page_to_record
-    from kb.articles import is_stored, upsert_articles
+    from kb.articles import note_page_misses, page_wanted, upsert_articles
 
     if fetcher is None or make_job is None:
         from ingest.fetch import Fetcher, FetchJob
@@ -104,7 +108,8 @@ def default_pipeline(*, fetcher: Callable[[Settings], AbstractContextManager[Fet
         apply_page=apply_page,
         read_path=_read_path,
         upsert_articles=upsert_articles,
-        is_stored=is_stored,
+        page_wanted=page_wanted,
+        note_page_misses=note_page_misses,
         make_job=make_job,
         make_fetcher=fetcher,
     )
@@ -361,6 +366,7 @@ class _Runner:
                                moved_to=result.moved_to)
         warning = None
         title = None
+        page_misses: list[ArticleRecord] = []
         if source.kind == "page":
             page = self.pipeline.extract_page(result.content, url=result.url, headers=result.headers)
             records = [self.pipeline.page_to_record(page, source_url=source.url)]
@@ -369,10 +375,11 @@ class _Runner:
             warning = getattr(feed, "warning", None)
             title = getattr(feed, "title", None)
             records = self.pipeline.entries_to_records(feed, source_url=source.url)
-            records, fulltext_warning = self._add_fulltext(source, records)
+            records, page_misses, fulltext_warning = self._add_fulltext(source, records)
             warning = _join(warning, fulltext_warning)
         return self._store(source, records, status="ok", http_status=result.status, etag=result.etag,
-                           last_modified=result.last_modified, title=title, warning=warning, moved_to=result.moved_to)
+                           last_modified=result.last_modified, title=title, warning=warning, moved_to=result.moved_to,
+                           page_misses=page_misses)
 
     def _handle_local(self, source: Source) -> SourceOutcome:
         path = Path(source.url)
@@ -417,25 +424,28 @@ class _Runner:
             warning = f"{len(problems)} file(s) skipped; first: {problems[0]}"
         return self._store(source, found, status="ok", warning=warning, etag=None, last_modified=None)
 
-    def _add_fulltext(self, source: Source, records: list[ArticleRecord]) -> tuple[list[ArticleRecord], str | None]:
+    def _add_fulltext(
+        self, source: Source, records: list[ArticleRecord]
+    ) -> tuple[list[ArticleRecord], list[ArticleRecord], str | None]:
         """Replace short feed texts by the article page's main text, where the mode says so.
 
-        Only for entries not stored yet: a page is fetched once, when its entry first
-        arrives (a stored article keeps the page text it got then, or the feed's text when
-        that fetch failed), not again each time the feed around it changes.
+        A page is fetched when its entry first arrives, and again on later runs while the
+        stored article still has only the feed's text, up to FULLTEXT_ATTEMPTS tries (a
+        stored page text is never fetched again, whatever the feed around it does).
+        Returns the records, those whose page gave nothing (to count the try), and a warning.
         """
         mode = source.fulltext or self.settings.ingest.fulltext
         if mode == "off" or not records:
-            return records, None
+            return records, [], None
         min_words = self.settings.ingest.fulltext_min_words
         wanted = {
             i: r for i, r in enumerate(records)
             if is_web_url(r.url)
             and self.pipeline.needs_fulltext(r, mode=mode, min_words=min_words)
-            and not self.pipeline.is_stored(self.db, r, source_id=source.id)
+            and self.pipeline.page_wanted(self.db, r, source_id=source.id, max_attempts=FULLTEXT_ATTEMPTS)
         }
         if not wanted:
-            return records, None
+            return records, [], None
         jobs = [self.pipeline.make_job(url=r.url, etag=None, last_modified=None, key=i) for i, r in wanted.items()]
         out = list(records)
         failures: list[str] = []
@@ -452,11 +462,12 @@ class _Runner:
             index = cast(int, job.key)
             if len((page.text or "").split()) > len(out[index].text.split()):
                 out[index] = self.pipeline.apply_page(out[index], page)
+        misses = [out[i] for i in wanted if out[i].text_origin != "page"]
         warning = None
         if failures:
             # One line with a count, not one per page: the feed's own text is kept for those.
             warning = f"full text unavailable for {len(failures)} of {len(wanted)} article(s); first: {failures[0]}"
-        return out, warning
+        return out, misses, warning
 
     def _store(
         self,
@@ -470,6 +481,7 @@ class _Runner:
         title: str | None = None,
         warning: str | None = None,
         moved_to: str | None = None,
+        page_misses: Sequence[ArticleRecord] = (),
     ) -> SourceOutcome:
         """Articles and bookkeeping of one source, in one transaction."""
         now = self.clock()
@@ -486,6 +498,8 @@ class _Runner:
                 result = self.pipeline.upsert_articles(
                     self.db, records, source_id=source.id, fetched_at=to_timestamp(now)
                 )
+            if page_misses:
+                self.pipeline.note_page_misses(self.db, page_misses, source_id=source.id)
             record_fetch(self.db, source.id, record)
         if result is not None and getattr(result, "changed_ids", None) and self.settings.ingest.extract:
             warning = _join(warning, _extract(self.db, list(result.changed_ids), self.settings))

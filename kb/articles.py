@@ -96,13 +96,25 @@ def upsert_articles(
     )
 
 
-def is_stored(db: sqlite_utils.Database, record: ArticleRecord, *, source_id: int) -> bool:
-    """Whether ``record`` is an article already stored, by the same rules ``upsert_articles`` follows.
+def page_wanted(db: sqlite_utils.Database, record: ArticleRecord, *, source_id: int, max_attempts: int) -> bool:
+    """Whether to fetch ``record``'s page for its full text: a new entry, or a stored one of
+    this source still holding the feed's text after fewer than ``max_attempts`` tries.
 
-    The run asks before fetching an entry's page for its full text, so a page is fetched
-    once, when its entry first arrives, not on every change of the feed around it.
+    A page that failed (a 503, a timeout) is tried again on the next runs, but not forever:
+    a paywall stub or a dead link stops costing a fetch after ``max_attempts``.
     """
-    return _find(db, record, source_id=source_id)[0] is not None
+    row = _find(db, record, source_id=source_id)[0]
+    if row is None:
+        return True
+    return row["source_id"] == source_id and row["text_origin"] != "page" and row["fulltext_attempts"] < max_attempts
+
+
+def note_page_misses(db: sqlite_utils.Database, records: Iterable[ArticleRecord], *, source_id: int) -> None:
+    """Count one more failed full-text try for each stored article of these records."""
+    for record in records:
+        row = _find(db, record, source_id=source_id)[0]
+        if row is not None and row["source_id"] == source_id and row["text_origin"] != "page":
+            db.execute("UPDATE articles SET fulltext_attempts = fulltext_attempts + 1 WHERE id = ?", [row["id"]])
 
 
 def _first(db: sqlite_utils.Database, where: str, args: list[Any]) -> dict[str, Any] | None:

@@ -299,5 +299,11 @@ def _m0004_explorer_indexes(db: sqlite_utils.Database) -> None:
     db.table("mentions").create_index(["company_id", "article_id"], if_not_exists=True)
 
 
+@migrations(name="0005_fulltext_attempts")
+def _m0005_fulltext_attempts(db: sqlite_utils.Database) -> None:
+    """Failed tries at an entry's full page: a page that failed once is tried again, a few times."""
+    db.table("articles").add_column("fulltext_attempts", int, not_null_default=0)
+
+
 #: Bumped by adding a migration above.
 SCHEMA_VERSION = len(migrations._migrations)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from ingest.feeds import entries_to_records, parse_feed
-from kb.articles import content_hash, is_stored, synthetic_url, upsert_articles
+from kb.articles import content_hash, note_page_misses, page_wanted, synthetic_url, upsert_articles
 from kb.records import ArticleRecord
 
 T1 = "2026-01-01T00:00:00+00:00"
@@ -49,13 +49,20 @@ def test_new_record_is_stored_and_queued_for_extraction(db):
 
 
 @pytest.mark.issue(3)
-def test_is_stored_follows_the_identity_rules_of_the_upsert(db):
+def test_page_wanted_follows_the_identity_rules_of_the_upsert(db):
     first, second = _source(db), _source(db, "https://wire.example/rss")
     upsert_articles(db, [_record()], source_id=first, fetched_at=T1)
-    assert is_stored(db, _record(url="https://news.example/moved"), source_id=first)  # same guid, same source
-    assert is_stored(db, _record(guid="wire-1"), source_id=second)  # same URL from another source
-    assert not is_stored(db, _record(url="https://news.example/moved"), source_id=second)
-    assert not is_stored(db, _record(url="https://news.example/other", guid="acme-2"), source_id=first)
+
+    def wanted(record, source_id, attempts=0):
+        return page_wanted(db, record, source_id=source_id, max_attempts=attempts)
+
+    assert not wanted(_record(url="https://news.example/moved"), first)  # same guid, same source: stored
+    assert not wanted(_record(guid="wire-1"), second, attempts=3)  # same URL from another source: theirs
+    assert wanted(_record(url="https://news.example/moved"), second)  # new to that source
+    assert wanted(_record(url="https://news.example/other", guid="acme-2"), first)  # a new entry
+    assert wanted(_record(), first, attempts=1)  # stored with the feed's text, not tried yet
+    note_page_misses(db, [_record()], source_id=first)
+    assert not wanted(_record(), first, attempts=1) and wanted(_record(), first, attempts=2)
 
 
 def test_upserting_twice_gives_the_same_rows_and_writes_nothing(db):

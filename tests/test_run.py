@@ -498,3 +498,22 @@ def test_article_page_is_fetched_once_when_its_entry_first_arrives(database, ing
     assert (summary.articles_new, summary.articles_unchanged) == (1, 1)
     assert (feed_server.hits("/story/1"), feed_server.hits("/story/2")) == (1, 1)
     assert [row["text_origin"] for row in database["articles"].rows] == ["page", "page"]
+
+
+@pytest.mark.issue(3)
+def test_a_page_that_failed_is_tried_again_on_later_runs_a_few_times(database, ingest_settings, feed_server, clock):
+    from ingest.run import FULLTEXT_ATTEMPTS, default_pipeline
+
+    feed_server.add("/story/1", status=503, times=1)  # down for the first run only
+    flaky = feed_server.add("/story/1", _article_page("Deal 1").encode(), content_type="text/html")
+    dead = feed_server.add("/story/2", status=404)
+    add_source(database, feed_server.add("/feed.xml", _rss(_teaser_item(1, flaky), _teaser_item(2, dead))))
+    settings = _with_fulltext(ingest_settings, "always")
+    for _ in range(FULLTEXT_ATTEMPTS + 2):
+        run_once(database, settings, pipeline=default_pipeline(), clock=clock)
+        clock.advance(hours=1)
+    assert (feed_server.hits("/story/1"), feed_server.hits("/story/2")) == (2, FULLTEXT_ATTEMPTS)
+    rows = {row["url"]: row for row in database["articles"].rows}
+    assert (rows[flaky]["text_origin"], rows[dead]["text_origin"]) == ("page", "feed")
+    assert rows[dead]["fulltext_attempts"] == FULLTEXT_ATTEMPTS
+    assert "Sentence 39" in rows[flaky]["text"]
