@@ -29,6 +29,7 @@ from rapidfuzz import fuzz, process
 from kb.db import BUSY_TIMEOUT_MS, open_db
 from kb.errors import NotFound
 from kb.records import RELATION_TYPES, document_text
+from kb.runs import RunRow, list_runs
 
 log = logging.getLogger(__name__)
 
@@ -154,24 +155,6 @@ class TypeWeekCount:
 class PeriodCount:
     period: str  #: first day of the period, YYYY-MM-DD
     count: int
-
-
-@dataclass(frozen=True, slots=True)
-class RunRow:
-    """One ingest run, as the runs table records it."""
-
-    id: int
-    started_at: str | None
-    finished_at: str | None
-    status: str | None
-    sources_due: int
-    sources_ok: int
-    sources_not_modified: int
-    sources_failed: int
-    articles_new: int
-    articles_updated: int
-    articles_duplicate: int
-    errors: list[dict[str, Any]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -524,36 +507,11 @@ def relations_over_time(db: sqlite_utils.Database, *, period: str = "week", coun
     return [TypeWeekCount(week=row["week"], type=row["type"], count=row["n"]) for row in rows]
 
 
-def _run(row: dict[str, Any]) -> RunRow:
-    errors: list[dict[str, Any]] = []
-    if row.get("errors"):
-        try:
-            loaded = json.loads(row["errors"])
-        except ValueError:
-            loaded = [{"source": "", "error": str(row["errors"])}]
-        if isinstance(loaded, list):
-            errors = [e if isinstance(e, dict) else {"source": "", "error": str(e)} for e in loaded]
-    return RunRow(
-        id=row["id"],
-        started_at=row["started_at"],
-        finished_at=row["finished_at"],
-        status=row["status"],
-        sources_due=row["sources_due"] or 0,
-        sources_ok=row["sources_ok"] or 0,
-        sources_not_modified=row["sources_not_modified"] or 0,
-        sources_failed=row["sources_failed"] or 0,
-        articles_new=row["articles_new"] or 0,
-        articles_updated=row["articles_updated"] or 0,
-        articles_duplicate=row["articles_duplicate"] or 0,
-        errors=errors,
-    )
-
-
 def ingest_health(db: sqlite_utils.Database) -> tuple[RunRow | None, list[SourceHealth]]:
     """The last ingest run (None before the first) and the sources failing now."""
-    runs = _rows(db, "SELECT * FROM runs ORDER BY started_at DESC, id DESC LIMIT 1")
+    runs = list_runs(db, limit=1)
     failing = [s for s in source_health(db) if s.failing]
-    return (_run(runs[0]) if runs else None), failing
+    return (runs[0] if runs else None), failing
 
 
 def source_health(db: sqlite_utils.Database) -> list[SourceHealth]:

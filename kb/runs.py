@@ -90,12 +90,55 @@ def finish_run(db: sqlite_utils.Database, summary: RunSummary) -> None:
         db.table("runs").update(summary.run_id, values)
 
 
-def list_runs(db: sqlite_utils.Database, *, limit: int = 20) -> list[dict[str, Any]]:
-    """The latest runs, newest first, with ``errors`` decoded."""
-    rows = list(db["runs"].rows_where(order_by="id DESC", limit=limit))
-    for row in rows:
-        row["errors"] = json.loads(row["errors"]) if row.get("errors") else []
-    return rows
+@dataclass(frozen=True, slots=True)
+class RunRow:
+    """One ingest run, as the runs table records it."""
+
+    id: int
+    started_at: str | None
+    finished_at: str | None
+    status: str | None
+    sources_due: int
+    sources_ok: int
+    sources_not_modified: int
+    sources_failed: int
+    articles_new: int
+    articles_updated: int
+    articles_duplicate: int
+    errors: list[dict[str, Any]]
+
+
+def list_runs(db: sqlite_utils.Database, *, limit: int = 20) -> list[RunRow]:
+    """The latest runs, newest first."""
+    return [_run_row(row) for row in db.table("runs").rows_where(order_by="id DESC", limit=limit)]
+
+
+def _run_row(row: dict[str, Any]) -> RunRow:
+    """A runs row with its errors decoded; a damaged errors column becomes one message, never a crash."""
+    errors: list[dict[str, Any]] = []
+    if row.get("errors"):
+        try:
+            loaded = json.loads(row["errors"])
+        except ValueError:
+            loaded = [{"source": "", "error": str(row["errors"])}]
+        if isinstance(loaded, list):
+            errors = [e if isinstance(e, dict) else {"source": "", "error": str(e)} for e in loaded]
+    return RunRow(
+        id=row["id"],
+        started_at=row["started_at"],
+        finished_at=row["finished_at"],
+        status=row["status"],
+        sources_due=row["sources_due"] or 0,
+        sources_ok=row["sources_ok"] or 0,
+        sources_not_modified=row["sources_not_modified"] or 0,
+        sources_failed=row["sources_failed"] or 0,
+        articles_new=row["articles_new"] or 0,
+        articles_updated=row["articles_updated"] or 0,
+        articles_duplicate=row["articles_duplicate"] or 0,
+        errors=errors,
+    )
+
+
 
 
 def run_counts(db: sqlite_utils.Database) -> dict[str, int]:
@@ -130,7 +173,8 @@ def database_stats(db: sqlite_utils.Database) -> dict[str, Any]:
     }
     last = list_runs(db, limit=1)
     stats["runs"]["last"] = (
-        {k: last[0][k] for k in ("id", "started_at", "finished_at", "status")} if last else None
+        {"id": last[0].id, "started_at": last[0].started_at, "finished_at": last[0].finished_at,
+         "status": last[0].status} if last else None
     )
     tables = set(db.table_names())
     knowledge = {

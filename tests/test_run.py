@@ -129,7 +129,7 @@ def test_failure_is_recorded_on_the_source_and_in_the_run(database, ingest_setti
     source = get_source(database, FEED)
     assert (source.error_count, source.last_http_status, source.last_status) == (1, 500, "error")
     assert "HTTP 500" in source.last_error
-    assert list_runs(database)[0]["errors"] == [{"source": FEED, "error": summary.errors[0].error}]
+    assert list_runs(database)[0].errors == [{"source": FEED, "error": summary.errors[0].error}]
 
 
 def test_one_bad_source_does_not_stop_the_others(database, ingest_settings, fake_pipeline, fake_fetcher, clock):
@@ -182,7 +182,7 @@ def test_source_failing_ten_times_in_a_row_is_disabled_with_the_reason(
 def test_run_left_running_by_a_killed_process_is_marked_interrupted(database, ingest_settings, fake_pipeline, clock):
     stale, _ = start_run(database, pid=999999)
     _run(database, ingest_settings, fake_pipeline, clock)
-    statuses = {row["id"]: row["status"] for row in list_runs(database)}
+    statuses = {row.id: row.status for row in list_runs(database)}
     assert statuses[stale] == "interrupted"
 
 
