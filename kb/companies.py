@@ -64,7 +64,7 @@ GENERIC_TAIL = frozenset(
     "foods healthcare health medical biotech biologics oncology robotics automotive platforms financial "
     "international worldwide global solutions services interactive games studios mobile digital "
     "computing computer aerospace devices diagnostics genomics materials chemicals resources "
-    "petroleum oil gas power motor cars electric surgical tech".split()
+    "petroleum oil gas power motor cars electric surgical tech gold mining minerals metals".split()
 )
 _ENTITY_LABELS = {"ORG", "PERSON", "GPE", "NORP", "PRODUCT", "FAC", "WORK_OF_ART", "LOC", "EVENT", "LAW"}
 _EXCHANGES = ["NASDAQ", "Nasdaq", "NYSE", "OTC", "OTCQX", "OTCQB", "TSX", "TSXV", "LSE", "ASX", "HKEX", "SEHK",
@@ -97,8 +97,9 @@ def company_key(name: str) -> str:
     s = re.sub(r"'s?$", "", s)
     s = re.sub(r"[^\w&+ ]+", " ", s)
     tokens = s.split()
-    while len(tokens) > 1 and tokens[-1] in LEGAL_SUFFIXES:
-        tokens.pop()
+    while len(tokens) > 1 and (tokens[-1] in LEGAL_SUFFIXES or tokens[-1] in {"&", "and"} and len(tokens) > 2
+                                and tokens[-2] in LEGAL_SUFFIXES):
+        tokens.pop()  # "Fresenius SE & Co." -> "fresenius": the "&" of a suffix pair goes with it
     return " ".join(tokens)
 
 
@@ -735,6 +736,8 @@ def _resolve(
         key = company_key(hint) if hint else company_key(text)
         key_of[span.text] = key
         groups[key].append(span)
+    for short_form, long_form in _code_aliases(mentions, tickers, acronyms).items():
+        acronyms.setdefault(short_form, long_form)
     for short_form, long_form in acronyms.items():
         acro_key = find(key_of.get(short_form, company_key(short_form)))
         long_key = find(key_of.get(long_form, company_key(long_form)))
@@ -761,7 +764,7 @@ def _resolve(
         # (a known short form, "Duke Energy" / "Duke Energy Florida", is the parent, kept apart)
         longer = [k for k in keys if k != short and k not in merged and k.startswith(short + " ")]
         if len(longer) == 1 and not _regional_arm(groups[longer[0]], len(short.split())) \
-                and all(t.text[:1].isupper() or not t.is_alpha for t in groups[longer[0]][0]):
+                and all(t.text[:1].isupper() or not t.is_alpha or t.lower_ in _NAME_JOINERS for t in groups[longer[0]][0]):
             merged[short] = longer[0]
     for short, long in merged.items():
         target = long
@@ -1004,12 +1007,59 @@ def _business_noun(token: Token) -> bool:
     return False
 
 
+#: Lower-case words inside a company's full name: "National Bank of Canada", "Banco de Sabadell".
+_NAME_JOINERS = frozenset({"of", "de", "and", "&", "du", "des", "del", "la", "di"})
+
+
 def _regional_arm(group: list[Span], prefix_words: int) -> bool:
     """ "OLX Uzbekistan", "TBC Bank Georgia": a place after the shared name makes a regional arm, not an alias."""
     if not group:
         return False
     places = {t.text for ent in group[0].doc.ents if ent.label_ in {"GPE", "NORP", "LOC"} for t in ent}
-    return any(t.text in places for span in group for t in span[prefix_words:])
+    # "National Bank of Canada" names the bank itself, not its Canadian arm
+    return any(t.text in places and t.nbor(-1).lower_ != "of" for span in group for t in span[prefix_words:])
+
+
+def _code_aliases(mentions: list[Span], tickers: dict[int, str], acronyms: dict[str, str]) -> dict[str, str]:
+    """Short codes used alone for a company named in full elsewhere in the text: alias -> full form.
+
+    "QuantumScape Corporation (NYSE: QS) ... QS expects payments": a ticker used as a name;
+    "Astellas Pharma Inc. (ALPMY, ALPMY)": a code in brackets after the name (not "(now part of IBM)");
+    "Orient Overseas Container Line Co. ... OOCL controls 2.8%": the initials of the full name
+    (with its legal suffix: "Ocean Networks, Inc." is "ONI").
+    """
+    if not mentions:
+        return {}
+    doc = mentions[0].doc
+    forms = {s.text for s in mentions}
+    codes = {f for f in forms if f.isupper() and f.isalpha() and 2 <= len(f) <= 6 and f not in acronyms}
+    out: dict[str, str] = {}
+    for span in mentions:
+        end = span.end  # past a legal suffix: "QuantumScape Corporation (NYSE: QS)"
+        while end < len(doc) and end < span.end + 3 and (doc[end].lower_.rstrip(".") in LEGAL_SUFFIXES
+                                                         or doc[end].text in {",", "."}):
+            end += 1
+        ticker = tickers.get(end) or tickers.get(span.end)
+        if ticker in codes and ticker != span.text:
+            out.setdefault(ticker, span.text)
+        if end < len(doc) and doc[end].text == "(":  # "(ALPMY, ALPMY)", "(NYSE American: UEC)"
+            for token in doc[end + 1:min(end + 7, len(doc))]:
+                if token.text == ")":
+                    break
+                if token.text in codes and token.text != span.text and token.nbor(-1).text in {"(", ":", ","}:
+                    out.setdefault(token.text, span.text)
+                    break
+    for span in mentions:
+        words = [t for t in span if t.is_alpha and t.text[:1].isupper()]
+        if len(words) < 2 or span.text in codes:
+            continue
+        initials = "".join(t.text[0] for t in words)
+        nxt = doc[span.end:span.end + 2]
+        suffix = next((t.text[0].upper() for t in nxt if t.text != "," and t.lower_.rstrip(".") in LEGAL_SUFFIXES), "")
+        for code in codes:
+            if len(code) >= 3 and code not in out and code in {initials, initials + suffix}:
+                out[code] = span.text
+    return out
 
 
 def _looks_like_acronym(acro: str, name: str) -> bool:
