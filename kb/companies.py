@@ -899,7 +899,15 @@ def _not_a_business(span: Span, *, common: frozenset[str], arguments: set[int]) 
         before = [t.lower_ for t in doc[max(0, span.start - 3):span.start] if t.is_alpha and t.lower_ not in {"of", "for", "and"}]
         if before and before[-1] in _TITLE_BEFORE:
             return True
+        if span.start > 0 and doc[span.start - 1].lower_ in _NOT_BEFORE_A_NAME:
+            return True  # "operates as a Virtual Research Organization", "Besides its Data Centers in Alpharetta"
+        if _list_item(span):
+            return True
     return _before_state_code(span)
+
+
+#: Words that open a common noun phrase, not a name: "a Virtual Research Organization", "its Data Centers".
+_NOT_BEFORE_A_NAME = frozenset("a an its their our his her your my".split())
 
 
 #: US state and Canadian province codes: "Aurora, CO" and "Carlstadt (NJ)" are places.
@@ -940,6 +948,14 @@ def _needs_evidence(span: Span, common: frozenset[str]) -> bool:
     if not _common_words_only(span, common):
         return False
     return len(span) == 1 or any(t.lower_ == "and" for t in span)
+
+
+def _list_item(span: Span) -> bool:
+    """ "measures in Logistics; Customer Care and Aftersales; Global Purchasing and Manufacturing Services": an
+    item of a list separated by semicolons names a function or a category, not a business."""
+    sent = span.sent
+    return sum(1 for t in sent if t.text == ";") >= 2 and any(
+        t.text == ";" for t in span.doc[max(sent.start, span.start - 4):min(sent.end, span.end + 2)])
 
 
 def _concept_acronyms(doc: Doc) -> set[str]:

@@ -48,3 +48,25 @@ def test_short_form_of_a_name_with_of_and_a_place_is_the_same_company(extractor)
         "Canadian Western Bank awaits approval of its purchase by National Bank."
     )
     assert "National Bank" not in names(ex)
+
+
+@pytest.mark.issue(4)
+@pytest.mark.parametrize("text, phrase", [
+    ("ObvioHealth, which operates globally as a Virtual Research Organization, raised $31 million.",
+     "Virtual Research Organization"),
+    ("Brookfield will acquire, via its Super-Core Infrastructure strategy, a 19.7% stake in Duke Energy Florida. "
+     "Sam Pollock said Brookfield is pleased to be partnering with Duke Energy, via Brookfield’s Super-Core "
+     "Infrastructure strategy.", "Super-Core Infrastructure"),
+])
+def test_dictionary_words_after_an_article_or_its_are_a_common_noun_phrase(extractor, text, phrase):
+    assert phrase not in names(extractor.extract(text))
+
+
+@pytest.mark.issue(4)
+def test_dictionary_words_in_a_semicolon_list_are_categories(extractor):
+    ex = extractor.extract(
+        "General Motors named Nexteer a Supplier of the Year. Winners were judged against measures in "
+        "Logistics; Customer Care and Aftersales; Global Purchasing and Manufacturing Services; and Product Purchasing."
+    )
+    assert "Customer Care" not in names(ex)
+    assert "Manufacturing Services" not in names(ex)
