@@ -607,7 +607,20 @@ def _is_rejected(span: Span) -> bool:
         return True  # "VP Partnerships", "Chief Executive Officer Ralph Mupita"
     if all(t.ent_type_ in {"DATE", "TIME", "MONEY", "PERCENT", "CARDINAL"} for t in span):
         return True
+    if _MODEL_CODE.match(text):
+        return True  # "QSE-5 batteries", "MORAb-202", "ISO9001:2015": a model or a standard
+    if len(span) == 1 and span.root.dep_ in {"prep", "agent", "mark", "cc"}:
+        return True  # "Via the United Launch Alliance, ...": a capitalised preposition
+    doc = span.doc
+    if span[0].text in _UNITS and span.start > 0 and doc[span.start - 1].like_num:
+        return True  # "the 140 MW Jacksonville solar installation": a measure, then a place
     return False
+
+
+#: Letters, then a hyphen or colon and a number: model codes and standards, not companies.
+_MODEL_CODE = re.compile(r"^[A-Za-z]{1,8}\d*[-:]\d+(?:[.:]\d+)*[A-Za-z]{0,3}$")
+#: Units written after a number: "140 MW", "5 GWh", "740 km".
+_UNITS = frozenset("MW GW kW MWh GWh kWh TWh MWp GWp km mi kg bbl boe Mt kt".split())
 
 
 def _resolve(
@@ -635,6 +648,8 @@ def _resolve(
             continue
         if _before_state_code(span) and span.end not in tickers:
             continue  # "Aurora, CO", "Bridgewater (NJ)": a place, even when a company bears the name
+        if _names_an_index(span) or _after_name_particle(span):
+            continue  # "the MSCI United Kingdom Small Cap Index", "the da Vinci surgical systems"
         if rules.match(text) and cand.kind != "company":
             other_orgs.setdefault(company_key(text), text)
             continue
@@ -908,6 +923,34 @@ def _not_a_business(span: Span, *, common: frozenset[str], arguments: set[int]) 
 
 #: Words that open a common noun phrase, not a name: "a Virtual Research Organization", "its Data Centers".
 _NOT_BEFORE_A_NAME = frozenset("a an its their our his her your my".split())
+
+
+#: Last words of the names of stock indices: "FTSE4Good Index Series", "MSCI World Index".
+_INDEX_WORDS = frozenset({"Index", "Indices", "Indexes"})
+
+
+def _names_an_index(span: Span) -> bool:
+    """ "MSCI" in "the MSCI United Kingdom Small Cap Index": the provider's name opens an index's name."""
+    doc = span.doc
+    for token in doc[span.end:min(span.end + 6, len(doc))]:
+        if token.text in _INDEX_WORDS:
+            return True
+        if not (token.text[:1].isupper() or token.like_num) or token.is_sent_start:
+            return False
+    return False
+
+
+#: Lower-case particles that open a person's name: "da Vinci", "van Gogh", "de Gaulle".
+_NAME_PARTICLES = frozenset({"da", "de", "di", "van", "von", "der", "du", "del", "le", "la"})
+
+
+def _after_name_particle(span: Span) -> bool:
+    """ "the da Vinci robotic systems": a particle opens the name, so "Vinci" alone is not the name
+    (but "Banco de Sabadell" keeps "Sabadell" as part of a longer name before it)."""
+    doc = span.doc
+    if span.start == 0 or doc[span.start - 1].text not in _NAME_PARTICLES:
+        return False
+    return span.start < 2 or not doc[span.start - 2].text[:1].isupper()
 
 
 #: US state and Canadian province codes: "Aurora, CO" and "Carlstadt (NJ)" are places.

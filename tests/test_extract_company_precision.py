@@ -70,3 +70,46 @@ def test_dictionary_words_in_a_semicolon_list_are_categories(extractor):
     )
     assert "Customer Care" not in names(ex)
     assert "Manufacturing Services" not in names(ex)
+
+
+@pytest.mark.issue(4)
+@pytest.mark.parametrize("text, code", [
+    ("The revised agreement aims to speed up the pilot line for developing QSE-5 batteries. The agreement lets "
+     "PowerCo get involved sooner in production work on QSE-5, helping QS’s pilot line ramp up. It reflects their "
+     "common belief that QSE-5 is a platform that can reshape the battery sector.", "QSE-5"),
+    ("Bristol Myers Squibb and Eisai agreed to co-develop MORAb-202, an antibody drug conjugate.", "MORAb-202"),
+    ("Certified to ITAR and ISO9001:2015, Impulse Technologies has served the industry for 30 years.", "ISO9001:2015"),
+])
+def test_model_codes_and_standards_are_not_companies(extractor, text, code):
+    assert code not in names(extractor.extract(text))
+
+
+@pytest.mark.issue(4)
+def test_capitalised_preposition_is_not_a_company(extractor):
+    ex = extractor.extract(
+        "Space is Lockheed’s third-biggest business. Via the United Launch Alliance — a joint venture it runs "
+        "together with Boeing — the company battles Elon Musk’s SpaceX for launch contracts from the U.S. government."
+    )
+    assert "Via" not in names(ex)
+
+
+@pytest.mark.issue(4)
+def test_index_provider_opening_an_index_name_is_not_a_company_there(extractor):
+    ex = extractor.extract("TBC PLC is part of the FTSE 250 Index and features in the MSCI United Kingdom Small Cap Index.")
+    assert "MSCI" not in names(ex)
+    assert "FTSE" not in names(ex)
+
+
+@pytest.mark.issue(4)
+def test_name_after_a_particle_is_a_persons_name(extractor):
+    ex = extractor.extract("Schölly helped develop imaging technology for the da Vinci robotic surgical systems made by Intuitive.")
+    assert "Vinci" not in names(ex)
+
+
+@pytest.mark.issue(4)
+def test_place_after_a_measure_is_not_a_company(extractor):
+    ex = extractor.extract(
+        "Microsoft signed a deal with EDP Renewables. According to EDP, the Illinois projects — the 140 MW "
+        "Jacksonville solar installation and a 110 MW park close to Jerseyville — started operating last November."
+    )
+    assert not any("Jacksonville" in name for name in names(ex))
