@@ -1159,6 +1159,9 @@ def _reads_as_brand(span: Span) -> bool:
     head = root.head
     if root.dep_ in {"compound", "nmod", "amod"} and head.lemma_.lower() in _BRAND_HEADS and head.i >= span.end:
         return True
+    if any(c.dep_ in {"appos", "conj"} and c.is_lower and c.lemma_.lower() in _BRAND_HEADS and 0 < c.i - span.end <= 6
+           and any(d.dep_ == "det" for d in c.children) for c in root.children):
+        return True  # "Arnott’s, the Australian cookie brand" (parsed as apposition or as a conjunct)
     token = root
     while token.dep_ == "conj" and token.head != token:
         token = token.head
@@ -1166,7 +1169,10 @@ def _reads_as_brand(span: Span) -> bool:
         anchor = token.head.head
         if anchor.lower_ == "such":
             anchor = anchor.head
-        return anchor.lemma_.lower() in _BRAND_LISTS
+        return anchor.lemma_.lower() in _BRAND_LISTS | _BRAND_HEADS  # "snacks such as Oreo, Cadbury"
+    if token.dep_ == "dobj" and token.head.lemma_ == "include":
+        # "The brands being sold include Blue Band, Becel, Country Crock and Flora"
+        return any(c.dep_ in {"nsubj", "nsubjpass"} and c.lemma_.lower() in _BRAND_LISTS for c in token.head.children)
     return False
 
 

@@ -113,3 +113,29 @@ def test_place_after_a_measure_is_not_a_company(extractor):
         "Jacksonville solar installation and a 110 MW park close to Jerseyville — started operating last November."
     )
     assert not any("Jacksonville" in name for name in names(ex))
+
+
+@pytest.mark.issue(4)
+def test_names_a_brands_noun_includes_are_brands(extractor):
+    ex = extractor.extract("The brands being sold in the Unilever deal include Blue Band, Becel, Country Crock and Flora.")
+    assert "Blue Band" not in names(ex)
+    assert "Unilever" in names(ex)
+
+
+@pytest.mark.issue(4)
+def test_name_described_as_a_brand_is_a_brand(extractor):
+    ex = extractor.extract(
+        "Mondelez was hammering out final terms to take over the business, which includes Arnott’s, the Australian "
+        "cookie brand, and Kelsen Group, a Danish maker of baked snacks."
+    )
+    assert "Arnott" not in names(ex)
+    assert "Kelsen Group" in names(ex)
+
+
+@pytest.mark.issue(4)
+def test_company_listed_before_a_plural_brands_noun_stays_a_company(extractor):
+    ex = extractor.extract(
+        "Rosauers was sold in 1984 to URM Stores, and it grew to 22 stores under the Huckleberry's Natural Market, "
+        "Rosauers, and Super 1 Foods brands."
+    )
+    assert "Rosauers" in names(ex)
