@@ -979,7 +979,18 @@ def _extends_known(span: Span, known: set[int]) -> bool:
 
 def _common_words_only(span: Span, common: frozenset[str]) -> bool:
     """ "Customer Care", "Health and Food", "Research": a name made of dictionary words only."""
-    return bool(common) and all(t.lower_ in common or t.is_stop or t.is_punct for t in span)
+    # plurals count in a phrase ("Data Centers") but not alone: "Sears" is no plural of "sear"
+    return bool(common) and all(t.lower_ in common or t.is_stop or t.is_punct
+                                or len(span) > 1 and _singular(t.lower_) in common for t in span)
+
+
+def _singular(word: str) -> str:
+    """ "centers" -> "center", "capabilities" -> "capability": WordNet's index holds base forms only."""
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith("s") and not word.endswith("ss") and len(word) > 3:
+        return word[:-1]
+    return word
 
 
 def _needs_evidence(span: Span, common: frozenset[str]) -> bool:

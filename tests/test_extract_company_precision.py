@@ -139,3 +139,12 @@ def test_company_listed_before_a_plural_brands_noun_stays_a_company(extractor):
         "Rosauers, and Super 1 Foods brands."
     )
     assert "Rosauers" in names(ex)
+
+
+@pytest.mark.issue(4)
+def test_plural_dictionary_words_after_its_are_a_common_noun_phrase(extractor):
+    ex = extractor.extract(
+        "365 Data Centers offers Network and Cloud solutions. Besides its Data Centers in Alpharetta, "
+        "365 Data Centers runs offices in Norwalk."
+    )
+    assert names(ex) == ["365 Data Centers"]
