@@ -648,6 +648,8 @@ def _resolve(
             continue
         if _before_state_code(span) and span.end not in tickers:
             continue  # "Aurora, CO", "Bridgewater (NJ)": a place, even when a company bears the name
+        if cand.kind in {"company", "weak"} and _inside_person_name(span):
+            continue  # "chief executive officer Dana Hyatt": a surname, though a hotel group bears it
         if _names_an_index(span) or _after_name_particle(span):
             continue  # "the MSCI United Kingdom Small Cap Index", "the da Vinci surgical systems"
         if rules.match(text) and cand.kind != "company":
@@ -951,6 +953,12 @@ def _after_name_particle(span: Span) -> bool:
     if span.start == 0 or doc[span.start - 1].text not in _NAME_PARTICLES:
         return False
     return span.start < 2 or not doc[span.start - 2].text[:1].isupper()
+
+
+def _inside_person_name(span: Span) -> bool:
+    """ "Dana Hyatt": a known company's name as the surname of a person NER names in full."""
+    return any(ent.label_ == "PERSON" and ent.start < span.start and span.end <= ent.end
+               and all(t.is_alpha and t.is_title for t in ent) for ent in span.doc.ents)
 
 
 #: US state and Canadian province codes: "Aurora, CO" and "Carlstadt (NJ)" are places.

@@ -148,3 +148,11 @@ def test_plural_dictionary_words_after_its_are_a_common_noun_phrase(extractor):
         "365 Data Centers runs offices in Norwalk."
     )
     assert names(ex) == ["365 Data Centers"]
+
+
+@pytest.mark.issue(4)
+def test_known_company_as_a_persons_surname_is_not_a_company(extractor):
+    ex = extractor.extract(
+        "GLS bought Golden State Overnight. Chief executive officer Dana Hyatt will stay on to lead the company."
+    )
+    assert "Hyatt" not in names(ex)
