@@ -701,6 +701,14 @@ def _resolve(
             other = starts[end + 2]
             if other.end < len(doc) and doc[other.end].text in {",", ")"}:
                 acronyms[doc[cand.start:cand.end].text] = doc[other.start:other.end].text
+    # 'Medusa Merger Corporation ("Purchaser")': a role the text defines for a company is that company.
+    # (A defined proper name, "Enterprises UK Ltd. ('Malvern')", is a name of its own and stays apart.)
+    accepted_forms = {doc[c.start:c.end].text for c in accepted}
+    for cand in list(accepted):
+        term = _defined_term(doc, cand.end)
+        if term is not None and term.text in accepted_forms and term.text != doc[cand.start:cand.end].text \
+                and _common_words_only(term, common):
+            acronyms.setdefault(term.text, doc[cand.start:cand.end].text)
     # Document-level consistency: every occurrence of an accepted name is a mention.
     matcher = PhraseMatcher(doc.vocab, attr="ORTH")
     forms: dict[str, Span] = {}
@@ -1096,6 +1104,23 @@ def _regional_arm(group: list[Span], prefix_words: int) -> bool:
     places = {t.text for ent in group[0].doc.ents if ent.label_ in {"GPE", "NORP", "LOC"} for t in ent}
     # "National Bank of Canada" names the bank itself, not its Canadian arm
     return any(t.text in places and t.nbor(-1).lower_ != "of" for span in group for t in span[prefix_words:])
+
+
+_QUOTES = frozenset({'"', "“", "”", "'", "‘", "’"})
+
+
+def _defined_term(doc: Doc, end: int) -> Span | None:
+    """The term a bracket defines right after a name, 'X ("Purchaser")', past a legal suffix and a ticker."""
+    while end < len(doc) and (doc[end].lower_.rstrip(".") in LEGAL_SUFFIXES or doc[end].text in {",", "."}):
+        end += 1
+    if end < len(doc) and doc[end].text == "(" and doc[end + 1:end + 2].text in {"NYSE", "NASDAQ", "Nasdaq"}:
+        close = next((t.i for t in doc[end:min(end + 8, len(doc))] if t.text == ")"), None)
+        end = close + 1 if close is not None else end  # "Novartis AG (NYSE: NVS) ("Novartis")"
+    if end + 4 < len(doc) and doc[end].text == "(" and doc[end + 1].text in _QUOTES:
+        close = next((t.i for t in doc[end + 2:min(end + 7, len(doc))] if t.text in _QUOTES), None)
+        if close is not None and close > end + 2 and close + 1 < len(doc) and doc[close + 1].text == ")":
+            return doc[end + 2:close]
+    return None
 
 
 def _code_aliases(mentions: list[Span], tickers: dict[int, str], acronyms: dict[str, str]) -> dict[str, str]:

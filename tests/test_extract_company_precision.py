@@ -156,3 +156,14 @@ def test_known_company_as_a_persons_surname_is_not_a_company(extractor):
         "GLS bought Golden State Overnight. Chief executive officer Dana Hyatt will stay on to lead the company."
     )
     assert "Hyatt" not in names(ex)
+
+
+@pytest.mark.issue(4)
+def test_role_defined_for_a_company_is_that_company(extractor):
+    ex = extractor.extract(
+        'Novartis AG (NYSE: NVS) ("Novartis") said today that Medusa Merger Corporation ("Purchaser"), a subsidiary '
+        "it owns, has completed its tender offer. The depositary informed Purchaser that the offer expired. "
+        "Novartis will merge Purchaser into The Medicines Company."
+    )
+    assert "Purchaser" not in names(ex)
+    assert "Medusa Merger" in names(ex)
