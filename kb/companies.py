@@ -904,6 +904,8 @@ def _not_a_business(span: Span, *, common: frozenset[str], arguments: set[int]) 
     doc = span.doc
     root = span.root
     last = span[-1].lower_.rstrip(".")
+    if span.start > 0 and doc[span.start - 1].lower_ in _POSSESSIVE_DETERMINERS:
+        return True  # "Mazda, as its Skyactiv Technologies show": a company's own line, plant or product
     if last in LEGAL_SUFFIXES or last in COMPANY_WORDS and len(span) > 1 and not _needs_evidence(span, common):
         return False  # "Kestrel Systems", but not "Defense and Aerospace"
     if root.dep_ in {"compound", "nmod", "amod"} and root.head.is_lower and root.head.lemma_.lower() in _SECTOR_HEADS \
@@ -932,7 +934,8 @@ def _not_a_business(span: Span, *, common: frozenset[str], arguments: set[int]) 
 
 
 #: Words that open a common noun phrase, not a name: "a Virtual Research Organization", "its Data Centers".
-_NOT_BEFORE_A_NAME = frozenset("a an its their our his her your my".split())
+_POSSESSIVE_DETERMINERS = frozenset("its their our his her your my".split())
+_NOT_BEFORE_A_NAME = _POSSESSIVE_DETERMINERS | {"a", "an"}
 
 
 #: Last words of the names of stock indices: "FTSE4Good Index Series", "MSCI World Index".

@@ -167,3 +167,12 @@ def test_role_defined_for_a_company_is_that_company(extractor):
     )
     assert "Purchaser" not in names(ex)
     assert "Medusa Merger" in names(ex)
+
+
+@pytest.mark.issue(4)
+def test_name_after_its_is_the_companys_own_line(extractor):
+    ex = extractor.extract(
+        "Toyota president Akio Toyoda said Mazda, as its Skyactiv Technologies and Kodo design show, "
+        "has demonstrated that it thinks ahead about the future of vehicles."
+    )
+    assert "Skyactiv Technologies" not in names(ex)
