@@ -563,7 +563,8 @@ _PARTY_NOUNS = frozenset(
 )
 _MODIFIER_DEPS = {"compound", "nmod", "amod", "npadvmod", "appos"}  #: roles that say little on their own
 _CURRENCY_CODES = {"USD", "EUR", "GBP", "JPY", "CNY", "CHF", "CAD", "AUD", "INR", "KRW", "HKD", "SGD"}
-_STRIP_LEADING = {"the", "a", "an", "its", "their", "his", "her", "our", "chinese", "american", "japanese"}
+_NATIONALITIES = {"chinese", "american", "japanese"}
+_STRIP_LEADING = {"the", "a", "an", "its", "their", "his", "her", "our"} | _NATIONALITIES
 
 
 def _clean_entity(ent: Span) -> Iterator[tuple[Span, bool]]:
@@ -575,6 +576,10 @@ def _clean_entity(ent: Span) -> Iterator[tuple[Span, bool]]:
         if token.text == "at" and token.i > start:
             start = token.i + 1  # "Business Development at Deepgram"
             continue
+        if token.text == "on" and token.i > start and doc[token.i - 1].text != "-":
+            pieces.append((start, token.i, False))  # "Ocean Networks on HIFL": the name, then what it works on
+            start = ent.end
+            break
         if "\n" in token.text or token.is_space or token.text in {"•", "|", "—", "–"} or token.tag_ == "POS" \
                 or token.text in {"'s", "’s", "'", "’", ":", ";", ",", "(", ")", "[", "]", "/", "\"", "“", "”"}:
             if token.i > start:
@@ -583,7 +588,11 @@ def _clean_entity(ent: Span) -> Iterator[tuple[Span, bool]]:
     if start < ent.end:
         pieces.append((start, ent.end, False))
     for s, e, possessor in pieces:
-        while s < e and (doc[s].is_punct or doc[s].lower_ in _STRIP_LEADING or doc[s].is_lower and doc[s].pos_ != "PROPN"):
+        # "American Stock Transfer & Trust Company": a nationality opening a registered name stays
+        registered = e - s > 2 and (doc[e - 1].lower_.rstrip(".") in LEGAL_SUFFIXES
+                                    or e < len(doc) - 1 and doc[e].text == "," and doc[e + 1].lower_.rstrip(".") in LEGAL_SUFFIXES)
+        while s < e and (doc[s].is_punct or doc[s].lower_ in _STRIP_LEADING and not (registered and doc[s].lower_ in _NATIONALITIES)
+                         or doc[s].is_lower and doc[s].pos_ != "PROPN"):
             s += 1
         while e > s and (doc[e - 1].is_punct and doc[e - 1].text not in {".", "&", "+"} or doc[e - 1].is_lower
                          and doc[e - 1].pos_ in {"VERB", "AUX", "ADP", "CCONJ", "DET", "PRON", "NOUN", "ADV", "PART"}):
@@ -788,6 +797,9 @@ def _resolve(
         # a short form no gazetteer knows, and one longer name it opens: "TWG" / "TWG Motorsports"
         # (a known short form, "Duke Energy" / "Duke Energy Florida", is the parent, kept apart)
         longer = [k for k in keys if k != short and k not in merged and k.startswith(short + " ")]
+        # "Golden State" / "Golden State Overnight" / "Golden State Overnight Delivery Service": one chain
+        if longer and all(k.startswith(longer[0]) for k in longer):
+            longer = longer[:1]
         if len(longer) == 1 and not _regional_arm(groups[longer[0]], len(short.split())) \
                 and all(t.text[:1].isupper() or not t.is_alpha or t.lower_ in _NAME_JOINERS for t in groups[longer[0]][0]):
             merged[short] = longer[0]

@@ -176,3 +176,22 @@ def test_name_after_its_is_the_companys_own_line(extractor):
         "has demonstrated that it thinks ahead about the future of vehicles."
     )
     assert "Skyactiv Technologies" not in names(ex)
+
+
+@pytest.mark.issue(4)
+def test_nationality_opening_a_registered_name_stays(extractor):
+    ex = extractor.extract(
+        "American Stock Transfer & Trust Company, LLC, which acted as depositary for the tender offer, "
+        "informed Novartis that the offer expired."
+    )
+    assert "American Stock Transfer & Trust" in names(ex)
+
+
+@pytest.mark.issue(4)
+def test_name_is_cut_before_what_it_works_on(extractor):
+    ex = extractor.extract(
+        "Submarine Cable Salvage said it is honored to put its experience to work for Ocean Networks on HIFL. "
+        "Ocean Networks carries overall responsibility for the project."
+    )
+    assert "Ocean Networks on HIFL" not in names(ex)
+    assert "Ocean Networks" in names(ex)
