@@ -195,3 +195,14 @@ def test_name_is_cut_before_what_it_works_on(extractor):
     )
     assert "Ocean Networks on HIFL" not in names(ex)
     assert "Ocean Networks" in names(ex)
+
+
+@pytest.mark.issue(4)
+def test_cloud_platform_is_a_product_of_its_owner(extractor):
+    ex = extractor.extract(
+        "Straight from 365 Data Centers, they will be able to reach direct-to-cloud, Transport and DIA connections "
+        "to every major public cloud hyperscaler, including Amazon Web Services (AWS), Microsoft Azure, "
+        "Google Cloud Platform (GCP), Oracle Cloud and IBM Cloud."
+    )
+    assert not any(name.startswith("Google") for name in names(ex))
+    assert "Amazon Web Services" in names(ex)
