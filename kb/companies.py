@@ -916,8 +916,9 @@ def _not_a_business(span: Span, *, common: frozenset[str], arguments: set[int]) 
     doc = span.doc
     root = span.root
     last = span[-1].lower_.rstrip(".")
-    if span.start > 0 and doc[span.start - 1].lower_ in _POSSESSIVE_DETERMINERS:
-        return True  # "Mazda, as its Skyactiv Technologies show": a company's own line, plant or product
+    if span.start > 0 and doc[span.start - 1].lower_ in _POSSESSIVE_DETERMINERS \
+            and not (root.dep_ in _MODIFIER_DEPS and _business_noun(root.head)):
+        return True  # "as its Skyactiv Technologies show": the company's own line (not "its Jio subsidiary")
     if last in LEGAL_SUFFIXES or last in COMPANY_WORDS and len(span) > 1 and not _needs_evidence(span, common):
         return False  # "Kestrel Systems", but not "Defense and Aerospace"
     if root.dep_ in {"compound", "nmod", "amod"} and root.head.is_lower and root.head.lemma_.lower() in _SECTOR_HEADS \
@@ -938,16 +939,15 @@ def _not_a_business(span: Span, *, common: frozenset[str], arguments: set[int]) 
         before = [t.lower_ for t in doc[max(0, span.start - 3):span.start] if t.is_alpha and t.lower_ not in {"of", "for", "and"}]
         if before and before[-1] in _TITLE_BEFORE:
             return True
-        if span.start > 0 and doc[span.start - 1].lower_ in _NOT_BEFORE_A_NAME:
-            return True  # "operates as a Virtual Research Organization", "Besides its Data Centers in Alpharetta"
+        if span.start > 0 and doc[span.start - 1].lower_ in {"a", "an"} and root.dep_ not in _MODIFIER_DEPS:
+            return True  # "operates as a Virtual Research Organization" (not "a Johnson & Johnson company")
         if _list_item(span):
             return True
     return _before_state_code(span)
 
 
-#: Words that open a common noun phrase, not a name: "a Virtual Research Organization", "its Data Centers".
+#: Words that open a common noun phrase, not a name: "its Data Centers", "their Super-Core Infrastructure strategy".
 _POSSESSIVE_DETERMINERS = frozenset("its their our his her your my".split())
-_NOT_BEFORE_A_NAME = _POSSESSIVE_DETERMINERS | {"a", "an"}
 
 
 #: Last words of the names of stock indices: "FTSE4Good Index Series", "MSCI World Index".

@@ -206,3 +206,13 @@ def test_cloud_platform_is_a_product_of_its_owner(extractor):
     )
     assert not any(name.startswith("Google") for name in names(ex))
     assert "Amazon Web Services" in names(ex)
+
+
+@pytest.mark.issue(4)
+@pytest.mark.parametrize("text, company", [
+    ("Omnicare took kickbacks from Acme Pharma to recommend Risperdal, a Johnson & Johnson antipsychotic drug.",
+     "Johnson & Johnson"),
+    ("Reliance said its Jio Platforms subsidiary raised $1 billion from Rayonier.", "Jio Platforms"),
+])
+def test_name_modifying_a_noun_after_an_article_or_its_is_still_a_name(extractor, text, company):
+    assert company in names(extractor.extract(text))
