@@ -1039,7 +1039,7 @@ def _list_item(span: Span) -> bool:
     """ "measures in Logistics; Customer Care and Aftersales; Global Purchasing and Manufacturing Services": an
     item of a list separated by semicolons names a function or a category, not a business."""
     sent = span.sent
-    return sum(1 for t in sent if t.text == ";") >= 2 and any(
+    return len(span) > 1 and sum(1 for t in sent if t.text == ";") >= 2 and any(
         t.text == ";" for t in span.doc[max(sent.start, span.start - 4):min(sent.end, span.end + 2)])
 
 
