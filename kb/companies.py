@@ -711,12 +711,13 @@ def _resolve(
             if other.end < len(doc) and doc[other.end].text in {",", ")"}:
                 acronyms[doc[cand.start:cand.end].text] = doc[other.start:other.end].text
     # 'Medusa Merger Corporation ("Purchaser")': a role the text defines for a company is that company.
-    # (A defined proper name, "Enterprises UK Ltd. ('Malvern')", is a name of its own and stays apart.)
+    # (A defined name, "Enterprises UK Ltd. ('Malvern')", is a name of its own and stays apart, even when it
+    # is a dictionary word: the role must be one of the parties' roles in a deal.)
     accepted_forms = {doc[c.start:c.end].text for c in accepted}
     for cand in list(accepted):
         term = _defined_term(doc, cand.end)
         if term is not None and term.text in accepted_forms and term.text != doc[cand.start:cand.end].text \
-                and _common_words_only(term, common):
+                and term.text.lower() in _DEFINED_ROLES:
             acronyms.setdefault(term.text, doc[cand.start:cand.end].text)
     # Document-level consistency: every occurrence of an accepted name is a mention.
     matcher = PhraseMatcher(doc.vocab, attr="ORTH")
@@ -1122,6 +1123,9 @@ def _regional_arm(group: list[Span], prefix_words: int) -> bool:
 
 
 _QUOTES = frozenset({'"', "“", "”", "'", "‘", "’"})
+#: Roles a filing defines for a party: 'Medusa Merger Corporation ("Purchaser")'.
+_DEFINED_ROLES = frozenset("purchaser buyer seller parent offeror acquirer acquiror issuer borrower lender guarantor "
+                           "depositary trustee".split()) | {"merger sub"}
 
 
 def _defined_term(doc: Doc, end: int) -> Span | None:

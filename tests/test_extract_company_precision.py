@@ -216,3 +216,4 @@ def test_cloud_platform_is_a_product_of_its_owner(extractor):
 ])
 def test_name_modifying_a_noun_after_an_article_or_its_is_still_a_name(extractor, text, company):
     assert company in names(extractor.extract(text))
+
