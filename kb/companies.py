@@ -64,7 +64,7 @@ GENERIC_TAIL = frozenset(
     "foods healthcare health medical biotech biologics oncology robotics automotive platforms financial "
     "international worldwide global solutions services interactive games studios mobile digital "
     "computing computer aerospace devices diagnostics genomics materials chemicals resources "
-    "petroleum oil gas power motor cars electric surgical tech".split()
+    "petroleum oil gas power motor cars electric surgical tech gold mining minerals metals".split()
 )
 _ENTITY_LABELS = {"ORG", "PERSON", "GPE", "NORP", "PRODUCT", "FAC", "WORK_OF_ART", "LOC", "EVENT", "LAW"}
 _EXCHANGES = ["NASDAQ", "Nasdaq", "NYSE", "OTC", "OTCQX", "OTCQB", "TSX", "TSXV", "LSE", "ASX", "HKEX", "SEHK",
@@ -97,8 +97,9 @@ def company_key(name: str) -> str:
     s = re.sub(r"'s?$", "", s)
     s = re.sub(r"[^\w&+ ]+", " ", s)
     tokens = s.split()
-    while len(tokens) > 1 and tokens[-1] in LEGAL_SUFFIXES:
-        tokens.pop()
+    while len(tokens) > 1 and (tokens[-1] in LEGAL_SUFFIXES or tokens[-1] in {"&", "and"} and len(tokens) > 2
+                                and tokens[-2] in LEGAL_SUFFIXES):
+        tokens.pop()  # "Fresenius SE & Co." -> "fresenius": the "&" of a suffix pair goes with it
     return " ".join(tokens)
 
 
@@ -562,7 +563,8 @@ _PARTY_NOUNS = frozenset(
 )
 _MODIFIER_DEPS = {"compound", "nmod", "amod", "npadvmod", "appos"}  #: roles that say little on their own
 _CURRENCY_CODES = {"USD", "EUR", "GBP", "JPY", "CNY", "CHF", "CAD", "AUD", "INR", "KRW", "HKD", "SGD"}
-_STRIP_LEADING = {"the", "a", "an", "its", "their", "his", "her", "our", "chinese", "american", "japanese"}
+_NATIONALITIES = {"chinese", "american", "japanese"}
+_STRIP_LEADING = {"the", "a", "an", "its", "their", "his", "her", "our"} | _NATIONALITIES
 
 
 def _clean_entity(ent: Span) -> Iterator[tuple[Span, bool]]:
@@ -574,6 +576,10 @@ def _clean_entity(ent: Span) -> Iterator[tuple[Span, bool]]:
         if token.text == "at" and token.i > start:
             start = token.i + 1  # "Business Development at Deepgram"
             continue
+        if token.text == "on" and token.i > start and doc[token.i - 1].text != "-":
+            pieces.append((start, token.i, False))  # "Ocean Networks on HIFL": the name, then what it works on
+            start = ent.end
+            break
         if "\n" in token.text or token.is_space or token.text in {"•", "|", "—", "–"} or token.tag_ == "POS" \
                 or token.text in {"'s", "’s", "'", "’", ":", ";", ",", "(", ")", "[", "]", "/", "\"", "“", "”"}:
             if token.i > start:
@@ -582,7 +588,11 @@ def _clean_entity(ent: Span) -> Iterator[tuple[Span, bool]]:
     if start < ent.end:
         pieces.append((start, ent.end, False))
     for s, e, possessor in pieces:
-        while s < e and (doc[s].is_punct or doc[s].lower_ in _STRIP_LEADING or doc[s].is_lower and doc[s].pos_ != "PROPN"):
+        # "American Stock Transfer & Trust Company": a nationality opening a registered name stays
+        registered = e - s > 2 and (doc[e - 1].lower_.rstrip(".") in LEGAL_SUFFIXES
+                                    or e < len(doc) - 1 and doc[e].text == "," and doc[e + 1].lower_.rstrip(".") in LEGAL_SUFFIXES)
+        while s < e and (doc[s].is_punct or doc[s].lower_ in _STRIP_LEADING and not (registered and doc[s].lower_ in _NATIONALITIES)
+                         or doc[s].is_lower and doc[s].pos_ != "PROPN"):
             s += 1
         while e > s and (doc[e - 1].is_punct and doc[e - 1].text not in {".", "&", "+"} or doc[e - 1].is_lower
                          and doc[e - 1].pos_ in {"VERB", "AUX", "ADP", "CCONJ", "DET", "PRON", "NOUN", "ADV", "PART"}):
@@ -606,7 +616,20 @@ def _is_rejected(span: Span) -> bool:
         return True  # "VP Partnerships", "Chief Executive Officer Ralph Mupita"
     if all(t.ent_type_ in {"DATE", "TIME", "MONEY", "PERCENT", "CARDINAL"} for t in span):
         return True
+    if _MODEL_CODE.match(text):
+        return True  # "QSE-5 batteries", "MORAb-202", "ISO9001:2015": a model or a standard
+    if len(span) == 1 and span.root.dep_ in {"prep", "agent", "mark", "cc"}:
+        return True  # "Via the United Launch Alliance, ...": a capitalised preposition
+    doc = span.doc
+    if span[0].text in _UNITS and span.start > 0 and doc[span.start - 1].like_num:
+        return True  # "the 140 MW Jacksonville solar installation": a measure, then a place
     return False
+
+
+#: Letters, then a hyphen or colon and a number: model codes and standards, not companies.
+_MODEL_CODE = re.compile(r"^[A-Za-z]{1,8}\d*[-:]\d+(?:[.:]\d+)*[A-Za-z]{0,3}$")
+#: Units written after a number: "140 MW", "5 GWh", "740 km".
+_UNITS = frozenset("MW GW kW MWh GWh kWh TWh MWp GWp km mi kg bbl boe Mt kt".split())
 
 
 def _resolve(
@@ -634,6 +657,10 @@ def _resolve(
             continue
         if _before_state_code(span) and span.end not in tickers:
             continue  # "Aurora, CO", "Bridgewater (NJ)": a place, even when a company bears the name
+        if cand.kind in {"company", "weak"} and _inside_person_name(span):
+            continue  # "chief executive officer Dana Hyatt": a surname, though a hotel group bears it
+        if _names_an_index(span) or _after_name_particle(span):
+            continue  # "the MSCI United Kingdom Small Cap Index", "the da Vinci surgical systems"
         if rules.match(text) and cand.kind != "company":
             other_orgs.setdefault(company_key(text), text)
             continue
@@ -683,6 +710,15 @@ def _resolve(
             other = starts[end + 2]
             if other.end < len(doc) and doc[other.end].text in {",", ")"}:
                 acronyms[doc[cand.start:cand.end].text] = doc[other.start:other.end].text
+    # 'Medusa Merger Corporation ("Purchaser")': a role the text defines for a company is that company.
+    # (A defined name, "Enterprises UK Ltd. ('Malvern')", is a name of its own and stays apart, even when it
+    # is a dictionary word: the role must be one of the parties' roles in a deal.)
+    accepted_forms = {doc[c.start:c.end].text for c in accepted}
+    for cand in list(accepted):
+        term = _defined_term(doc, cand.end)
+        if term is not None and term.text in accepted_forms and term.text != doc[cand.start:cand.end].text \
+                and term.text.lower() in _DEFINED_ROLES:
+            acronyms.setdefault(term.text, doc[cand.start:cand.end].text)
     # Document-level consistency: every occurrence of an accepted name is a mention.
     matcher = PhraseMatcher(doc.vocab, attr="ORTH")
     forms: dict[str, Span] = {}
@@ -735,6 +771,8 @@ def _resolve(
         key = company_key(hint) if hint else company_key(text)
         key_of[span.text] = key
         groups[key].append(span)
+    for short_form, long_form in _code_aliases(mentions, tickers, acronyms).items():
+        acronyms.setdefault(short_form, long_form)
     for short_form, long_form in acronyms.items():
         acro_key = find(key_of.get(short_form, company_key(short_form)))
         long_key = find(key_of.get(long_form, company_key(long_form)))
@@ -760,8 +798,11 @@ def _resolve(
         # a short form no gazetteer knows, and one longer name it opens: "TWG" / "TWG Motorsports"
         # (a known short form, "Duke Energy" / "Duke Energy Florida", is the parent, kept apart)
         longer = [k for k in keys if k != short and k not in merged and k.startswith(short + " ")]
+        # "Golden State" / "Golden State Overnight" / "Golden State Overnight Delivery Service": one chain
+        if longer and all(k.startswith(longer[0]) for k in longer):
+            longer = longer[:1]
         if len(longer) == 1 and not _regional_arm(groups[longer[0]], len(short.split())) \
-                and all(t.text[:1].isupper() or not t.is_alpha for t in groups[longer[0]][0]):
+                and all(t.text[:1].isupper() or not t.is_alpha or t.lower_ in _NAME_JOINERS for t in groups[longer[0]][0]):
             merged[short] = longer[0]
     for short, long in merged.items():
         target = long
@@ -876,6 +917,9 @@ def _not_a_business(span: Span, *, common: frozenset[str], arguments: set[int]) 
     doc = span.doc
     root = span.root
     last = span[-1].lower_.rstrip(".")
+    if span.start > 0 and doc[span.start - 1].lower_ in _POSSESSIVE_DETERMINERS \
+            and not (root.dep_ in _MODIFIER_DEPS and _business_noun(root.head)):
+        return True  # "as its Skyactiv Technologies show": the company's own line (not "its Jio subsidiary")
     if last in LEGAL_SUFFIXES or last in COMPANY_WORDS and len(span) > 1 and not _needs_evidence(span, common):
         return False  # "Kestrel Systems", but not "Defense and Aerospace"
     if root.dep_ in {"compound", "nmod", "amod"} and root.head.is_lower and root.head.lemma_.lower() in _SECTOR_HEADS \
@@ -896,7 +940,49 @@ def _not_a_business(span: Span, *, common: frozenset[str], arguments: set[int]) 
         before = [t.lower_ for t in doc[max(0, span.start - 3):span.start] if t.is_alpha and t.lower_ not in {"of", "for", "and"}]
         if before and before[-1] in _TITLE_BEFORE:
             return True
+        if span.start > 0 and doc[span.start - 1].lower_ in {"a", "an"} and root.dep_ not in _MODIFIER_DEPS:
+            return True  # "operates as a Virtual Research Organization" (not "a Johnson & Johnson company")
+        if _list_item(span):
+            return True
     return _before_state_code(span)
+
+
+#: Words that open a common noun phrase, not a name: "its Data Centers", "their Super-Core Infrastructure strategy".
+_POSSESSIVE_DETERMINERS = frozenset("its their our his her your my".split())
+
+
+#: Last words of the names of stock indices: "FTSE4Good Index Series", "MSCI World Index".
+_INDEX_WORDS = frozenset({"Index", "Indices", "Indexes"})
+
+
+def _names_an_index(span: Span) -> bool:
+    """ "MSCI" in "the MSCI United Kingdom Small Cap Index": the provider's name opens an index's name."""
+    doc = span.doc
+    for token in doc[span.end:min(span.end + 6, len(doc))]:
+        if token.text in _INDEX_WORDS:
+            return True
+        if not (token.text[:1].isupper() or token.like_num) or token.is_sent_start:
+            return False
+    return False
+
+
+#: Lower-case particles that open a person's name: "da Vinci", "van Gogh", "de Gaulle".
+_NAME_PARTICLES = frozenset({"da", "de", "di", "van", "von", "der", "du", "del", "le", "la"})
+
+
+def _after_name_particle(span: Span) -> bool:
+    """ "the da Vinci robotic systems": a particle opens the name, so "Vinci" alone is not the name
+    (but "Banco de Sabadell" keeps "Sabadell" as part of a longer name before it)."""
+    doc = span.doc
+    if span.start == 0 or doc[span.start - 1].text not in _NAME_PARTICLES:
+        return False
+    return span.start < 2 or not doc[span.start - 2].text[:1].isupper()
+
+
+def _inside_person_name(span: Span) -> bool:
+    """ "Dana Hyatt": a known company's name as the surname of a person NER names in full."""
+    return any(ent.label_ == "PERSON" and ent.start < span.start and span.end <= ent.end
+               and all(t.is_alpha and t.is_title for t in ent) for ent in span.doc.ents)
 
 
 #: US state and Canadian province codes: "Aurora, CO" and "Carlstadt (NJ)" are places.
@@ -925,7 +1011,18 @@ def _extends_known(span: Span, known: set[int]) -> bool:
 
 def _common_words_only(span: Span, common: frozenset[str]) -> bool:
     """ "Customer Care", "Health and Food", "Research": a name made of dictionary words only."""
-    return bool(common) and all(t.lower_ in common or t.is_stop or t.is_punct for t in span)
+    # plurals count in a phrase ("Data Centers") but not alone: "Sears" is no plural of "sear"
+    return bool(common) and all(t.lower_ in common or t.is_stop or t.is_punct
+                                or len(span) > 1 and _singular(t.lower_) in common for t in span)
+
+
+def _singular(word: str) -> str:
+    """ "centers" -> "center", "capabilities" -> "capability": WordNet's index holds base forms only."""
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith("s") and not word.endswith("ss") and len(word) > 3:
+        return word[:-1]
+    return word
 
 
 def _needs_evidence(span: Span, common: frozenset[str]) -> bool:
@@ -937,6 +1034,14 @@ def _needs_evidence(span: Span, common: frozenset[str]) -> bool:
     if not _common_words_only(span, common):
         return False
     return len(span) == 1 or any(t.lower_ == "and" for t in span)
+
+
+def _list_item(span: Span) -> bool:
+    """ "measures in Logistics; Customer Care and Aftersales; Global Purchasing and Manufacturing Services": an
+    item of a list separated by semicolons names a function or a category, not a business."""
+    sent = span.sent
+    return len(span) > 1 and sum(1 for t in sent if t.text == ";") >= 2 and any(
+        t.text == ";" for t in span.doc[max(sent.start, span.start - 4):min(sent.end, span.end + 2)])
 
 
 def _concept_acronyms(doc: Doc) -> set[str]:
@@ -1004,12 +1109,79 @@ def _business_noun(token: Token) -> bool:
     return False
 
 
+#: Lower-case words inside a company's full name: "National Bank of Canada", "Banco de Sabadell".
+_NAME_JOINERS = frozenset({"of", "de", "and", "&", "du", "des", "del", "la", "di"})
+
+
 def _regional_arm(group: list[Span], prefix_words: int) -> bool:
     """ "OLX Uzbekistan", "TBC Bank Georgia": a place after the shared name makes a regional arm, not an alias."""
     if not group:
         return False
     places = {t.text for ent in group[0].doc.ents if ent.label_ in {"GPE", "NORP", "LOC"} for t in ent}
-    return any(t.text in places for span in group for t in span[prefix_words:])
+    # "National Bank of Canada" names the bank itself, not its Canadian arm
+    return any(t.text in places and t.nbor(-1).lower_ != "of" for span in group for t in span[prefix_words:])
+
+
+_QUOTES = frozenset({'"', "“", "”", "'", "‘", "’"})
+#: Roles a filing defines for a party: 'Medusa Merger Corporation ("Purchaser")'.
+_DEFINED_ROLES = frozenset("purchaser buyer seller parent offeror acquirer acquiror issuer borrower lender guarantor "
+                           "depositary trustee".split()) | {"merger sub"}
+
+
+def _defined_term(doc: Doc, end: int) -> Span | None:
+    """The term a bracket defines right after a name, 'X ("Purchaser")', past a legal suffix and a ticker."""
+    while end < len(doc) and (doc[end].lower_.rstrip(".") in LEGAL_SUFFIXES or doc[end].text in {",", "."}):
+        end += 1
+    if end < len(doc) and doc[end].text == "(" and doc[end + 1:end + 2].text in {"NYSE", "NASDAQ", "Nasdaq"}:
+        close = next((t.i for t in doc[end:min(end + 8, len(doc))] if t.text == ")"), None)
+        end = close + 1 if close is not None else end  # "Novartis AG (NYSE: NVS) ("Novartis")"
+    if end + 4 < len(doc) and doc[end].text == "(" and doc[end + 1].text in _QUOTES:
+        close = next((t.i for t in doc[end + 2:min(end + 7, len(doc))] if t.text in _QUOTES), None)
+        if close is not None and close > end + 2 and close + 1 < len(doc) and doc[close + 1].text == ")":
+            return doc[end + 2:close]
+    return None
+
+
+def _code_aliases(mentions: list[Span], tickers: dict[int, str], acronyms: dict[str, str]) -> dict[str, str]:
+    """Short codes used alone for a company named in full elsewhere in the text: alias -> full form.
+
+    "QuantumScape Corporation (NYSE: QS) ... QS expects payments": a ticker used as a name;
+    "Astellas Pharma Inc. (ALPMY, ALPMY)": a code in brackets after the name (not "(now part of IBM)");
+    "Orient Overseas Container Line Co. ... OOCL controls 2.8%": the initials of the full name
+    (with its legal suffix: "Ocean Networks, Inc." is "ONI").
+    """
+    if not mentions:
+        return {}
+    doc = mentions[0].doc
+    forms = {s.text for s in mentions}
+    codes = {f for f in forms if f.isupper() and f.isalpha() and 2 <= len(f) <= 6 and f not in acronyms}
+    out: dict[str, str] = {}
+    for span in mentions:
+        end = span.end  # past a legal suffix: "QuantumScape Corporation (NYSE: QS)"
+        while end < len(doc) and end < span.end + 3 and (doc[end].lower_.rstrip(".") in LEGAL_SUFFIXES
+                                                         or doc[end].text in {",", "."}):
+            end += 1
+        ticker = tickers.get(end) or tickers.get(span.end)
+        if ticker in codes and ticker != span.text:
+            out.setdefault(ticker, span.text)
+        if end < len(doc) and doc[end].text == "(":  # "(ALPMY, ALPMY)", "(NYSE American: UEC)"
+            for token in doc[end + 1:min(end + 7, len(doc))]:
+                if token.text == ")":
+                    break
+                if token.text in codes and token.text != span.text and token.nbor(-1).text in {"(", ":", ","}:
+                    out.setdefault(token.text, span.text)
+                    break
+    for span in mentions:
+        words = [t for t in span if t.is_alpha and t.text[:1].isupper()]
+        if len(words) < 2 or span.text in codes:
+            continue
+        initials = "".join(t.text[0] for t in words)
+        nxt = doc[span.end:span.end + 2]
+        suffix = next((t.text[0].upper() for t in nxt if t.text != "," and t.lower_.rstrip(".") in LEGAL_SUFFIXES), "")
+        for code in codes:
+            if len(code) >= 3 and code not in out and code in {initials, initials + suffix}:
+                out[code] = span.text
+    return out
 
 
 def _looks_like_acronym(acro: str, name: str) -> bool:
@@ -1050,6 +1222,9 @@ def _reads_as_brand(span: Span) -> bool:
     head = root.head
     if root.dep_ in {"compound", "nmod", "amod"} and head.lemma_.lower() in _BRAND_HEADS and head.i >= span.end:
         return True
+    if any(c.dep_ in {"appos", "conj"} and c.is_lower and c.lemma_.lower() in _BRAND_HEADS and 0 < c.i - span.end <= 6
+           and any(d.dep_ == "det" for d in c.children) for c in root.children):
+        return True  # "Arnott’s, the Australian cookie brand" (parsed as apposition or as a conjunct)
     token = root
     while token.dep_ == "conj" and token.head != token:
         token = token.head
@@ -1057,7 +1232,10 @@ def _reads_as_brand(span: Span) -> bool:
         anchor = token.head.head
         if anchor.lower_ == "such":
             anchor = anchor.head
-        return anchor.lemma_.lower() in _BRAND_LISTS
+        return anchor.lemma_.lower() in _BRAND_LISTS | _BRAND_HEADS  # "snacks such as Oreo, Cadbury"
+    if token.dep_ == "dobj" and token.head.lemma_ == "include":
+        # "The brands being sold include Blue Band, Becel, Country Crock and Flora"
+        return any(c.dep_ in {"nsubj", "nsubjpass"} and c.lemma_.lower() in _BRAND_LISTS for c in token.head.children)
     return False
 
 
