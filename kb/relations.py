@@ -321,7 +321,7 @@ class RelationExtractor:
         doc = sent.doc
         mention_tokens = {t for m in mentions for t in range(m.start, m.end)}
         labels_at = {t: m.label_ for m in mentions for t in range(m.start, m.end)}
-        slots = {trig.token.i: _argument_slots(trig.token, mentions) for trig in triggers}
+        slots = {trig.token.i: _argument_slots(trig.token, mentions) + _event_slots(trig, mentions) for trig in triggers}
         described_in = {m.start: _description_of_other(m, mentions) for m in mentions}
         counterpart_of = _with_counterparts(triggers, mentions)
         trigger_tokens = {trig.token.i for trig in triggers}
@@ -523,6 +523,43 @@ def _argument_slots(trigger: Token, mentions: list[Span]) -> list[set[str]]:
     return [slot for slot in (described, owner) if slot]
 
 
+_POSSESSIVE_PRONOUNS = {"its", "their", "his", "her", "our"}
+#: The preposition naming what an event noun is about: "acquisition of X", "investment in X".
+_EVENT_OBJECT_PREPS = {"acquisition": {"of"}, "investment": {"in", "into"}}
+
+
+def _event_slots(trig: _Trigger, mentions: list[Span]) -> list[set[str]]:
+    """The companies an event noun is bound to: its possessor (the actor) and its "of" object.
+
+    "Amazon completed its purchase of Whole Foods, sharpening the rivalry among Walmart,
+    Target ...": the purchase has a buyer ("its") and a bought (Whole Foods), so Walmart is no
+    party of it; nor is Nvidia of "Microsoft's investment in OpenAI helped Nvidia". A possessive pronoun stands for the subject of the clause the noun is in, and
+    the salient-company guess for "its" also fills the slot.
+    """
+    token = trig.token
+    if trig.type not in DIRECTED or token.pos_ != "NOUN" or token.lemma_.lower() in _AGENT_NOUNS:
+        return []
+    out: list[set[str]] = []
+    for child in token.children:
+        if child.dep_ != "poss":
+            continue
+        owner = {m.label_ for m in mentions if m.start <= child.i < m.end}
+        if child.lower_ in _POSSESSIVE_PRONOUNS:
+            verb = token.head
+            while verb.pos_ not in {"VERB", "AUX"} and verb.head != verb:
+                verb = verb.head
+            owner |= {m.label_ for m in mentions for c in verb.children
+                      if c.dep_ in {"nsubj", "nsubjpass"} and _within(c, m)}
+        if owner or child.lower_ in _POSSESSIVE_PRONOUNS or child.pos_ == "PROPN":
+            out.append(owner)
+    preps = _EVENT_OBJECT_PREPS.get(trig.type, set())
+    of_objects = [g for c in token.children if c.dep_ == "prep" and c.lower_ in preps for g in c.children if g.dep_ == "pobj"]
+    bought = {m.label_ for g in of_objects for m in mentions if m.kb_id_ != _REFERENCE and _within(g, m)}
+    if bought:
+        out.append(bought)
+    return out
+
+
 def _description_of_other(mention: Span, mentions: list[Span]) -> Token | None:
     """The apposition describing another company that this mention is named in, if any.
 
@@ -639,7 +676,11 @@ _PART_NOUNS = {"business", "businesses", "arm", "unit", "division", "brand", "br
 
 
 def _bought_from_or_part_of(trigger: Token, a: Span, b: Span, labels_at: dict[int, str]) -> bool:
-    """ "buy the cookie brands of/from Campbell Soup": Campbell Soup is the seller, not the bought."""
+    """ "buy the cookie brands of/from Campbell Soup": Campbell Soup is the seller, not the bought.
+
+    "BNY Mellon acquired Insight Investment from Lloyds Banking Group": the seller is no party
+    of the acquisition, wherever the parser hangs its "from".
+    """
     objects = [c for c in trigger.children if c.dep_ in {"dobj", "nsubjpass"}]
     objects += [g for c in trigger.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
     for obj in objects:
@@ -648,11 +689,14 @@ def _bought_from_or_part_of(trigger: Token, a: Span, b: Span, labels_at: dict[in
         inside = {t.i for t in obj.subtree}
         if a.root.i in inside or b.root.i in inside:
             return True
-    for child in trigger.children:
-        if child.dep_ == "prep" and child.lower_ == "from":
-            inside = {t.i for t in child.subtree}
-            if a.root.i in inside or b.root.i in inside:
-                return True
+    # the seller's "from" hangs on the verb or, as the small parser often has it, on what is
+    # bought: "acquired Insight Investment from Lloyds Banking Group"
+    for head in [trigger, *objects]:
+        for child in head.children:
+            if child.dep_ == "prep" and child.lower_ == "from":
+                inside = {t.i for t in child.subtree}
+                if a.root.i in inside or b.root.i in inside:
+                    return True
     return False
 
 
