@@ -355,6 +355,8 @@ class RelationExtractor:
                         continue
                     if _is_the_party(trig.token, a) or _is_the_party(trig.token, b):
                         continue
+                    if _outside_gerund(trig.token, a) or _outside_gerund(trig.token, b):
+                        continue  # "On the eve of Cisco acquiring Monsoon, EchoStar sued": EchoStar is no buyer
                     if _in_own_clause(trig.token, a, trigger_tokens) or _in_own_clause(trig.token, b, trigger_tokens):
                         continue  # "the collaboration with Oracle is notable given that Oracle supplies xAI"
                     if any(not slot & {a.label_, b.label_} for slot in slots[trig.token.i]):
@@ -647,6 +649,36 @@ def _finite(verb: Token) -> bool:
         c.dep_ in {"aux", "auxpass"} and c.tag_ in {"VBD", "VBZ", "VBP", "MD"} for c in verb.children)
 
 
+def _gerund_subject(trigger: Token) -> Token | None:
+    """The subject of a gerund clause: "Cisco" in "on the eve of Cisco acquiring Monsoon".
+
+    The small parser hangs such a gerund on the noun before it ("eve") and its subject on
+    that noun's "of"; an explicit subject ("the report of Cisco's acquiring ...") is a child.
+    """
+    if trigger.tag_ != "VBG":
+        return None
+    for child in trigger.children:
+        if child.dep_ in {"nsubj", "nsubjpass"} and child.i < trigger.i:
+            # "Medtronic, which is absorbing ...": a relative pronoun stands for the noun it follows
+            return trigger.head if child.tag_ in {"WDT", "WP"} and trigger.dep_ == "relcl" else child
+    if trigger.dep_ != "acl" or trigger.i == 0:
+        return None
+    subject = trigger.doc[trigger.i - 1]
+    while subject.dep_ in {"compound", "flat"} and subject.head.i < trigger.i:
+        subject = subject.head
+    if subject.dep_ == "pobj" and subject.head.lower_ == "of" and subject.head.head == trigger.head:
+        return subject
+    return None
+
+
+def _outside_gerund(trigger: Token, mention: Span) -> bool:
+    """Is the mention outside a gerund clause that has a subject of its own?"""
+    subject = _gerund_subject(trigger)
+    if subject is None:
+        return False
+    return not (_within(subject, mention) or any(mention.start <= t.i < mention.end for t in trigger.subtree))
+
+
 def _lists_parties(trigger: Token) -> bool:
     """ "customers including Audi", "clients such as HBO", "partners like SAP": a party noun naming its members."""
     return trigger.pos_ == "NOUN" and trigger.lemma_.lower() in _AGENT_NOUNS and any(
@@ -835,6 +867,9 @@ _OBJECT = {"dobj", "nsubjpass", "pobj", "of", "in", "into", "to", "for", "with",
 
 def _role(mention: Span, trigger: Token) -> str | None:
     """The mention's grammatical role towards the trigger (or towards the clause both share)."""
+    subject = _gerund_subject(trigger)
+    if subject is not None and _within(subject, mention):
+        return "nsubj"
     agent_noun = trigger.pos_ in {"NOUN", "PROPN"} and trigger.lemma_.lower() in _AGENT_NOUNS
     if agent_noun and (mention.root.head == trigger and mention.root.dep_ in {"appos", "compound", "nmod"}
                        or trigger.head == mention.root and trigger.dep_ in {"appos", "compound", "nmod", "amod"}

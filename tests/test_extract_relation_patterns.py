@@ -41,3 +41,16 @@ def test_event_noun_with_filled_slots_relates_only_its_own_parties(extractor, te
 def test_event_noun_possessor_stays_the_source(extractor):
     ex = extractor.extract("Earlier this year Barrick Gold's acquisition of Randgold Resources was completed.")
     assert ("acquisition", "Barrick Gold", "Randgold Resources") in relations(ex)
+
+
+@pytest.mark.issue(4)
+def test_gerund_with_its_own_subject_keeps_the_main_clause_out(extractor):
+    ex = extractor.extract("On the eve of Cisco acquiring Splunk in 2017, EchoStar sued Splunk.")
+    assert ("acquisition", "Cisco", "Splunk") in relations(ex)
+    assert not any("EchoStar" in (r.source, r.target) for r in ex.relations)
+
+
+@pytest.mark.issue(4)
+def test_relative_clause_subject_is_the_antecedent(extractor):
+    ex = extractor.extract("Analysts watched Medtronic, which is currently absorbing Mazor Robotics in a $1.6 billion deal.")
+    assert ("acquisition", "Medtronic", "Mazor Robotics") in relations(ex)
