@@ -517,7 +517,7 @@ def _argument_slots(trigger: Token, mentions: list[Span]) -> list[set[str]]:
         head = m.root
         while head.dep_ == "conj" and head.head != head:
             head = head.head  # "partners Ericsson and Nokia": every member fills the slot
-        if head.head == trigger and head.dep_ == "poss":
+        if head.head == trigger and head.dep_ == "poss" or _owner_compound(m, trigger):
             owner.add(m.label_)
         elif (head.head == trigger and head.dep_ in {"appos", "compound"}
               or trigger.head == head and trigger.dep_ in {"appos", "compound", "amod"}):
@@ -681,8 +681,30 @@ def _outside_gerund(trigger: Token, mention: Span) -> bool:
 
 def _lists_parties(trigger: Token) -> bool:
     """ "customers including Audi", "clients such as HBO", "partners like SAP": a party noun naming its members."""
-    return trigger.pos_ == "NOUN" and trigger.lemma_.lower() in _AGENT_NOUNS and any(
+    return trigger.pos_ == "NOUN" and trigger.lemma_.lower() in _AGENT_NOUNS and (any(
         c.dep_ == "prep" and c.lower_ in {"including", "like", "as"} for c in trigger.children)
+        or _listing_verb(trigger) is not None)
+
+
+_LISTING_VERBS = {"include", "comprise", "number", "feature"}
+
+
+def _listing_verb(trigger: Token) -> Token | None:
+    """The verb listing a party noun's members: "(some of) its clients include HBO and PBS"."""
+    tok = trigger
+    for _ in range(3):
+        if tok.dep_ in {"nsubj", "nsubjpass"}:
+            verb = tok.head
+            return verb if verb.lemma_.lower() in _LISTING_VERBS else None
+        if tok.dep_ not in {"pobj", "prep"} or tok.head == tok:
+            return None
+        tok = tok.head  # "Some of its clients": the party noun sits under the subject's "of"
+    return None
+
+
+def _owner_compound(mention: Span, trigger: Token) -> bool:
+    """Is the mention a name before a party noun, which then is the mention's: "CB Insights clients"?"""
+    return mention.root.head == trigger and mention.root.dep_ == "compound" and mention.end <= trigger.i
 
 
 def _is_the_party(trigger: Token, mention: Span) -> bool:
@@ -871,6 +893,11 @@ def _role(mention: Span, trigger: Token) -> str | None:
     if subject is not None and _within(subject, mention):
         return "nsubj"
     agent_noun = trigger.pos_ in {"NOUN", "PROPN"} and trigger.lemma_.lower() in _AGENT_NOUNS
+    if agent_noun and _owner_compound(mention, trigger):
+        return "poss"  # "CB Insights clients", "Apple supplier Foxconn": the name before the noun owns it
+    listing = _listing_verb(trigger) if agent_noun else None
+    if listing is not None and any(c.dep_ in {"dobj", "attr"} and _within(c, mention) for c in listing.children):
+        return "agent_noun"  # "Some of CB Insights clients include Cisco": the listed are the clients
     if agent_noun and (mention.root.head == trigger and mention.root.dep_ in {"appos", "compound", "nmod"}
                        or trigger.head == mention.root and trigger.dep_ in {"appos", "compound", "nmod", "amod"}
                        or mention.start <= trigger.i < mention.end):

@@ -54,3 +54,17 @@ def test_gerund_with_its_own_subject_keeps_the_main_clause_out(extractor):
 def test_relative_clause_subject_is_the_antecedent(extractor):
     ex = extractor.extract("Analysts watched Medtronic, which is currently absorbing Mazor Robotics in a $1.6 billion deal.")
     assert ("acquisition", "Medtronic", "Mazor Robotics") in relations(ex)
+
+
+@pytest.mark.issue(4)
+def test_listing_verb_names_the_members_of_a_party_noun(extractor):
+    ex = extractor.extract("Some of CB Insights clients include Cisco, Salesforce, Castrol and Gartner.")
+    rels = relations(ex)
+    assert ("supplier", "CB Insights", "Cisco") in rels
+    assert ("supplier", "CB Insights", "Gartner") in rels
+
+
+@pytest.mark.issue(4)
+def test_name_before_a_party_noun_owns_it(extractor):
+    ex = extractor.extract("Apple supplier Foxconn reported higher sales.")
+    assert ("supplier", "Foxconn", "Apple") in relations(ex)
