@@ -846,13 +846,17 @@ def _resolve_type(trig: _Trigger, a: Span, b: Span) -> tuple[str, bool] | None:
             c.dep_ == "dobj" and (_within(c, a) or _within(c, b)) for c in token.children):
         return None  # one raises money, not a company: "raise ROI", "raises its FFO/Debt target"
     if trig.type == "investment" and lemma in {"stake", "interest", "holding", "shareholding"} and any(
-            c.lower_ in {"majority", "controlling"} for c in token.children):
+            c.lower_ in {"majority", "controlling", "remaining", "full", "entire", "outstanding"} for c in token.children):
         return "acquisition", False  # "took a majority stake in BILLZ"
     if lemma in {"buy", "purchase", "sell"}:
         objects = [c for c in token.children if c.dep_ in {"dobj", "nsubjpass"}]
         objects += [g for c in token.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
         if token.dep_ == "compound" or token.head.dep_ == "compound":
             objects += [c for c in token.head.children if c.dep_ == "compound" and c != token]  # "Xilinx purchase"
+        # "purchased full control of McAuslan": what is bought is the company controlled
+        objects += [g for o in objects if o.lemma_.lower() in _CONTROL_NOUNS
+                    for c in o.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
+        objects += _implicit_object(token)
         obj_is_company = any(_within(c, a) or _within(c, b) for c in objects)
         has_from = any(c.dep_ == "prep" and c.lower_ == "from" for c in token.children)
         if trig.type == "acquisition":
@@ -863,6 +867,28 @@ def _resolve_type(trig: _Trigger, a: Span, b: Span) -> tuple[str, bool] | None:
             # "buys its batteries from CATL" is a supply; "bought Golden State Overnight" is not
             return ("supplier", trig.inverse) if has_from and not obj_is_company else None
     return trig.type, trig.inverse
+
+
+_CONTROL_NOUNS = {"control", "ownership", "all", "rest", "remainder", "entirety", "majority"}
+
+
+def _implicit_object(verb: Token) -> list[Token]:
+    """What a passive participle without a subject of its own is about.
+
+    "Wellman became a private company in 1997, when bought by Alchemy Partners": Wellman,
+    the subject of the clause the participle hangs in; "Baxalta (bought by Shire)": the noun
+    it describes.
+    """
+    if verb.tag_ != "VBN" or any(c.dep_ in {"nsubj", "nsubjpass", "dobj"} for c in verb.children):
+        return []
+    if not any(c.dep_ == "agent" for c in verb.children):
+        return []
+    if verb.dep_ == "acl":
+        return [verb.head]
+    for anc in verb.ancestors:
+        if anc.pos_ in {"VERB", "AUX"}:
+            return [c for c in anc.children if c.dep_ in {"nsubj", "nsubjpass"}]
+    return []
 
 
 def _within(token: Token, span: Span) -> bool:
