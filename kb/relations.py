@@ -321,6 +321,7 @@ class RelationExtractor:
         doc = sent.doc
         mention_tokens = {t for m in mentions for t in range(m.start, m.end)}
         labels_at = {t: m.label_ for m in mentions for t in range(m.start, m.end)}
+        named_partners = {trig.token.i: _named_partners(trig, mentions) for trig in triggers}
         slots = {trig.token.i: _argument_slots(trig.token, mentions) + _event_slots(trig, mentions) for trig in triggers}
         described_in = {m.start: _description_of_other(m, mentions) for m in mentions}
         counterpart_of = _with_counterparts(triggers, mentions)
@@ -361,6 +362,9 @@ class RelationExtractor:
                         continue  # "the collaboration with Oracle is notable given that Oracle supplies xAI"
                     if any(not slot & {a.label_, b.label_} for slot in slots[trig.token.i]):
                         continue  # "FUJIFILM, Ripcord's partner": a party noun relates its own two arguments
+                    partners = named_partners[trig.token.i]
+                    if partners and not {a.label_, b.label_} <= partners:
+                        continue  # "General Electric-Safran joint venture CFM is up against Pratt & Whitney"
                     if trig.type == "competitor" and not _inside_between(trig.token, a, b):
                         continue
                     if trig.type in DIRECTED and any(
@@ -560,6 +564,34 @@ def _event_slots(trig: _Trigger, mentions: list[Span]) -> list[set[str]]:
     if bought:
         out.append(bought)
     return out
+
+
+_PARTY_DEPS = {"compound", "nmod", "poss"}
+
+
+def _named_partners(trig: _Trigger, mentions: list[Span]) -> set[str]:
+    """The companies a partnership noun names as its own parties, when it names two or more.
+
+    "General Electric-Safran joint venture CFM is up against Pratt & Whitney", "a joint venture
+    between Safran and GE": the venture is between those two, not with Pratt & Whitney.
+    """
+    noun = trig.token
+    if trig.type != "partnership":
+        return set()
+    if noun.pos_ == "ADJ" and noun.dep_ == "amod":
+        noun = noun.head  # "joint" of "joint venture"
+    if noun.pos_ not in {"NOUN", "PROPN"}:
+        return set()
+    parties: set[str] = set()
+    for m in mentions:
+        if m.kb_id_ == _REFERENCE:
+            continue
+        head = _first_conjunct(m.root)
+        if head.head == noun and head.dep_ in _PARTY_DEPS and head.i < noun.i:
+            parties.add(m.label_)
+        elif head.dep_ == "pobj" and head.head.head == noun and head.head.lower_ in {"between", "among", "of"}:
+            parties.add(m.label_)
+    return parties if len(parties) >= 2 else set()
 
 
 def _description_of_other(mention: Span, mentions: list[Span]) -> Token | None:

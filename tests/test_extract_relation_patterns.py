@@ -68,3 +68,21 @@ def test_listing_verb_names_the_members_of_a_party_noun(extractor):
 def test_name_before_a_party_noun_owns_it(extractor):
     ex = extractor.extract("Apple supplier Foxconn reported higher sales.")
     assert ("supplier", "Foxconn", "Apple") in relations(ex)
+
+
+@pytest.mark.issue(4)
+def test_venture_naming_its_parents_is_not_with_a_third_company(extractor):
+    ex = extractor.extract("General Electric-Safran joint venture CFM is up against Raytheon-owned Pratt & Whitney "
+                           "for a deal covering some 240 engines.")
+    assert ("partnership", "General Electric", "Safran") in relations(ex)
+    assert not any("Pratt & Whitney" in (r.source, r.target) for r in ex.relations if r.type == "partnership")
+
+
+@pytest.mark.issue(4)
+def test_purchase_of_control_and_passive_participle_find_the_bought(extractor):
+    assert ("acquisition", "Les Brasseurs RJ", "McAuslan") in relations(
+        extractor.extract("In April 2013, Les Brasseurs RJ purchased full control of McAuslan."))
+    assert ("acquisition", "Alchemy Partners", "Wellman") in relations(
+        extractor.extract("Wellman became a private company in December 1997, when bought by Alchemy Partners for £82 million."))
+    assert ("acquisition", "Ströer", "Statista") in relations(
+        extractor.extract("Ströer acquired the remaining stake in Statista in 2019."))
