@@ -324,6 +324,8 @@ class RelationExtractor:
         named_partners = {trig.token.i: _named_partners(trig, mentions) for trig in triggers}
         slots = {trig.token.i: _argument_slots(trig.token, mentions) + _event_slots(trig, mentions) for trig in triggers}
         described_in = {m.start: _description_of_other(m, mentions) for m in mentions}
+        owner_of = {m.start: owned for m in mentions if (owned := labels_at.get(m.root.head.i)) and m.root.dep_ == "poss"
+                    and owned != m.label_}
         counterpart_of = _with_counterparts(triggers, mentions)
         trigger_tokens = {trig.token.i for trig in triggers}
         for i, a in enumerate(mentions):
@@ -336,6 +338,8 @@ class RelationExtractor:
                 if any(d is not None and o.root != d.head and not d.left_edge.i <= o.root.i <= d.right_edge.i
                        for d, o in ((described_in[a.start], b), (described_in[b.start], a))):
                     continue  # "Google, part of Alphabet": Alphabet is a party only of the description or the described
+                if any(o is not None and o != other.label_ for o, other in ((owner_of.get(a.start), b), (owner_of.get(b.start), a))):
+                    continue  # "signed agreements with Intel Corp's Mobileye": Intel owns the party, it is not one
                 coordinated = _effective_head(a.root) == _effective_head(b.root) or _listed_together(doc, a, b, mention_tokens)
                 if coordinated and not _coordinated_as_parties(a):
                     continue  # "partnerships with Ericsson and Nokia": the listed are not partners of each other

@@ -86,3 +86,11 @@ def test_purchase_of_control_and_passive_participle_find_the_bought(extractor):
         extractor.extract("Wellman became a private company in December 1997, when bought by Alchemy Partners for £82 million."))
     assert ("acquisition", "Ströer", "Statista") in relations(
         extractor.extract("Ströer acquired the remaining stake in Statista in 2019."))
+
+
+@pytest.mark.issue(4)
+def test_owner_of_a_named_party_is_no_party(extractor):
+    ex = extractor.extract("Luminar has previously signed agreements to develop lidar with Daimler AG's trucking group "
+                           "and with Intel Corp's Mobileye.")
+    assert ("partnership", "Luminar", "Mobileye") in relations(ex)
+    assert frozenset(("Luminar", "Intel")) not in pairs(ex)
