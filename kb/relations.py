@@ -455,8 +455,8 @@ _REFERENCE_DEPS = {"nsubj", "nsubjpass", "poss", "pobj", "dobj", "dative"}
 def _resolve_references(doc: Doc, mentions: list[Span]) -> list[Span]:
     """Pseudo-mentions for "it", "its", "the company": the salient company they refer to.
 
-    Salience is simple and document-level: the last company that was a grammatical subject,
-    else the company named most often. A reference never stands for a company named in the
+    Salience is simple and document-level: the last company that was the subject of a main
+    clause (else of any clause), else the company named most often. A reference never stands for a company named in the
     same noun phrase, and sentences without a reference are untouched.
     """
     if not mentions:
@@ -470,11 +470,13 @@ def _resolve_references(doc: Doc, mentions: list[Span]) -> list[Span]:
     last_subject: str | None = None
     out: list[Span] = []
     for sent in doc.sents:
-        sent_subject = None
+        sent_subject = main_subject = None
         for token in sent:
             here = starts.get(token.i)
             if here is not None and here.root.dep_ in {"nsubj", "nsubjpass"}:
                 sent_subject = sent_subject or here.label_
+                if here.root.head == sent.root:
+                    main_subject = main_subject or here.label_
                 continue
             if token.i in covered or token.dep_ not in _REFERENCE_DEPS:
                 continue
@@ -494,8 +496,10 @@ def _resolve_references(doc: Doc, mentions: list[Span]) -> list[Span]:
             else:
                 antecedent = sent_subject if token.lower_ in {"it", "its"} and sent_subject else last_subject or main
             out.append(Span(doc, token.i, token.i + 1, label=antecedent, kb_id=_REFERENCE))
-        if sent_subject:
-            last_subject = sent_subject
+        # the next sentence continues with the main clause's subject: "when Ford started producing
+        # vehicles, Ryerson supplied it with steel. In 1935, the company merged ..." is Ryerson
+        if main_subject or sent_subject:
+            last_subject = main_subject or sent_subject
     return out
 
 

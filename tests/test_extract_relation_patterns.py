@@ -94,3 +94,11 @@ def test_owner_of_a_named_party_is_no_party(extractor):
                            "and with Intel Corp's Mobileye.")
     assert ("partnership", "Luminar", "Mobileye") in relations(ex)
     assert frozenset(("Luminar", "Intel")) not in pairs(ex)
+
+
+@pytest.mark.issue(4)
+def test_reference_in_next_sentence_is_the_main_clause_subject(extractor):
+    ex = extractor.extract("In the early 1900s, when Ford Motor Company started producing vehicles, Ryerson supplied it "
+                           "with steel. In 1935, the company merged with Inland Steel Company.")
+    assert frozenset(("Ryerson", "Inland Steel")) in pairs(ex)
+    assert frozenset(("Ford Motor", "Inland Steel")) not in pairs(ex)
