@@ -1019,6 +1019,12 @@ def _role(mention: Span, trigger: Token) -> str | None:
     for tok in path:
         if tok.dep_ == "pobj" and tok.head.lower_ not in _SKIP_PREPS:
             return "by" if tok.head.lower_ == "by" else tok.head.lower_
+    if path and path[-1].dep_ in {"dobj", "nsubjpass"} and path[-1].head.pos_ == "VERB" and not (
+            mention.kb_id_ == _REFERENCE and mention.root.lemma_.lower() in _ROUND_NOUNS):
+        # "It fully owns Riot Games, has a 40 percent stake in Epic Games": what another verb
+        # acts on is no actor of this trigger ("led the round with participation of Cisco": the
+        # round stands for the company raising it, which is its target)
+        return "foreign_object"
     # the role belongs to another predicate ("Lydia closed a round that Tencent led"): not a vote
     return None
 
@@ -1064,6 +1070,8 @@ def _direction_vote(
         return 0
 
     sa, sb = score(ra), score(rb)
+    if ra == "foreign_object" and sb < 0 or rb == "foreign_object" and sa < 0:
+        return _SAME_SIDE  # both undergo something: "owns Riot Games, has a stake in Epic Games"
     if inverse:
         # the subject of an inverse trigger is the target ("Tesla buys from CATL", "used by O2":
         # the agent of a passive is the subject too), but "from" already names the source

@@ -102,3 +102,12 @@ def test_reference_in_next_sentence_is_the_main_clause_subject(extractor):
                            "with steel. In 1935, the company merged with Inland Steel Company.")
     assert frozenset(("Ryerson", "Inland Steel")) in pairs(ex)
     assert frozenset(("Ford Motor", "Inland Steel")) not in pairs(ex)
+
+
+@pytest.mark.issue(4)
+def test_object_of_another_verb_is_no_investor(extractor):
+    ex = extractor.extract("Tencent fully owns Riot Games, has a 40 percent stake in Epic Games and holds five percent of Ubisoft.")
+    rels = relations(ex)
+    assert ("investment", "Tencent", "Epic Games") in rels
+    assert frozenset(("Riot Games", "Epic Games")) not in pairs(ex)
+    assert frozenset(("Riot Games", "Ubisoft")) not in pairs(ex)
