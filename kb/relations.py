@@ -360,6 +360,8 @@ class RelationExtractor:
                         continue
                     if _is_the_party(trig.token, a) or _is_the_party(trig.token, b):
                         continue
+                    if _about_a_person(trig.token, a) or _about_a_person(trig.token, b):
+                        continue  # "investors such as Kleiner Perkins, as well as Steve Wozniak, who co-founded Apple"
                     if _outside_gerund(trig.token, a) or _outside_gerund(trig.token, b):
                         continue  # "On the eve of Cisco acquiring Monsoon, EchoStar sued": EchoStar is no buyer
                     if _in_own_clause(trig.token, a, trigger_tokens) or _in_own_clause(trig.token, b, trigger_tokens):
@@ -687,6 +689,21 @@ def _finite(verb: Token) -> bool:
     """A clause with a tense of its own; "an agreement ... to allow X", "thus acquiring Y" state the deal's content."""
     return verb.tag_ in {"VBD", "VBZ", "VBP", "MD"} or any(
         c.dep_ in {"aux", "auxpass"} and c.tag_ in {"VBD", "VBZ", "VBP", "MD"} for c in verb.children)
+
+
+def _about_a_person(trigger: Token, mention: Span) -> bool:
+    """Is the mention inside a clause or apposition describing a person, which the trigger is outside of?
+
+    "... among its backers, as well as Steve Wozniak, who co-founded Apple": Apple belongs
+    to what is said of Wozniak, not to the backers.
+    """
+    above = {trigger.i, *(t.i for t in trigger.ancestors)}
+    tok = mention.root
+    while tok.i not in above and tok.head != tok:
+        if tok.dep_ in {"relcl", "appos"} and tok.head.ent_type_ == "PERSON":
+            return True
+        tok = tok.head
+    return False
 
 
 def _gerund_subject(trigger: Token) -> Token | None:

@@ -111,3 +111,10 @@ def test_object_of_another_verb_is_no_investor(extractor):
     assert ("investment", "Tencent", "Epic Games") in rels
     assert frozenset(("Riot Games", "Epic Games")) not in pairs(ex)
     assert frozenset(("Riot Games", "Ubisoft")) not in pairs(ex)
+
+
+@pytest.mark.issue(4)
+def test_company_in_what_is_said_of_a_person_is_no_party(extractor):
+    ex = extractor.extract("The company counts investors such as Kleiner Perkins and Lux Capital among its backers, "
+                           "as well as Steve Wozniak, who co-founded Apple.")
+    assert not any("Apple" in (r.source, r.target) for r in ex.relations)
