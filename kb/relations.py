@@ -905,6 +905,10 @@ def _resolve_type(trig: _Trigger, a: Span, b: Span) -> tuple[str, bool] | None:
     if trig.type == "investment" and lemma in {"stake", "interest", "holding", "shareholding"} and any(
             c.lower_ in {"majority", "controlling", "remaining", "full", "entire", "outstanding"} for c in token.children):
         return "acquisition", False  # "took a majority stake in BILLZ"
+    if trig.type == "acquisition" and token.pos_ == "VERB" and not trig.inverse:
+        shares = [c for c in token.children if c.dep_ in {"dobj", "nsubjpass"} and c.lemma_.lower() in _SHARE_NOUNS]
+        if shares and not any(g.lower_ in _WHOLE for c in shares for g in c.subtree):
+            return "investment", False  # "a warrant to acquire as many as 160 million AMD shares", "acquired a 30% stake"
     if lemma in {"buy", "purchase", "sell"}:
         objects = [c for c in token.children if c.dep_ in {"dobj", "nsubjpass"}]
         objects += [g for c in token.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
@@ -926,6 +930,9 @@ def _resolve_type(trig: _Trigger, a: Span, b: Span) -> tuple[str, bool] | None:
     return trig.type, trig.inverse
 
 
+_SHARE_NOUNS = {"share", "stake", "interest", "holding", "shareholding", "equity", "percent", "%", "warrant", "option"}
+#: Words that make a purchase of shares a takeover: "the remaining 60%", "a majority stake", "all of the shares".
+_WHOLE = {"majority", "controlling", "remaining", "full", "entire", "outstanding", "all", "100", "100%", "rest", "control"}
 _CONTROL_NOUNS = {"control", "ownership", "all", "rest", "remainder", "entirety", "majority"}
 
 

@@ -118,3 +118,14 @@ def test_company_in_what_is_said_of_a_person_is_no_party(extractor):
     ex = extractor.extract("The company counts investors such as Kleiner Perkins and Lux Capital among its backers, "
                            "as well as Steve Wozniak, who co-founded Apple.")
     assert not any("Apple" in (r.source, r.target) for r in ex.relations)
+
+
+@pytest.mark.issue(4)
+@pytest.mark.parametrize("text, expected", [
+    ("In November 2018, ORIX Corporation acquired a 30% stake in Avolon.", ("investment", "ORIX", "Avolon")),
+    ("Ströer acquired the remaining stake in Statista in 2019.", ("acquisition", "Ströer", "Statista")),
+])
+def test_acquiring_shares_is_an_investment_unless_it_is_the_whole(extractor, text, expected):
+    rels = relations(extractor.extract(text))
+    assert expected in rels
+    assert len({r[0] for r in rels}) == 1
