@@ -418,8 +418,8 @@ class RelationExtractor:
                                 same_side += 1
                                 continue
                             vote += v / (1 + other_detour)
-                        if voters and same_side == voters:
-                            continue  # every trigger puts both on the same side
+                        if voters and same_side == voters or same_side and vote == 0:
+                            continue  # the triggers put both on the same side, and none says who is whose
                         if vote != vote:  # a role that cannot take part (the seller in "X sold Y to Z")
                             continue
                         if vote < 0:
@@ -1010,6 +1010,8 @@ def _role(mention: Span, trigger: Token) -> str | None:
             if tok.dep_ == "agent":
                 return "by"
         top = path[-1] if path else token
+        if token.dep_ == "nsubj" and top.dep_ == "conj" and token.head == top:
+            return "foreign_subject"  # "Tencent led and ... backers CNP Assurances also took part": CNP is no target of "led"
         return top.dep_
     if token in trigger.ancestors:
         # the trigger modifies the company: "Microsoft, which has invested", "Baxalta (acquired by Shire)"
@@ -1049,8 +1051,22 @@ def _role(mention: Span, trigger: Token) -> str | None:
         # acts on is no actor of this trigger ("led the round with participation of Cisco": the
         # round stands for the company raising it, which is its target)
         return "foreign_object"
+    if token.dep_ == "nsubj" and _own_clause_below(trigger, token.head):
+        # "a round that Tencent led and in which existing backers CNP Assurances also took part":
+        # the subject of one clause is no party of a conjoined clause with a subject of its own
+        return "foreign_subject"
     # the role belongs to another predicate ("Lydia closed a round that Tencent led"): not a vote
     return None
+
+
+def _own_clause_below(trigger: Token, verb: Token) -> bool:
+    """Is the trigger in a clause conjoined to the verb's, with a subject of its own?"""
+    tok = trigger
+    while tok.head != tok and tok.head != verb:
+        tok = tok.head
+    if tok.head != verb or tok.dep_ != "conj" or tok.pos_ not in {"VERB", "AUX"}:
+        return False
+    return any(c.dep_ in {"nsubj", "nsubjpass"} for c in tok.children)
 
 
 _BE = {"be", "have", "do"}
@@ -1096,6 +1112,8 @@ def _direction_vote(
     sa, sb = score(ra), score(rb)
     if ra == "foreign_object" and sb < 0 or rb == "foreign_object" and sa < 0:
         return _SAME_SIDE  # both undergo something: "owns Riot Games, has a stake in Epic Games"
+    if ra == "foreign_subject" and sb > 0 or rb == "foreign_subject" and sa > 0:
+        return _SAME_SIDE  # both act: "a round that Tencent led and in which CNP also took part"
     if inverse:
         # the subject of an inverse trigger is the target ("Tesla buys from CATL", "used by O2":
         # the agent of a passive is the subject too), but "from" already names the source

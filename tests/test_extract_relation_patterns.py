@@ -129,3 +129,12 @@ def test_acquiring_shares_is_an_investment_unless_it_is_the_whole(extractor, tex
     rels = relations(extractor.extract(text))
     assert expected in rels
     assert len({r[0] for r in rels}) == 1
+
+
+@pytest.mark.issue(4)
+def test_subjects_of_conjoined_clauses_are_co_investors(extractor):
+    ex = extractor.extract("Lydia, a French payments startup, has closed a series B round of $45 million that Tencent led "
+                           "and in which existing backers CNP Assurances, XAnge and New Alpha also took part.")
+    rels = relations(ex)
+    assert ("investment", "Tencent", "Lydia") in rels
+    assert frozenset(("Tencent", "CNP Assurances")) not in pairs(ex)
