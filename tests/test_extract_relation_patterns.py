@@ -133,7 +133,8 @@ def test_acquiring_shares_is_an_investment_unless_it_is_the_whole(extractor, tex
 
 @pytest.mark.issue(4)
 def test_subjects_of_conjoined_clauses_are_co_investors(extractor):
-    ex = extractor.extract("Lydia, a French payments startup, has closed a series B round of $45 million that Tencent led "
+    ex = extractor.extract("Lydia, a French payments startup, has closed a series B round of $45 million (40 million euro) "
+                           "that Tencent led "
                            "and in which existing backers CNP Assurances, XAnge and New Alpha also took part.")
     rels = relations(ex)
     assert ("investment", "Tencent", "Lydia") in rels
