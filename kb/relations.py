@@ -360,6 +360,8 @@ class RelationExtractor:
                         continue
                     if _is_the_party(trig.token, a) or _is_the_party(trig.token, b):
                         continue
+                    if _in_subordinate_clause(trig.token, a) or _in_subordinate_clause(trig.token, b):
+                        continue  # "Uber offloaded Uber Eats to Zomato, while Ola closed its grocery arm"
                     if _about_a_person(trig.token, a) or _about_a_person(trig.token, b):
                         continue  # "investors such as Kleiner Perkins, as well as Steve Wozniak, who co-founded Apple"
                     if _outside_gerund(trig.token, a) or _outside_gerund(trig.token, b):
@@ -689,6 +691,22 @@ def _finite(verb: Token) -> bool:
     """A clause with a tense of its own; "an agreement ... to allow X", "thus acquiring Y" state the deal's content."""
     return verb.tag_ in {"VBD", "VBZ", "VBP", "MD"} or any(
         c.dep_ in {"aux", "auxpass"} and c.tag_ in {"VBD", "VBZ", "VBP", "MD"} for c in verb.children)
+
+
+def _in_subordinate_clause(trigger: Token, mention: Span) -> bool:
+    """Is the mention in an adverbial clause with a subordinator and a subject of its own, outside the trigger's?
+
+    "Uber offloaded its arm Uber Eats to Zomato, while Ola closed its grocery operation": Ola
+    acts in the while-clause, and is no party of the offloading.
+    """
+    above = {trigger.i, *(t.i for t in trigger.ancestors)}
+    tok = mention.root
+    while tok.i not in above and tok.head != tok:
+        if (tok.dep_ == "advcl" and any(c.dep_ == "mark" for c in tok.children)
+                and any(c.dep_ in {"nsubj", "nsubjpass"} for c in tok.children)):
+            return True
+        tok = tok.head
+    return False
 
 
 def _about_a_person(trigger: Token, mention: Span) -> bool:

@@ -139,3 +139,10 @@ def test_subjects_of_conjoined_clauses_are_co_investors(extractor):
     rels = relations(ex)
     assert ("investment", "Tencent", "Lydia") in rels
     assert frozenset(("Tencent", "CNP Assurances")) not in pairs(ex)
+
+
+@pytest.mark.issue(4)
+def test_subject_of_a_while_clause_is_no_party_of_the_main_verb(extractor):
+    ex = extractor.extract("Nokia has landed a new contract with BT to provide 5G RAN kit and to upgrade its older 2G and "
+                           "4G equipment while the operator removes Huawei from mobile arm EE's network.")
+    assert not any("Huawei" in (r.source, r.target) for r in ex.relations)
