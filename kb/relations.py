@@ -54,6 +54,8 @@ _MONEY_WORDS = {"round", "funding", "financing", "raise", "raised", "invest", "i
                 "stake", "capital", "series", "seed", "valuation", "backed", "led", "equity", "million", "billion", "$"}
 _DEAL_WORDS = {"contract", "deal", "agreement", "order", "supply", "supplier", "provider", "customer", "vendor",
                "chips", "cloud", "services", "infrastructure", "platform", "batteries", "cells", "components", "parts"}
+#: Nouns a supplier word may modify and still name a supply: "a supply deal", "delivery contract".
+_DEAL_NOUNS = {"deal", "agreement", "contract", "pact", "order", "partnership", "relationship", "arrangement"}
 _SKIP_PREPS = {"as", "including", "like", "among", "such"}
 _SPEC_AUX = {"may", "might", "could", "should"}
 _MAX_DETOUR = 4  #: arcs a trigger may lie off the path between the two companies
@@ -307,6 +309,9 @@ class RelationExtractor:
                 contextual = word in _CONTEXTUAL.get(rel_type, ()) or token.lower_ in _CONTEXTUAL.get(rel_type, ())
                 if contextual and rel_type == "investment" and not money:
                     continue
+                if (rel_type == "supplier" and token.pos_ == "NOUN" and token.dep_ == "compound"
+                        and token.head.lemma_.lower() not in _DEAL_NOUNS and token.head.i not in inside):
+                    continue  # "its food delivery arm", "a supply chain": a line of business, not a supply
                 if rel_type == "supplier" and word in _NEEDS_CUSTOMER and not _made_for_a_company(token, inside):
                     continue  # "develops its own chips" is no supply; "developed software for X" is
                 if contextual and rel_type == "supplier" and not deal and not _lists_parties(token) and not any(

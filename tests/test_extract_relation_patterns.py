@@ -146,3 +146,9 @@ def test_subject_of_a_while_clause_is_no_party_of_the_main_verb(extractor):
     ex = extractor.extract("Nokia has landed a new contract with BT to provide 5G RAN kit and to upgrade its older 2G and "
                            "4G equipment while the operator removes Huawei from mobile arm EE's network.")
     assert not any("Huawei" in (r.source, r.target) for r in ex.relations)
+
+
+@pytest.mark.issue(4)
+def test_supplier_word_naming_a_line_of_business_is_no_supply(extractor):
+    ex = extractor.extract("Uber offloaded its food delivery arm Uber Eats to Zomato Ltd.")
+    assert not any(r.type == "supplier" for r in ex.relations)
