@@ -333,6 +333,8 @@ class RelationExtractor:
                     and owned != m.label_}
         counterpart_of = _with_counterparts(triggers, mentions)
         trigger_tokens = {trig.token.i for trig in triggers}
+        typed_deals = {trig.token.head.i for trig in triggers if trig.type in DIRECTED and trig.token.dep_ == "compound"
+                       and trig.token.pos_ == "NOUN" and trig.token.head.lemma_.lower() in _DEAL_NOUNS}
         for i, a in enumerate(mentions):
             for b in mentions[i + 1:]:
                 if a.label_ == b.label_:
@@ -352,10 +354,15 @@ class RelationExtractor:
                 dist_ab = _list_distance(ea, eb)
                 scored = []
                 for trig in triggers:
+                    if trig.type == "partnership" and trig.token.i in typed_deals:
+                        continue  # "a power purchase deal with EDP": the deal is a supply, not a partnership
                     if coordinated and trig.type in DIRECTED and not (
                             trig.type == "acquisition" and trig.token.lemma_.lower() in {"merge", "merger", "combine"}):
                         continue
-                    ta, tb = _list_distance(trig.token, ea), _list_distance(trig.token, eb)
+                    # "a supply deal with Apple": the deal noun stands where its modifier is
+                    anchor = (trig.token.head if trig.token.dep_ == "compound" and trig.token.pos_ == "NOUN"
+                              and trig.token.head.lemma_.lower() in _DEAL_NOUNS else trig.token)
+                    ta, tb = _list_distance(anchor, ea), _list_distance(anchor, eb)
                     detour = max(0, ta + tb - dist_ab)
                     if coordinated:
                         # one list, one role: what counts is how far the trigger is from the list
@@ -948,8 +955,11 @@ def _resolve_type(trig: _Trigger, a: Span, b: Span) -> tuple[str, bool] | None:
                     any(o.lower_ in {"stake", "unit", "business", "division", "subsidiary", "arm", "shares", "stakes"} for o in objects)
                     else None)
         if trig.type == "supplier":
-            # "buys its batteries from CATL" is a supply; "bought Golden State Overnight" is not
-            return ("supplier", trig.inverse) if has_from and not obj_is_company else None
+            # "buys its batteries from CATL" is a supply; "bought Golden State Overnight" is not;
+            # "a power purchase deal with EDP" is, a "share purchase agreement" is not
+            deal_noun = (token.dep_ == "compound" and token.head.lemma_.lower() in _DEAL_NOUNS
+                         and not any(c.lemma_.lower() in _SHARE_NOUNS | {"stock", "asset"} for c in token.children))
+            return ("supplier", trig.inverse) if (has_from or deal_noun) and not obj_is_company else None
     return trig.type, trig.inverse
 
 

@@ -152,3 +152,12 @@ def test_subject_of_a_while_clause_is_no_party_of_the_main_verb(extractor):
 def test_supplier_word_naming_a_line_of_business_is_no_supply(extractor):
     ex = extractor.extract("Uber offloaded its food delivery arm Uber Eats to Zomato Ltd.")
     assert not any(r.type == "supplier" for r in ex.relations)
+
+
+@pytest.mark.issue(4)
+@pytest.mark.parametrize("text, expected", [
+    ("Foxconn signed a supply deal with Apple.", ("supplier", "Foxconn", "Apple")),
+    ("Microsoft signs virtual power purchase deal with EDP Renewables.", ("supplier", "EDP Renewables", "Microsoft")),
+])
+def test_deal_named_by_its_kind_takes_that_type(extractor, text, expected):
+    assert relations(extractor.extract(text)) == {expected}
