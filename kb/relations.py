@@ -359,9 +359,16 @@ class RelationExtractor:
                     if coordinated and trig.type in DIRECTED and not (
                             trig.type == "acquisition" and trig.token.lemma_.lower() in {"merge", "merger", "combine"}):
                         continue
-                    # "a supply deal with Apple": the deal noun stands where its modifier is
-                    anchor = (trig.token.head if trig.token.dep_ == "compound" and trig.token.pos_ == "NOUN"
-                              and trig.token.head.lemma_.lower() in _DEAL_NOUNS else trig.token)
+                    # "a supply deal with Apple": the deal noun stands where its modifier is,
+                    # and "beat rival Hershey": a party noun on a company stands where the company is
+                    token = trig.token
+                    anchor = token
+                    if token.dep_ == "compound" and token.pos_ == "NOUN" and token.head.lemma_.lower() in _DEAL_NOUNS:
+                        anchor = token.head
+                    elif (trig.type == "competitor" and token.dep_ in {"compound", "amod"} and token.i < token.head.i
+                          and token.lemma_.lower() in _AGENT_NOUNS and token.head.i in mention_tokens
+                          and not any(c.dep_ == "poss" for c in token.head.children)):
+                        anchor = token.head
                     ta, tb = _list_distance(anchor, ea), _list_distance(anchor, eb)
                     detour = max(0, ta + tb - dist_ab)
                     if coordinated:

@@ -161,3 +161,10 @@ def test_supplier_word_naming_a_line_of_business_is_no_supply(extractor):
 ])
 def test_deal_named_by_its_kind_takes_that_type(extractor, text, expected):
     assert relations(extractor.extract(text)) == {expected}
+
+
+@pytest.mark.issue(4)
+def test_rival_before_a_name_stands_where_the_name_is(extractor):
+    ex = extractor.extract("According to one person, Ferrero lifted its bid for the Nestle unit last week in an effort "
+                           "to beat rival Hershey.")
+    assert ("competitor", "Ferrero", "Hershey") in relations(ex)
