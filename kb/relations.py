@@ -51,7 +51,8 @@ _CONTEXTUAL = {
     "competitor": {"peer", "competition", "competitive", "contend"},
 }
 _MONEY_WORDS = {"round", "funding", "financing", "raise", "raised", "invest", "investment", "investor", "investors",
-                "stake", "capital", "series", "seed", "valuation", "backed", "led", "equity", "million", "billion", "$"}
+                "stake", "capital", "series", "seed", "valuation", "backed", "led", "equity", "million", "billion", "$",
+                "money", "funded"}
 _DEAL_WORDS = {"contract", "deal", "agreement", "order", "supply", "supplier", "provider", "customer", "vendor",
                "chips", "cloud", "services", "infrastructure", "platform", "batteries", "cells", "components", "parts"}
 #: Nouns a supplier word may modify and still name a supply: "a supply deal", "delivery contract".

@@ -168,3 +168,9 @@ def test_rival_before_a_name_stands_where_the_name_is(extractor):
     ex = extractor.extract("According to one person, Ferrero lifted its bid for the Nestle unit last week in an effort "
                            "to beat rival Hershey.")
     assert ("competitor", "Ferrero", "Hershey") in relations(ex)
+
+
+@pytest.mark.issue(4)
+def test_funded_by_is_a_money_sentence(extractor):
+    ex = extractor.extract("Inktank was founded by Sage Weil and initially funded by DreamHost.")
+    assert ("investment", "DreamHost", "Inktank") in relations(ex)
