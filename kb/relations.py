@@ -1066,9 +1066,15 @@ def _role(mention: Span, trigger: Token) -> str | None:
         return None
     if agent_noun and token.dep_ == "nsubj" and token.head in list(trigger.ancestors)[:3] and _lists_parties(trigger):
         return "poss"  # "Novero has customers including Audi", "Reaktor builds apps for clients such as HBO"
+    if token.dep_ == "dobj" and trigger.dep_ in {"xcomp", "advcl"} and trigger.head == token.head and trigger.i > token.i:
+        return "nsubj"  # "Reliance Jio picks Nokia to provide 5G gear": the object does the providing
     if token.dep_ in {"nsubj", "nsubjpass"}:
         # "Lockheed agreed to buy Aerojet", "Amazon had agreed to put $4 billion into it": the subject
-        # of a control verb is the subject of its complement
+        # of a control verb is the subject of its complement, unless the verb has an object
+        # that takes that part ("Jio picks Nokia to provide")
+        if trigger.dep_ in {"xcomp", "advcl"} and trigger.head == token.head and any(
+                c.dep_ == "dobj" and c.i < trigger.i for c in token.head.children):
+            return None
         verb = trigger
         for _ in range(3):
             if verb.dep_ not in {"xcomp", "ccomp", "conj"} or verb.head == verb:

@@ -174,3 +174,9 @@ def test_rival_before_a_name_stands_where_the_name_is(extractor):
 def test_funded_by_is_a_money_sentence(extractor):
     ex = extractor.extract("Inktank was founded by Sage Weil and initially funded by DreamHost.")
     assert ("investment", "DreamHost", "Inktank") in relations(ex)
+
+
+@pytest.mark.issue(4)
+def test_object_of_a_control_verb_is_the_complement_subject(extractor):
+    ex = extractor.extract("Reliance Jio picks Nokia to provide 5G radio access network gear.")
+    assert ("supplier", "Nokia", "Reliance Jio") in relations(ex)
