@@ -351,10 +351,13 @@ class RelationExtractor:
                 coordinated = _effective_head(a.root) == _effective_head(b.root) or _listed_together(doc, a, b, mention_tokens)
                 if coordinated and not _coordinated_as_parties(a):
                     continue  # "partnerships with Ericsson and Nokia": the listed are not partners of each other
+                same_group = _same_group(a, b) or _same_group(b, a)
                 ea, eb = a.root, b.root
                 dist_ab = _list_distance(ea, eb)
                 scored = []
                 for trig in triggers:
+                    if same_group and trig.type in {"partnership", "supplier", "competitor"}:
+                        continue  # "Sarnoff was integrated into its parent company, SRI International": one group
                     if trig.type == "partnership" and trig.token.i in typed_deals:
                         continue  # "a power purchase deal with EDP": the deal is a supply, not a partnership
                     if coordinated and trig.type in DIRECTED and not (
@@ -624,6 +627,27 @@ def _named_partners(trig: _Trigger, mentions: list[Span]) -> set[str]:
         elif head.dep_ == "pobj" and head.head.head == noun and head.head.lower_ in {"between", "among", "of"}:
             parties.add(m.label_)
     return parties if len(parties) >= 2 else set()
+
+
+_GROUP_NOUNS = {"parent", "subsidiary", "unit", "division", "affiliate", "sister", "arm", "owner"}
+
+
+def _same_group(mention: Span, other: Span) -> bool:
+    """Is the mention named as the other's parent or unit: "its parent company, SRI International",
+    "Instagram, a subsidiary of Meta"? Then the two are one group, not partners or supplier and customer.
+    """
+    root = mention.root
+    nouns = [root.head] if root.dep_ == "appos" else []
+    nouns += [c for c in root.children if c.dep_ == "appos"]
+    for noun in nouns:
+        words = {noun.lemma_.lower(), *(c.lemma_.lower() for c in noun.children if c.dep_ in {"compound", "amod"})}
+        if not words & _GROUP_NOUNS:
+            continue
+        owners = [c for c in noun.children if c.dep_ == "poss"]
+        owners += [g for c in noun.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
+        if any(o.lower_ in _POSSESSIVE_PRONOUNS or _within(o, other) for o in owners):
+            return True
+    return False
 
 
 def _description_of_other(mention: Span, mentions: list[Span]) -> Token | None:

@@ -180,3 +180,9 @@ def test_funded_by_is_a_money_sentence(extractor):
 def test_object_of_a_control_verb_is_the_complement_subject(extractor):
     ex = extractor.extract("Reliance Jio picks Nokia to provide 5G radio access network gear.")
     assert ("supplier", "Nokia", "Reliance Jio") in relations(ex)
+
+
+@pytest.mark.issue(4)
+def test_company_and_its_named_parent_are_one_group(extractor):
+    ex = extractor.extract("In January 2011, Sarnoff Corporation was integrated into its parent company, SRI International.")
+    assert not any(r.type in ("partnership", "supplier", "competitor") for r in ex.relations)
