@@ -8,6 +8,13 @@ type; each company's grammatical role towards the trigger (subject, object, "by"
 ("raised from", "buys from", "selects") swapping it. Coordinated companies ("Kleiner
 Perkins, Google Ventures and MUIP led the round") share the role of the first conjunct.
 
+Not every company near a trigger is its party: a trigger with its own parties named on it
+binds them (the possessor and object of "Amazon's purchase of Whole Foods", the parents in
+"General Electric-Safran joint venture"); a gerund or an adverbial clause with a subject of
+its own, and what is said of a person, keep their companies to themselves; the seller
+after "from", the owner in "Intel's Mobileye" and a company's own parent are no parties;
+two companies that both undergo (or both do) what the triggers say are not each other's.
+
 Negation on the trigger drops the relation; speculation ("in talks to", "may", "plans
 to") cuts the confidence below the output threshold.
 """
