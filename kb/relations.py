@@ -8,6 +8,13 @@ type; each company's grammatical role towards the trigger (subject, object, "by"
 ("raised from", "buys from", "selects") swapping it. Coordinated companies ("Kleiner
 Perkins, Google Ventures and MUIP led the round") share the role of the first conjunct.
 
+Not every company near a trigger is its party: a trigger with its own parties named on it
+binds them (the possessor and object of "Amazon's purchase of Whole Foods", the parents in
+"General Electric-Safran joint venture"); a gerund or an adverbial clause with a subject of
+its own, and what is said of a person, keep their companies to themselves; the seller
+after "from", the owner in "Intel's Mobileye" and a company's own parent are no parties;
+two companies that both undergo (or both do) what the triggers say are not each other's.
+
 Negation on the trigger drops the relation; speculation ("in talks to", "may", "plans
 to") cuts the confidence below the output threshold.
 """
@@ -51,9 +58,12 @@ _CONTEXTUAL = {
     "competitor": {"peer", "competition", "competitive", "contend"},
 }
 _MONEY_WORDS = {"round", "funding", "financing", "raise", "raised", "invest", "investment", "investor", "investors",
-                "stake", "capital", "series", "seed", "valuation", "backed", "led", "equity", "million", "billion", "$"}
+                "stake", "capital", "series", "seed", "valuation", "backed", "led", "equity", "million", "billion", "$",
+                "money", "funded"}
 _DEAL_WORDS = {"contract", "deal", "agreement", "order", "supply", "supplier", "provider", "customer", "vendor",
                "chips", "cloud", "services", "infrastructure", "platform", "batteries", "cells", "components", "parts"}
+#: Nouns a supplier word may modify and still name a supply: "a supply deal", "delivery contract".
+_DEAL_NOUNS = {"deal", "agreement", "contract", "pact", "order", "partnership", "relationship", "arrangement"}
 _SKIP_PREPS = {"as", "including", "like", "among", "such"}
 _SPEC_AUX = {"may", "might", "could", "should"}
 _MAX_DETOUR = 4  #: arcs a trigger may lie off the path between the two companies
@@ -307,6 +317,9 @@ class RelationExtractor:
                 contextual = word in _CONTEXTUAL.get(rel_type, ()) or token.lower_ in _CONTEXTUAL.get(rel_type, ())
                 if contextual and rel_type == "investment" and not money:
                     continue
+                if (rel_type == "supplier" and token.pos_ == "NOUN" and token.dep_ == "compound"
+                        and token.head.lemma_.lower() not in _DEAL_NOUNS and token.head.i not in inside):
+                    continue  # "its food delivery arm", "a supply chain": a line of business, not a supply
                 if rel_type == "supplier" and word in _NEEDS_CUSTOMER and not _made_for_a_company(token, inside):
                     continue  # "develops its own chips" is no supply; "developed software for X" is
                 if contextual and rel_type == "supplier" and not deal and not _lists_parties(token) and not any(
@@ -321,10 +334,15 @@ class RelationExtractor:
         doc = sent.doc
         mention_tokens = {t for m in mentions for t in range(m.start, m.end)}
         labels_at = {t: m.label_ for m in mentions for t in range(m.start, m.end)}
-        slots = {trig.token.i: _argument_slots(trig.token, mentions) for trig in triggers}
+        named_partners = {trig.token.i: _named_partners(trig, mentions) for trig in triggers}
+        slots = {trig.token.i: _argument_slots(trig.token, mentions) + _event_slots(trig, mentions) for trig in triggers}
         described_in = {m.start: _description_of_other(m, mentions) for m in mentions}
+        owner_of = {m.start: owned for m in mentions if (owned := labels_at.get(m.root.head.i)) and m.root.dep_ == "poss"
+                    and owned != m.label_}
         counterpart_of = _with_counterparts(triggers, mentions)
         trigger_tokens = {trig.token.i for trig in triggers}
+        typed_deals = {trig.token.head.i for trig in triggers if trig.type in DIRECTED and trig.token.dep_ == "compound"
+                       and trig.token.pos_ == "NOUN" and trig.token.head.lemma_.lower() in _DEAL_NOUNS}
         for i, a in enumerate(mentions):
             for b in mentions[i + 1:]:
                 if a.label_ == b.label_:
@@ -335,17 +353,34 @@ class RelationExtractor:
                 if any(d is not None and o.root != d.head and not d.left_edge.i <= o.root.i <= d.right_edge.i
                        for d, o in ((described_in[a.start], b), (described_in[b.start], a))):
                     continue  # "Google, part of Alphabet": Alphabet is a party only of the description or the described
+                if any(o is not None and o != other.label_ for o, other in ((owner_of.get(a.start), b), (owner_of.get(b.start), a))):
+                    continue  # "signed agreements with Intel Corp's Mobileye": Intel owns the party, it is not one
                 coordinated = _effective_head(a.root) == _effective_head(b.root) or _listed_together(doc, a, b, mention_tokens)
                 if coordinated and not _coordinated_as_parties(a):
                     continue  # "partnerships with Ericsson and Nokia": the listed are not partners of each other
+                same_group = _same_group(a, b) or _same_group(b, a)
                 ea, eb = a.root, b.root
                 dist_ab = _list_distance(ea, eb)
                 scored = []
                 for trig in triggers:
+                    if same_group and trig.type in {"partnership", "supplier", "competitor"}:
+                        continue  # "Sarnoff was integrated into its parent company, SRI International": one group
+                    if trig.type == "partnership" and trig.token.i in typed_deals:
+                        continue  # "a power purchase deal with EDP": the deal is a supply, not a partnership
                     if coordinated and trig.type in DIRECTED and not (
                             trig.type == "acquisition" and trig.token.lemma_.lower() in {"merge", "merger", "combine"}):
                         continue
-                    ta, tb = _list_distance(trig.token, ea), _list_distance(trig.token, eb)
+                    # "a supply deal with Apple": the deal noun stands where its modifier is,
+                    # and "beat rival Hershey": a party noun on a company stands where the company is
+                    token = trig.token
+                    anchor = token
+                    if token.dep_ == "compound" and token.pos_ == "NOUN" and token.head.lemma_.lower() in _DEAL_NOUNS:
+                        anchor = token.head
+                    elif (trig.type == "competitor" and token.dep_ in {"compound", "amod"} and token.i < token.head.i
+                          and token.lemma_.lower() in _AGENT_NOUNS and token.head.i in mention_tokens
+                          and not any(c.dep_ == "poss" for c in token.head.children)):
+                        anchor = token.head
+                    ta, tb = _list_distance(anchor, ea), _list_distance(anchor, eb)
                     detour = max(0, ta + tb - dist_ab)
                     if coordinated:
                         # one list, one role: what counts is how far the trigger is from the list
@@ -355,10 +390,19 @@ class RelationExtractor:
                         continue
                     if _is_the_party(trig.token, a) or _is_the_party(trig.token, b):
                         continue
+                    if _in_subordinate_clause(trig.token, a) or _in_subordinate_clause(trig.token, b):
+                        continue  # "Uber offloaded Uber Eats to Zomato, while Ola closed its grocery arm"
+                    if _about_a_person(trig.token, a) or _about_a_person(trig.token, b):
+                        continue  # "investors such as Kleiner Perkins, as well as Steve Wozniak, who co-founded Apple"
+                    if _outside_gerund(trig.token, a) or _outside_gerund(trig.token, b):
+                        continue  # "On the eve of Cisco acquiring Monsoon, EchoStar sued": EchoStar is no buyer
                     if _in_own_clause(trig.token, a, trigger_tokens) or _in_own_clause(trig.token, b, trigger_tokens):
                         continue  # "the collaboration with Oracle is notable given that Oracle supplies xAI"
                     if any(not slot & {a.label_, b.label_} for slot in slots[trig.token.i]):
                         continue  # "FUJIFILM, Ripcord's partner": a party noun relates its own two arguments
+                    partners = named_partners[trig.token.i]
+                    if partners and not {a.label_, b.label_} <= partners:
+                        continue  # "General Electric-Safran joint venture CFM is up against Pratt & Whitney"
                     if trig.type == "competitor" and not _inside_between(trig.token, a, b):
                         continue
                     if trig.type in DIRECTED and any(
@@ -406,8 +450,8 @@ class RelationExtractor:
                                 same_side += 1
                                 continue
                             vote += v / (1 + other_detour)
-                        if voters and same_side == voters:
-                            continue  # every trigger puts both on the same side
+                        if voters and same_side == voters or same_side and vote == 0:
+                            continue  # the triggers put both on the same side, and none says who is whose
                         if vote != vote:  # a role that cannot take part (the seller in "X sold Y to Z")
                             continue
                         if vote < 0:
@@ -445,8 +489,8 @@ _REFERENCE_DEPS = {"nsubj", "nsubjpass", "poss", "pobj", "dobj", "dative"}
 def _resolve_references(doc: Doc, mentions: list[Span]) -> list[Span]:
     """Pseudo-mentions for "it", "its", "the company": the salient company they refer to.
 
-    Salience is simple and document-level: the last company that was a grammatical subject,
-    else the company named most often. A reference never stands for a company named in the
+    Salience is simple and document-level: the last company that was the subject of a main
+    clause (else of any clause), else the company named most often. A reference never stands for a company named in the
     same noun phrase, and sentences without a reference are untouched.
     """
     if not mentions:
@@ -460,11 +504,13 @@ def _resolve_references(doc: Doc, mentions: list[Span]) -> list[Span]:
     last_subject: str | None = None
     out: list[Span] = []
     for sent in doc.sents:
-        sent_subject = None
+        sent_subject = main_subject = None
         for token in sent:
             here = starts.get(token.i)
             if here is not None and here.root.dep_ in {"nsubj", "nsubjpass"}:
                 sent_subject = sent_subject or here.label_
+                if here.root.head == sent.root:
+                    main_subject = main_subject or here.label_
                 continue
             if token.i in covered or token.dep_ not in _REFERENCE_DEPS:
                 continue
@@ -484,8 +530,10 @@ def _resolve_references(doc: Doc, mentions: list[Span]) -> list[Span]:
             else:
                 antecedent = sent_subject if token.lower_ in {"it", "its"} and sent_subject else last_subject or main
             out.append(Span(doc, token.i, token.i + 1, label=antecedent, kb_id=_REFERENCE))
-        if sent_subject:
-            last_subject = sent_subject
+        # the next sentence continues with the main clause's subject: "when Ford started producing
+        # vehicles, Ryerson supplied it with steel. In 1935, the company merged ..." is Ryerson
+        if main_subject or sent_subject:
+            last_subject = main_subject or sent_subject
     return out
 
 
@@ -515,12 +563,98 @@ def _argument_slots(trigger: Token, mentions: list[Span]) -> list[set[str]]:
         head = m.root
         while head.dep_ == "conj" and head.head != head:
             head = head.head  # "partners Ericsson and Nokia": every member fills the slot
-        if head.head == trigger and head.dep_ == "poss":
+        if head.head == trigger and head.dep_ == "poss" or _owner_compound(m, trigger):
             owner.add(m.label_)
         elif (head.head == trigger and head.dep_ in {"appos", "compound"}
               or trigger.head == head and trigger.dep_ in {"appos", "compound", "amod"}):
             described.add(m.label_)
     return [slot for slot in (described, owner) if slot]
+
+
+_POSSESSIVE_PRONOUNS = {"its", "their", "his", "her", "our"}
+#: The preposition naming what an event noun is about: "acquisition of X", "investment in X".
+_EVENT_OBJECT_PREPS = {"acquisition": {"of"}, "investment": {"in", "into"}}
+
+
+def _event_slots(trig: _Trigger, mentions: list[Span]) -> list[set[str]]:
+    """The companies an event noun is bound to: its possessor (the actor) and its "of" object.
+
+    "Amazon completed its purchase of Whole Foods, sharpening the rivalry among Walmart,
+    Target ...": the purchase has a buyer ("its") and a bought (Whole Foods), so Walmart is no
+    party of it; nor is Nvidia of "Microsoft's investment in OpenAI helped Nvidia". A possessive pronoun stands for the subject of the clause the noun is in, and
+    the salient-company guess for "its" also fills the slot.
+    """
+    token = trig.token
+    if trig.type not in DIRECTED or token.pos_ != "NOUN" or token.lemma_.lower() in _AGENT_NOUNS:
+        return []
+    out: list[set[str]] = []
+    for child in token.children:
+        if child.dep_ != "poss":
+            continue
+        owner = {m.label_ for m in mentions if m.start <= child.i < m.end}
+        if child.lower_ in _POSSESSIVE_PRONOUNS:
+            verb = token.head
+            while verb.pos_ not in {"VERB", "AUX"} and verb.head != verb:
+                verb = verb.head
+            owner |= {m.label_ for m in mentions for c in verb.children
+                      if c.dep_ in {"nsubj", "nsubjpass"} and _within(c, m)}
+        if owner or child.lower_ in _POSSESSIVE_PRONOUNS or child.pos_ == "PROPN":
+            out.append(owner)
+    preps = _EVENT_OBJECT_PREPS.get(trig.type, set())
+    of_objects = [g for c in token.children if c.dep_ == "prep" and c.lower_ in preps for g in c.children if g.dep_ == "pobj"]
+    bought = {m.label_ for g in of_objects for m in mentions if m.kb_id_ != _REFERENCE and _within(g, m)}
+    if bought:
+        out.append(bought)
+    return out
+
+
+_PARTY_DEPS = {"compound", "nmod", "poss"}
+
+
+def _named_partners(trig: _Trigger, mentions: list[Span]) -> set[str]:
+    """The companies a partnership noun names as its own parties, when it names two or more.
+
+    "General Electric-Safran joint venture CFM is up against Pratt & Whitney", "a joint venture
+    between Safran and GE": the venture is between those two, not with Pratt & Whitney.
+    """
+    noun = trig.token
+    if trig.type != "partnership":
+        return set()
+    if noun.pos_ == "ADJ" and noun.dep_ == "amod":
+        noun = noun.head  # "joint" of "joint venture"
+    if noun.pos_ not in {"NOUN", "PROPN"}:
+        return set()
+    parties: set[str] = set()
+    for m in mentions:
+        if m.kb_id_ == _REFERENCE:
+            continue
+        head = _first_conjunct(m.root)
+        if head.head == noun and head.dep_ in _PARTY_DEPS and head.i < noun.i:
+            parties.add(m.label_)
+        elif head.dep_ == "pobj" and head.head.head == noun and head.head.lower_ in {"between", "among", "of"}:
+            parties.add(m.label_)
+    return parties if len(parties) >= 2 else set()
+
+
+_GROUP_NOUNS = {"parent", "subsidiary", "unit", "division", "affiliate", "sister", "arm", "owner"}
+
+
+def _same_group(mention: Span, other: Span) -> bool:
+    """Is the mention named as the other's parent or unit: "its parent company, SRI International",
+    "Instagram, a subsidiary of Meta"? Then the two are one group, not partners or supplier and customer.
+    """
+    root = mention.root
+    nouns = [root.head] if root.dep_ == "appos" else []
+    nouns += [c for c in root.children if c.dep_ == "appos"]
+    for noun in nouns:
+        words = {noun.lemma_.lower(), *(c.lemma_.lower() for c in noun.children if c.dep_ in {"compound", "amod"})}
+        if not words & _GROUP_NOUNS:
+            continue
+        owners = [c for c in noun.children if c.dep_ == "poss"]
+        owners += [g for c in noun.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
+        if any(o.lower_ in _POSSESSIVE_PRONOUNS or _within(o, other) for o in owners):
+            return True
+    return False
 
 
 def _description_of_other(mention: Span, mentions: list[Span]) -> Token | None:
@@ -610,10 +744,93 @@ def _finite(verb: Token) -> bool:
         c.dep_ in {"aux", "auxpass"} and c.tag_ in {"VBD", "VBZ", "VBP", "MD"} for c in verb.children)
 
 
+def _in_subordinate_clause(trigger: Token, mention: Span) -> bool:
+    """Is the mention in an adverbial clause with a subordinator and a subject of its own, outside the trigger's?
+
+    "Uber offloaded its arm Uber Eats to Zomato, while Ola closed its grocery operation": Ola
+    acts in the while-clause, and is no party of the offloading.
+    """
+    above = {trigger.i, *(t.i for t in trigger.ancestors)}
+    tok = mention.root
+    while tok.i not in above and tok.head != tok:
+        if (tok.dep_ == "advcl" and any(c.dep_ == "mark" for c in tok.children)
+                and any(c.dep_ in {"nsubj", "nsubjpass"} for c in tok.children)):
+            return True
+        tok = tok.head
+    return False
+
+
+def _about_a_person(trigger: Token, mention: Span) -> bool:
+    """Is the mention inside a clause or apposition describing a person, which the trigger is outside of?
+
+    "... among its backers, as well as Steve Wozniak, who co-founded Apple": Apple belongs
+    to what is said of Wozniak, not to the backers.
+    """
+    above = {trigger.i, *(t.i for t in trigger.ancestors)}
+    tok = mention.root
+    while tok.i not in above and tok.head != tok:
+        if tok.dep_ in {"relcl", "appos"} and tok.head.ent_type_ == "PERSON":
+            return True
+        tok = tok.head
+    return False
+
+
+def _gerund_subject(trigger: Token) -> Token | None:
+    """The subject of a gerund clause: "Cisco" in "on the eve of Cisco acquiring Monsoon".
+
+    The small parser hangs such a gerund on the noun before it ("eve") and its subject on
+    that noun's "of"; an explicit subject ("the report of Cisco's acquiring ...") is a child.
+    """
+    if trigger.tag_ != "VBG":
+        return None
+    for child in trigger.children:
+        if child.dep_ in {"nsubj", "nsubjpass"} and child.i < trigger.i:
+            # "Medtronic, which is absorbing ...": a relative pronoun stands for the noun it follows
+            return trigger.head if child.tag_ in {"WDT", "WP"} and trigger.dep_ == "relcl" else child
+    if trigger.dep_ != "acl" or trigger.i == 0:
+        return None
+    subject = trigger.doc[trigger.i - 1]
+    while subject.dep_ in {"compound", "flat"} and subject.head.i < trigger.i:
+        subject = subject.head
+    if subject.dep_ == "pobj" and subject.head.lower_ == "of" and subject.head.head == trigger.head:
+        return subject
+    return None
+
+
+def _outside_gerund(trigger: Token, mention: Span) -> bool:
+    """Is the mention outside a gerund clause that has a subject of its own?"""
+    subject = _gerund_subject(trigger)
+    if subject is None:
+        return False
+    return not (_within(subject, mention) or any(mention.start <= t.i < mention.end for t in trigger.subtree))
+
+
 def _lists_parties(trigger: Token) -> bool:
     """ "customers including Audi", "clients such as HBO", "partners like SAP": a party noun naming its members."""
-    return trigger.pos_ == "NOUN" and trigger.lemma_.lower() in _AGENT_NOUNS and any(
+    return trigger.pos_ == "NOUN" and trigger.lemma_.lower() in _AGENT_NOUNS and (any(
         c.dep_ == "prep" and c.lower_ in {"including", "like", "as"} for c in trigger.children)
+        or _listing_verb(trigger) is not None)
+
+
+_LISTING_VERBS = {"include", "comprise", "number", "feature"}
+
+
+def _listing_verb(trigger: Token) -> Token | None:
+    """The verb listing a party noun's members: "(some of) its clients include HBO and PBS"."""
+    tok = trigger
+    for _ in range(3):
+        if tok.dep_ in {"nsubj", "nsubjpass"}:
+            verb = tok.head
+            return verb if verb.lemma_.lower() in _LISTING_VERBS else None
+        if tok.dep_ not in {"pobj", "prep"} or tok.head == tok:
+            return None
+        tok = tok.head  # "Some of its clients": the party noun sits under the subject's "of"
+    return None
+
+
+def _owner_compound(mention: Span, trigger: Token) -> bool:
+    """Is the mention a name before a party noun, which then is the mention's: "CB Insights clients"?"""
+    return mention.root.head == trigger and mention.root.dep_ == "compound" and mention.end <= trigger.i
 
 
 def _is_the_party(trigger: Token, mention: Span) -> bool:
@@ -639,7 +856,11 @@ _PART_NOUNS = {"business", "businesses", "arm", "unit", "division", "brand", "br
 
 
 def _bought_from_or_part_of(trigger: Token, a: Span, b: Span, labels_at: dict[int, str]) -> bool:
-    """ "buy the cookie brands of/from Campbell Soup": Campbell Soup is the seller, not the bought."""
+    """ "buy the cookie brands of/from Campbell Soup": Campbell Soup is the seller, not the bought.
+
+    "BNY Mellon acquired Insight Investment from Lloyds Banking Group": the seller is no party
+    of the acquisition, wherever the parser hangs its "from".
+    """
     objects = [c for c in trigger.children if c.dep_ in {"dobj", "nsubjpass"}]
     objects += [g for c in trigger.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
     for obj in objects:
@@ -648,11 +869,14 @@ def _bought_from_or_part_of(trigger: Token, a: Span, b: Span, labels_at: dict[in
         inside = {t.i for t in obj.subtree}
         if a.root.i in inside or b.root.i in inside:
             return True
-    for child in trigger.children:
-        if child.dep_ == "prep" and child.lower_ == "from":
-            inside = {t.i for t in child.subtree}
-            if a.root.i in inside or b.root.i in inside:
-                return True
+    # the seller's "from" hangs on the verb or, as the small parser often has it, on what is
+    # bought: "acquired Insight Investment from Lloyds Banking Group"
+    for head in [trigger, *objects]:
+        for child in head.children:
+            if child.dep_ == "prep" and child.lower_ == "from":
+                inside = {t.i for t in child.subtree}
+                if a.root.i in inside or b.root.i in inside:
+                    return True
     return False
 
 
@@ -748,13 +972,21 @@ def _resolve_type(trig: _Trigger, a: Span, b: Span) -> tuple[str, bool] | None:
             c.dep_ == "dobj" and (_within(c, a) or _within(c, b)) for c in token.children):
         return None  # one raises money, not a company: "raise ROI", "raises its FFO/Debt target"
     if trig.type == "investment" and lemma in {"stake", "interest", "holding", "shareholding"} and any(
-            c.lower_ in {"majority", "controlling"} for c in token.children):
+            c.lower_ in {"majority", "controlling", "remaining", "full", "entire", "outstanding"} for c in token.children):
         return "acquisition", False  # "took a majority stake in BILLZ"
+    if trig.type == "acquisition" and token.pos_ == "VERB" and not trig.inverse:
+        shares = [c for c in token.children if c.dep_ in {"dobj", "nsubjpass"} and c.lemma_.lower() in _SHARE_NOUNS]
+        if shares and not any(g.lower_ in _WHOLE for c in shares for g in c.subtree):
+            return "investment", False  # "a warrant to acquire as many as 160 million AMD shares", "acquired a 30% stake"
     if lemma in {"buy", "purchase", "sell"}:
         objects = [c for c in token.children if c.dep_ in {"dobj", "nsubjpass"}]
         objects += [g for c in token.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
         if token.dep_ == "compound" or token.head.dep_ == "compound":
             objects += [c for c in token.head.children if c.dep_ == "compound" and c != token]  # "Xilinx purchase"
+        # "purchased full control of McAuslan": what is bought is the company controlled
+        objects += [g for o in objects if o.lemma_.lower() in _CONTROL_NOUNS
+                    for c in o.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
+        objects += _implicit_object(token)
         obj_is_company = any(_within(c, a) or _within(c, b) for c in objects)
         has_from = any(c.dep_ == "prep" and c.lower_ == "from" for c in token.children)
         if trig.type == "acquisition":
@@ -762,9 +994,37 @@ def _resolve_type(trig: _Trigger, a: Span, b: Span) -> tuple[str, bool] | None:
                     any(o.lower_ in {"stake", "unit", "business", "division", "subsidiary", "arm", "shares", "stakes"} for o in objects)
                     else None)
         if trig.type == "supplier":
-            # "buys its batteries from CATL" is a supply; "bought Golden State Overnight" is not
-            return ("supplier", trig.inverse) if has_from and not obj_is_company else None
+            # "buys its batteries from CATL" is a supply; "bought Golden State Overnight" is not;
+            # "a power purchase deal with EDP" is, a "share purchase agreement" is not
+            deal_noun = (token.dep_ == "compound" and token.head.lemma_.lower() in _DEAL_NOUNS
+                         and not any(c.lemma_.lower() in _SHARE_NOUNS | {"stock", "asset"} for c in token.children))
+            return ("supplier", trig.inverse) if (has_from or deal_noun) and not obj_is_company else None
     return trig.type, trig.inverse
+
+
+_SHARE_NOUNS = {"share", "stake", "interest", "holding", "shareholding", "equity", "percent", "%", "warrant", "option"}
+#: Words that make a purchase of shares a takeover: "the remaining 60%", "a majority stake", "all of the shares".
+_WHOLE = {"majority", "controlling", "remaining", "full", "entire", "outstanding", "all", "100", "100%", "rest", "control"}
+_CONTROL_NOUNS = {"control", "ownership", "all", "rest", "remainder", "entirety", "majority"}
+
+
+def _implicit_object(verb: Token) -> list[Token]:
+    """What a passive participle without a subject of its own is about.
+
+    "Wellman became a private company in 1997, when bought by Alchemy Partners": Wellman,
+    the subject of the clause the participle hangs in; "Baxalta (bought by Shire)": the noun
+    it describes.
+    """
+    if verb.tag_ != "VBN" or any(c.dep_ in {"nsubj", "nsubjpass", "dobj"} for c in verb.children):
+        return []
+    if not any(c.dep_ == "agent" for c in verb.children):
+        return []
+    if verb.dep_ == "acl":
+        return [verb.head]
+    for anc in verb.ancestors:
+        if anc.pos_ in {"VERB", "AUX"}:
+            return [c for c in anc.children if c.dep_ in {"nsubj", "nsubjpass"}]
+    return []
 
 
 def _within(token: Token, span: Span) -> bool:
@@ -791,7 +1051,15 @@ _OBJECT = {"dobj", "nsubjpass", "pobj", "of", "in", "into", "to", "for", "with",
 
 def _role(mention: Span, trigger: Token) -> str | None:
     """The mention's grammatical role towards the trigger (or towards the clause both share)."""
+    subject = _gerund_subject(trigger)
+    if subject is not None and _within(subject, mention):
+        return "nsubj"
     agent_noun = trigger.pos_ in {"NOUN", "PROPN"} and trigger.lemma_.lower() in _AGENT_NOUNS
+    if agent_noun and _owner_compound(mention, trigger):
+        return "poss"  # "CB Insights clients", "Apple supplier Foxconn": the name before the noun owns it
+    listing = _listing_verb(trigger) if agent_noun else None
+    if listing is not None and any(c.dep_ in {"dobj", "attr"} and _within(c, mention) for c in listing.children):
+        return "agent_noun"  # "Some of CB Insights clients include Cisco": the listed are the clients
     if agent_noun and (mention.root.head == trigger and mention.root.dep_ in {"appos", "compound", "nmod"}
                        or trigger.head == mention.root and trigger.dep_ in {"appos", "compound", "nmod", "amod"}
                        or mention.start <= trigger.i < mention.end):
@@ -814,6 +1082,8 @@ def _role(mention: Span, trigger: Token) -> str | None:
             if tok.dep_ == "agent":
                 return "by"
         top = path[-1] if path else token
+        if token.dep_ == "nsubj" and top.dep_ == "conj" and token.head == top:
+            return "foreign_subject"  # "Tencent led and ... backers CNP Assurances also took part": CNP is no target of "led"
         return top.dep_
     if token in trigger.ancestors:
         # the trigger modifies the company: "Microsoft, which has invested", "Baxalta (acquired by Shire)"
@@ -827,9 +1097,15 @@ def _role(mention: Span, trigger: Token) -> str | None:
         return None
     if agent_noun and token.dep_ == "nsubj" and token.head in list(trigger.ancestors)[:3] and _lists_parties(trigger):
         return "poss"  # "Novero has customers including Audi", "Reaktor builds apps for clients such as HBO"
+    if token.dep_ == "dobj" and trigger.dep_ in {"xcomp", "advcl"} and trigger.head == token.head and trigger.i > token.i:
+        return "nsubj"  # "Reliance Jio picks Nokia to provide 5G gear": the object does the providing
     if token.dep_ in {"nsubj", "nsubjpass"}:
         # "Lockheed agreed to buy Aerojet", "Amazon had agreed to put $4 billion into it": the subject
-        # of a control verb is the subject of its complement
+        # of a control verb is the subject of its complement, unless the verb has an object
+        # that takes that part ("Jio picks Nokia to provide")
+        if trigger.dep_ in {"xcomp", "advcl"} and trigger.head == token.head and any(
+                c.dep_ == "dobj" and c.i < trigger.i for c in token.head.children):
+            return None
         verb = trigger
         for _ in range(3):
             if verb.dep_ not in {"xcomp", "ccomp", "conj"} or verb.head == verb:
@@ -847,8 +1123,28 @@ def _role(mention: Span, trigger: Token) -> str | None:
     for tok in path:
         if tok.dep_ == "pobj" and tok.head.lower_ not in _SKIP_PREPS:
             return "by" if tok.head.lower_ == "by" else tok.head.lower_
+    if path and path[-1].dep_ in {"dobj", "nsubjpass"} and path[-1].head.pos_ == "VERB" and not (
+            mention.kb_id_ == _REFERENCE and mention.root.lemma_.lower() in _ROUND_NOUNS):
+        # "It fully owns Riot Games, has a 40 percent stake in Epic Games": what another verb
+        # acts on is no actor of this trigger ("led the round with participation of Cisco": the
+        # round stands for the company raising it, which is its target)
+        return "foreign_object"
+    if token.dep_ == "nsubj" and _own_clause_below(trigger, token.head):
+        # "a round that Tencent led and in which existing backers CNP Assurances also took part":
+        # the subject of one clause is no party of a conjoined clause with a subject of its own
+        return "foreign_subject"
     # the role belongs to another predicate ("Lydia closed a round that Tencent led"): not a vote
     return None
+
+
+def _own_clause_below(trigger: Token, verb: Token) -> bool:
+    """Is the trigger in a clause conjoined to the verb's, with a subject of its own?"""
+    tok = trigger
+    while tok.head != tok and tok.head != verb:
+        tok = tok.head
+    if tok.head != verb or tok.dep_ != "conj" or tok.pos_ not in {"VERB", "AUX"}:
+        return False
+    return any(c.dep_ in {"nsubj", "nsubjpass"} for c in tok.children)
 
 
 _BE = {"be", "have", "do"}
@@ -892,6 +1188,10 @@ def _direction_vote(
         return 0
 
     sa, sb = score(ra), score(rb)
+    if ra == "foreign_object" and sb < 0 or rb == "foreign_object" and sa < 0:
+        return _SAME_SIDE  # both undergo something: "owns Riot Games, has a stake in Epic Games"
+    if ra == "foreign_subject" and sb > 0 or rb == "foreign_subject" and sa > 0:
+        return _SAME_SIDE  # both act: "a round that Tencent led and in which CNP also took part"
     if inverse:
         # the subject of an inverse trigger is the target ("Tesla buys from CATL", "used by O2":
         # the agent of a passive is the subject too), but "from" already names the source
