@@ -340,6 +340,13 @@ class CompanyResolver:
             elif not taken.intersection(range(start, end)) and not ner_other.intersection(range(start, end)):
                 candidates.append(_Candidate(start, end, "org"))
         argument_tokens = {i for start, end in arguments for i in range(start, end)}
+        # A "maybe" (NER said PERSON, GPE, FAC...) the document shows to be a business becomes a
+        # candidate; its tokens count as evidence in _resolve, as a relation argument's do.
+        for form in _business_maybes(doc, candidates, tickers=tickers, arguments=argument_tokens, common=common):
+            for c in candidates:
+                if c.kind == "maybe" and doc[c.start:c.end].text == form:
+                    c.kind = "org"
+                    argument_tokens.update(range(c.start, c.end))
         # People named with a role ("Cyril Chiche, Lydia's CEO") are people, and so is their last name.
         # A part of their name alone later ("Chiche said", "Giovanni") is the person too, whatever NER
         # said; a gazetteer company sharing the word ("Ferrero") is not touched.
@@ -361,6 +368,112 @@ class CompanyResolver:
         doc.spans[COMPANIES_KEY] = result["mentions"]
         doc.spans[PRODUCTS_KEY] = result["products"]
         return doc
+
+
+#: Nouns a business owns whose possessor or "of" object is therefore a business: "Dalton Maag's
+#: larger clients", "shareholders of Rubicon". Roles ("France's president", "Smith's partner")
+#: are left out: people and countries have them too.
+_HELD_BY_BUSINESS = frozenset(
+    "shareholder shareholders share shares stock stake subsidiary subsidiaries unit arm division revenue revenues "
+    "sales profit earnings customer customers client clients employees workforce headquarters store stores "
+    "outlet outlets factory factories plant plants brand brands product products acquisition takeover "
+    "listing ipo valuation".split()
+)
+#: Nouns before a name that say a business follows: "the department store Selfridges", "discount chain Value City".
+_TRADE_NOUNS = frozenset(
+    "store chain retailer restaurant brewery distillery studio label publisher airline carrier shipyard "
+    "manufacturer maker firm company startup start-up business".split()
+)
+
+
+def _business_maybes(doc: Doc, candidates: list[_Candidate], *, tickers: dict[int, str], arguments: set[int],
+                     common: frozenset[str]) -> set[str]:
+    """Forms of "maybe" names (NER PERSON, GPE, FAC, NORP...) that the document shows to be businesses.
+
+    "Duke Street, the UK based private equity firm", "Dalton Maag's larger clients", "the
+    department store Selfridges", "Spar and Londis" (listed with a known company). Places
+    stay places: a name ever written "in X" or "X, <place>" is not promoted; nor is a person
+    with a role (handled by the caller) or a full personal name on a relation argument alone.
+    """
+    maybes = [c for c in candidates if c.kind == "maybe"]
+    if not maybes:
+        return set()
+    labels: dict[int, str] = {t.i: ent.label_ for ent in doc.ents for t in ent}
+    known = {i for c in candidates if c.kind == "company" for i in range(c.start, c.end)}
+    places = {doc[c.start:c.end].text for c in maybes if _written_as_place(doc[c.start:c.end])}
+    out: set[str] = set()
+    for cand in maybes:
+        span = doc[cand.start:cand.end]
+        if span.text in out or span.text in places:
+            continue
+        label = labels.get(span.start, "")
+        if label == "LOC" or label in {"GPE", "NORP"} and len(span) == 1 and span.text.lower() in common:
+            continue  # "North America", "Georgia", "Chinese": the place or people, whatever the verb
+        if span[-1].text in _PRODUCT_NAME_WORDS:
+            continue  # "Oracle Cloud"
+        if _common_words_only(span, common):
+            # "Duke Street, the private equity firm", but not "Product Purchasing" in a list of departments
+            if _apposed_business(span) or _after_trade_noun(span):
+                out.add(span.text)
+            continue
+        # a full personal or place name is not promoted on being a relation argument alone
+        # ("led by David Ellison", "buy AMD's chip, the Instinct MI450")
+        named = label in {"PERSON", "GPE"} and len(span) > 1
+        if _maybe_evidence(span, label=label, tickers=tickers, arguments=set() if named else arguments, common=common):
+            out.add(span.text)
+        elif any(t.i in known for t in span.root.conjuncts):
+            out.add(span.text)  # "convenience shop formats used by Spar and Londis"
+    return out
+
+
+def _maybe_evidence(span: Span, *, label: str, tickers: dict[int, str], arguments: set[int],
+                    common: frozenset[str]) -> bool:
+    """Evidence at one occurrence that a name NER gave another label is a business."""
+    root = span.root
+    head = root.head
+    outside = head.i != root.i and not (span.start <= head.i < span.end)
+    place = label in {"GPE", "LOC", "NORP"}
+    if outside and root.dep_ == "poss":
+        return head.lemma_.lower() in _HELD_BY_BUSINESS  # "Dalton Maag's clients", not "Smith's partner"
+    if outside and root.dep_ == "pobj" and head.lower_ in {"of", "at"} and place:
+        return False  # "the president of France"
+    if outside and root.dep_ in {"compound", "nmod", "amod"} and place:
+        return False  # "a Dallas firm", "the Chinese company": a place or people qualify the business
+    if _after_trade_noun(span):
+        return True
+    return _occurrence_evidence(span, tickers=tickers, arguments=arguments, common=common) or _apposed_business(span)
+
+
+def _after_trade_noun(span: Span) -> bool:
+    """ "the department store Selfridges", "discount chain Value City": a trade noun right before the name."""
+    root = span.root
+    near = [root.head, *root.children] if root.dep_ in {"compound", "appos", "nmod"} else list(root.children)
+    return any(t.i < span.start and t.dep_ in {"compound", "appos", "nmod", "ROOT", "nsubj", "dobj", "pobj"}
+               and t.is_lower and t.lemma_.lower() in _TRADE_NOUNS for t in near)
+
+
+def _apposed_business(span: Span) -> bool:
+    """ "Duke Street, the UK based mid-market private equity firm, acquired ...": read on the
+    surface, as the parser often makes the apposition a clause of its own."""
+    doc = span.doc
+    if span.end + 2 >= len(doc) or doc[span.end].text != "," or doc[span.end + 1].lower_ not in {"the", "a", "an"}:
+        return False
+    for token in doc[span.end + 2:span.end + 14]:
+        if token.text in {",", ".", ";", "(", ")"}:
+            return doc[token.i - 1].lemma_.lower() in _BUSINESS_NOUNS
+    return False
+
+
+def _written_as_place(span: Span) -> bool:
+    """ "based in Meridian", "Bellin in Denmark, Wisconsin": a place at this occurrence."""
+    doc = span.doc
+    before = doc[span.start - 1] if span.start > 0 else None
+    if before is not None and before.lower_ in {"in", "near", "across", "throughout", "outside"} \
+            and before.head.lemma_.lower() not in {"invest", "stake", "interest", "investment", "share", "holding"}:
+        return True
+    nxt = doc[span.end:span.end + 2]
+    # "Bellin in Denmark, Wisconsin"; a dateline, "NEW YORK, July 1, 2021"
+    return len(nxt) == 2 and nxt[0].text == "," and nxt[1].ent_type_ in {"GPE", "LOC", "DATE"}
 
 
 #: A name ending in one of these is a company whatever label NER gave it ("InnoCare Pharma").

@@ -1,0 +1,41 @@
+"""Company recall from evidence: names NER labels PERSON, GPE or FAC that the text shows are businesses."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def names(extraction):
+    return sorted(c.name for c in extraction.companies)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        # a business noun in apposition
+        ("Duke Street, the UK based mid-market private equity firm, acquired Great Rail Journeys in 2018.",
+         "Duke Street"),
+        # a trade noun before the name
+        ("In February 2014, the department store Selfridges announced that it would stock the new range.",
+         "Selfridges"),
+    ],
+)
+def test_name_with_business_evidence_is_a_company(extractor, text, name):
+    assert name in names(extractor.extract(text))
+
+
+def test_place_in_a_dateline_is_not_a_company(extractor):
+    ex = extractor.extract("New Delhi, Nov 20 (PTI) Gujarat Narmada Valley Fertilizers and INEOS agreed to build "
+                           "an acetic acid plant, GNFC said.")
+    assert "New Delhi" not in names(ex)
+
+
+def test_region_listed_with_markets_is_not_a_company(extractor):
+    ex = extractor.extract("Babel Finance raised $80 million and will use the funds to obtain licenses in markets "
+                           "including Europe and North America.")
+    assert not {"Europe", "North America"} & set(names(ex))
+
+
+def test_person_with_a_role_stays_a_person(extractor):
+    ex = extractor.extract("Shares of Nvidia rose after Jensen Huang, chief executive of Nvidia, spoke on Monday.")
+    assert "Jensen Huang" not in names(ex)
