@@ -278,6 +278,11 @@ class CompanyResolver:
         self.trigger_words = frozenset(w for w, entries in trigger_lexicon().by_lemma.items()
                                        if any(e[0] in {"acquisition", "investment", "partnership", "competitor"} or not e[1]
                                               for e in entries))
+        # phrasal verbs of the lexicon, as (verb, particle): "taken over by", "bought out", "teamed up with"
+        self.phrasal_triggers = frozenset(
+            (words[0], words[1]) for phrase, rel_type, _inverse in trigger_lexicon().phrases
+            if rel_type in {"acquisition", "investment", "partnership"} and len(words := phrase.split()) == 2
+            and words[1] in _PARTICLES)
 
     def __call__(self, doc: Doc) -> Doc:
         skip = _boilerplate_tokens(doc)
@@ -327,7 +332,7 @@ class CompanyResolver:
             if token.i not in taken and _is_camel(token.text) and token.pos_ in {"PROPN", "NOUN"}:
                 candidates.append(_Candidate(token.i, token.i + 1, "org"))
                 taken.add(token.i)
-        arguments = list(_trigger_arguments(doc, self.trigger_words, self.common_words))
+        arguments = list(_trigger_arguments(doc, self.trigger_words, self.common_words, phrasal=self.phrasal_triggers))
         maybe_at = {(c.start, c.end): c for c in candidates if c.kind == "maybe"}
         # places stay places, and "Elon Musk" stays a person even as "Elon Musk's venture"
         # (a one-word "place" WordNet does not know, "a stake in Splunk", is a company; a person's
@@ -347,6 +352,14 @@ class CompanyResolver:
                 if c.kind == "maybe" and doc[c.start:c.end].text == form:
                     c.kind = "org"
                     argument_tokens.update(range(c.start, c.end))
+        # A name said once ("European subsidiaries of Midway") is kept when that mention carries evidence
+        # (a modifier, "its Unified Security Posture platform", still needs more).
+        for c in candidates:
+            span = doc[c.start:c.end]
+            if c.kind == "org" and not c.canonical and span.root.dep_ not in {"compound", "nmod", "amod", "npadvmod"} \
+                    and not _not_a_business(span, common=common, arguments=set()) \
+                    and _occurrence_evidence(span, tickers=tickers, arguments=argument_tokens, common=common):
+                argument_tokens.update(range(c.start, c.end))
         # People named with a role ("Cyril Chiche, Lydia's CEO") are people, and so is their last name.
         # A part of their name alone later ("Chiche said", "Giovanni") is the person too, whatever NER
         # said; a gazetteer company sharing the word ("Ferrero") is not touched.
@@ -557,16 +570,34 @@ def _has_role(doc: Doc, start: int, end: int) -> bool:
 _ARG_DEPS = {"nsubj", "nsubjpass", "dobj", "pobj", "poss", "appos", "conj", "agent", "attr", "compound"}
 
 
-def _trigger_arguments(doc: Doc, trigger_words: frozenset[str], common: frozenset[str]) -> Iterator[tuple[int, int]]:
+#: Particles of phrasal relation verbs: "taken over", "bought out", "snapped up".
+_PARTICLES = frozenset({"over", "out", "up"})
+#: Nouns whose list after "include" names companies: "Dalton Maag's larger clients include AT&T".
+_PARTY_LIST_NOUNS = frozenset({"client", "customer", "partner", "investor", "backer", "shareholder", "acquisition",
+                               "competitor", "rival", "supplier"})
+
+
+def _trigger_arguments(doc: Doc, trigger_words: frozenset[str], common: frozenset[str], *,
+                       phrasal: frozenset[tuple[str, str]] = frozenset()) -> Iterator[tuple[int, int]]:
     """Proper-noun phrases that are arguments of a relation word: "Hayter was bought by Toro".
 
     NER misses many small companies; when a capitalised name is the subject or object of
-    "acquire", "partner", "invest"..., it is a company far more often than not.
+    "acquire", "partner", "invest"..., it is a company far more often than not. Phrasal verbs
+    of the lexicon count ("Rubicon was taken over by Mosaic Fashions"), and so does the list
+    after "clients include" or "investors include".
     """
     for token in doc:
-        if token.lemma_.lower() not in trigger_words or token.pos_ not in {"VERB", "NOUN"}:
+        if token.pos_ not in {"VERB", "NOUN", "AUX"}:
             continue
-        for arg in _arguments(token):
+        lemma = token.lemma_.lower()
+        if lemma == "include" and any(c.dep_ == "nsubj" and c.lemma_.lower() in _PARTY_LIST_NOUNS for c in token.children):
+            args: Iterable[Token] = (a for c in token.children if c.dep_ in {"dobj", "attr"} for a in (c, *c.conjuncts))
+        elif lemma in trigger_words and token.pos_ != "AUX" or any(
+                c.dep_ == "prt" and (lemma, c.lower_) in phrasal for c in token.children):
+            args = _arguments(token)
+        else:
+            continue
+        for arg in args:
             if not (arg.text[:1].isupper() or arg.text[:1].isdigit() and arg.pos_ == "PROPN"):
                 continue
             if arg.pos_ != "PROPN" and (arg.pos_ != "NOUN" or arg.lower_ in common or arg.is_upper and len(arg) < 3):
@@ -1095,6 +1126,8 @@ def _occurrence_evidence(span: Span, *, tickers: dict[int, str], arguments: set[
     if root.dep_ in {"nsubj", "nsubjpass"} and head.lemma_ == "be":
         if any(c.dep_ == "attr" and _business_noun(c) for c in head.children):
             return True  # "X is Europe's biggest hospital operator"
+    if root.dep_ in {"nsubj", "nsubjpass", "dobj"} and _named_as_business(head):
+        return True  # "Maven was announced as the exclusive car sharing partner"
     first = root
     while first.dep_ == "conj" and first.head.i != first.i:
         first = first.head
@@ -1107,6 +1140,13 @@ def _occurrence_evidence(span: Span, *, tickers: dict[int, str], arguments: set[
     if first.dep_ in {"appos", "compound"} and first.head.lemma_.lower() in _BUSINESS_NOUNS:
         return True  # "the American companies Ferrara and Fannie May"
     return False
+
+
+def _named_as_business(verb: Token) -> bool:
+    """ "was announced as the exclusive partner", "selected X as its supplier": the "as" object is a business noun."""
+    return verb.pos_ in {"VERB", "AUX"} and any(
+        c.dep_ == "prep" and c.lower_ == "as" and any(g.dep_ == "pobj" and _business_noun(g) for g in c.children)
+        for c in verb.children)
 
 
 def _business_noun(token: Token) -> bool:

@@ -39,3 +39,20 @@ def test_region_listed_with_markets_is_not_a_company(extractor):
 def test_person_with_a_role_stays_a_person(extractor):
     ex = extractor.extract("Shares of Nvidia rose after Jensen Huang, chief executive of Nvidia, spoke on Monday.")
     assert "Jensen Huang" not in names(ex)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("In 2006, Rubicon was taken over by Mosaic Fashions, owner of the Karen Millen chains.", "Rubicon"),
+        ("Dalton Maag's larger clients include AT & T and Nokia.", "AT & T"),
+    ],
+)
+def test_argument_of_a_phrasal_verb_or_a_client_list_is_a_company(extractor, text, name):
+    assert name in names(extractor.extract(text))
+
+
+def test_name_announced_as_a_partner_is_a_company(extractor):
+    ex = extractor.extract("In August 2017, Maven was announced as the exclusive car sharing partner for the "
+                           "University of Southern California.")
+    assert "Maven" in names(ex)
