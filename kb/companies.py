@@ -420,8 +420,12 @@ def _business_maybes(doc: Doc, candidates: list[_Candidate], *, tickers: dict[in
         if span.text in out or span.text in places:
             continue
         label = labels.get(span.start, "")
-        if label == "LOC" or label in {"GPE", "NORP"} and len(span) == 1 and span.text.lower() in common:
-            continue  # "North America", "Georgia", "Chinese": the place or people, whatever the verb
+        if label in {"GPE", "NORP"} and len(span) == 1 and span.text.lower() in common:
+            if _bought(span):
+                out.add(span.text)  # "Cisco acquiring Monsoon", "King Pharmaceuticals acquired Meridian"
+            continue  # "Georgia", "Chinese": the place or people, whatever else the verb
+        if label == "LOC":
+            continue  # "North America", "the Middle East"
         if span[-1].text in _PRODUCT_NAME_WORDS:
             continue  # "Oracle Cloud"
         if _common_words_only(span, common):
@@ -437,6 +441,21 @@ def _business_maybes(doc: Doc, candidates: list[_Candidate], *, tickers: dict[in
         elif any(t.i in known for t in span.root.conjuncts):
             out.add(span.text)  # "convenience shop formats used by Spar and Londis"
     return out
+
+
+@cache
+def _acquisition_verbs() -> frozenset[str]:
+    from kb.relations import trigger_lexicon
+
+    return frozenset(w for w, entries in trigger_lexicon().by_lemma.items()
+                     if any(rel_type == "acquisition" and not inverse for rel_type, inverse in entries))
+
+
+def _bought(span: Span) -> bool:
+    """ "acquired Meridian", "Monsoon was bought by Cisco": the thing acquired. Places and peoples are not bought."""
+    root = span.root
+    return root.dep_ in {"dobj", "nsubjpass"} and root.head.pos_ == "VERB" \
+        and root.head.lemma_.lower() in _acquisition_verbs()
 
 
 def _maybe_evidence(span: Span, *, label: str, tickers: dict[int, str], arguments: set[int],
@@ -637,6 +656,9 @@ def _direct_arguments(token: Token) -> Iterator[Token]:
                 if grand.dep_ == "pobj":
                     yield grand
                     yield from grand.conjuncts
+    if token.tag_ == "VBG" and token.dep_ in {"acl", "pcomp", "advcl"} and token.i > 0 \
+            and token.doc[token.i - 1].pos_ == "PROPN" and token.doc[token.i - 1].head is not token:
+        yield token.doc[token.i - 1]  # "on the eve of Cisco acquiring Monsoon"
     if token.dep_ in {"compound", "amod"}:
         yield token.head
     if token.dep_ in {"relcl", "acl"}:

@@ -56,3 +56,16 @@ def test_name_announced_as_a_partner_is_a_company(extractor):
     ex = extractor.extract("In August 2017, Maven was announced as the exclusive car sharing partner for the "
                            "University of Southern California.")
     assert "Maven" in names(ex)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["On the eve of Cisco acquiring Monsoon, the market rose.", "King Pharmaceuticals acquired Meridian in 2003."],
+)
+def test_dictionary_word_place_that_is_bought_is_a_company(extractor, text):
+    assert {"Monsoon", "Meridian"} & set(names(extractor.extract(text)))
+
+
+def test_dictionary_word_place_stays_a_place(extractor):
+    ex = extractor.extract("Nvidia opened an office in Georgia, and Georgia welcomed the investment.")
+    assert "Georgia" not in names(ex)
