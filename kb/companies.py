@@ -122,6 +122,13 @@ def not_companies() -> frozenset[str]:
     return frozenset(company_key(line) for line in lines if line and not line.startswith("#"))
 
 
+@cache
+def heading_words() -> frozenset[str]:
+    """Words that open section headings ("History", "Partnerships"): see ``data/heading_words.txt``."""
+    lines = (line.strip() for line in _data_text("heading_words.txt").splitlines())
+    return frozenset(line.casefold() for line in lines if line and not line.startswith("#"))
+
+
 @dataclass(frozen=True, slots=True)
 class OtherOrgRules:
     words: frozenset[str]
@@ -731,6 +738,11 @@ _CURRENCY_CODES = {"USD", "EUR", "GBP", "JPY", "CNY", "CHF", "CAD", "AUD", "INR"
 _STRIP_LEADING = {"the", "a", "an", "its", "their", "his", "her", "our", "chinese", "american", "japanese"}
 
 
+#: Lower-case words that join two names inside one NER span: "Cunard or P & O" ("for" and "of" stay: "Office
+#: for Information Technology").
+_JOINING_WORDS = frozenset({"to", "or", "via"})
+
+
 def _clean_entity(ent: Span) -> Iterator[tuple[Span, bool]]:
     """The usable parts of an NER entity: cut at line breaks, bullets and possessives; trimmed."""
     doc = ent.doc
@@ -739,6 +751,10 @@ def _clean_entity(ent: Span) -> Iterator[tuple[Span, bool]]:
     for token in ent:
         if token.text == "at" and token.i > start:
             start = token.i + 1  # "Business Development at Deepgram"
+            continue
+        if token.i > start and (token.text in _JOINING_WORDS or token.is_lower and token.pos_ == "VERB"):
+            pieces.append((start, token.i, False))  # "Azamara to Sycamore Partners", "Rubicon purchased Enserve Group"
+            start = token.i + 1
             continue
         if "\n" in token.text or token.is_space or token.text in {"•", "|", "—", "–"} or token.tag_ == "POS" \
                 or token.text in {"'s", "’s", "'", "’", ":", ";", ",", "(", ")", "[", "]", "/", "\"", "“", "”"}:
@@ -750,6 +766,8 @@ def _clean_entity(ent: Span) -> Iterator[tuple[Span, bool]]:
     for s, e, possessor in pieces:
         while s < e and (doc[s].is_punct or doc[s].lower_ in _STRIP_LEADING or doc[s].is_lower and doc[s].pos_ != "PROPN"):
             s += 1
+        if _glued_heading(doc, s, e):
+            s += 1  # "History Detroit Media Partnership": a section heading glued on its paragraph
         while e > s and (doc[e - 1].is_punct and doc[e - 1].text not in {".", "&", "+"} or doc[e - 1].is_lower
                          and doc[e - 1].pos_ in {"VERB", "AUX", "ADP", "CCONJ", "DET", "PRON", "NOUN", "ADV", "PART"}):
             e -= 1
@@ -757,6 +775,14 @@ def _clean_entity(ent: Span) -> Iterator[tuple[Span, bool]]:
             e -= 1
         if e > s:
             yield doc[s:e], possessor
+
+
+def _glued_heading(doc: Doc, start: int, end: int) -> bool:
+    """Does the entity open with a section-heading word before a capitalised name, at a sentence start?"""
+    if end - start < 2 or not doc[start + 1].text[:1].isupper():
+        return False
+    at_start = start == 0 or doc[start].is_sent_start or "\n" in doc[start - 1].text_with_ws
+    return at_start and doc[start].is_title and doc[start].lower_ in heading_words()
 
 
 def _is_rejected(span: Span) -> bool:

@@ -69,3 +69,19 @@ def test_dictionary_word_place_that_is_bought_is_a_company(extractor, text):
 def test_dictionary_word_place_stays_a_place(extractor):
     ex = extractor.extract("Nvidia opened an office in Georgia, and Georgia welcomed the investment.")
     assert "Georgia" not in names(ex)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Sustainability Sambazon operates as a triple bottom line business.", "Sambazon"),
+        ("History Detroit Media Partnership was formed in 1989 by Knight Ridder and Gannett.", "Detroit Media Partnership"),
+    ],
+)
+def test_section_heading_glued_on_a_name_is_cut(extractor, text, name):
+    assert name in names(extractor.extract(text))
+
+
+def test_entity_joining_two_names_is_split(extractor):
+    ex = extractor.extract("In 2021 Royal Caribbean sold Azamara to Sycamore Partners for $201 million.")
+    assert {"Azamara", "Sycamore Partners"} <= set(names(ex))
