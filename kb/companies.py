@@ -653,6 +653,11 @@ def _arguments(token: Token) -> Iterator[Token]:
             yield from (c for c in arg.children if c.dep_ in {"appos", "compound"} and c.pos_ == "PROPN")
 
 
+#: Verbs whose object, a relation noun, makes their subject a party: "X formed partnerships", "X has had partners".
+_LIGHT_VERBS = frozenset("have form sign announce complete make enter close strike seal count boast add "
+                         "establish forge build expand".split())
+
+
 def _direct_arguments(token: Token) -> Iterator[Token]:
     for child in token.children:
         if child.dep_ in {"nsubj", "nsubjpass", "dobj", "poss", "compound", "attr"}:
@@ -666,6 +671,12 @@ def _direct_arguments(token: Token) -> Iterator[Token]:
     if token.tag_ == "VBG" and token.dep_ in {"acl", "pcomp", "advcl"} and token.i > 0 \
             and token.doc[token.i - 1].pos_ == "PROPN" and token.doc[token.i - 1].head is not token:
         yield token.doc[token.i - 1]  # "on the eve of Cisco acquiring Monsoon"
+    if token.pos_ == "VERB" and token.dep_ == "conj" and not any(c.dep_ in {"nsubj", "nsubjpass"} for c in token.children):
+        # "Siteimprove expanded into Japan and acquired Marketing Lion": the first verb's subject
+        yield from (c for c in token.head.children if c.dep_ == "nsubj")
+    if token.pos_ == "NOUN" and token.dep_ == "dobj" and token.head.lemma_.lower() in _LIGHT_VERBS:
+        # "Zaggora has formed partnerships with ...", "Medio has had partners including IBM"
+        yield from (c for c in token.head.children if c.dep_ == "nsubj")
     if token.dep_ in {"compound", "amod"}:
         yield token.head
     if token.dep_ in {"relcl", "acl"}:

@@ -85,3 +85,15 @@ def test_section_heading_glued_on_a_name_is_cut(extractor, text, name):
 def test_entity_joining_two_names_is_split(extractor):
     ex = extractor.extract("In 2021 Royal Caribbean sold Azamara to Sycamore Partners for $201 million.")
     assert {"Azamara", "Sycamore Partners"} <= set(names(ex))
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("In 2017, Siteimprove expanded into Japan and acquired the Danish consultancy firm, Marketing Lion.",
+         "Siteimprove"),
+        ("Medio has had partners including: IBM, Rovio, Verizon, T-Mobile, ABC, and Disney.", "Medio"),
+    ],
+)
+def test_subject_of_a_shared_or_light_verb_is_a_deal_party(extractor, text, name):
+    assert name in names(extractor.extract(text))
