@@ -618,6 +618,11 @@ def _trigger_arguments(doc: Doc, trigger_words: frozenset[str], common: frozense
         lemma = token.lemma_.lower()
         if lemma == "include" and any(c.dep_ == "nsubj" and c.lemma_.lower() in _PARTY_LIST_NOUNS for c in token.children):
             args: Iterable[Token] = (a for c in token.children if c.dep_ in {"dobj", "attr"} for a in (c, *c.conjuncts))
+        elif lemma == "part" and token.dep_ == "attr" and token.head.lemma_ in {"be", "become"} \
+                and any(c.dep_ == "prep" and c.lower_ == "of" for c in token.children):
+            # "Churchill became part of the new Direct Line Group": both sides are businesses
+            args = (a for c in (*token.head.children, *(g for p in token.children if p.lower_ == "of" for g in p.children))
+                    if c.dep_ in {"nsubj", "pobj"} for a in (c, *c.conjuncts))
         elif lemma in trigger_words and token.pos_ != "AUX" or any(
                 c.dep_ == "prt" and (lemma, c.lower_) in phrasal for c in token.children):
             args = _arguments(token)

@@ -97,3 +97,8 @@ def test_entity_joining_two_names_is_split(extractor):
 )
 def test_subject_of_a_shared_or_light_verb_is_a_deal_party(extractor, text, name):
     assert name in names(extractor.extract(text))
+
+
+def test_name_that_became_part_of_a_group_is_a_company(extractor):
+    ex = extractor.extract("In February 2012, Churchill became part of the new Direct Line Group.")
+    assert "Churchill" in names(ex)
