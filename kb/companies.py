@@ -349,7 +349,8 @@ class CompanyResolver:
         for start, end in arguments:
             if (start, end) in maybe_at and not gpe_tokens.intersection(range(start, end)):
                 maybe_at[(start, end)].kind = "org"  # "a stake in X" with X tagged PERSON or PRODUCT
-            elif not taken.intersection(range(start, end)) and not ner_other.intersection(range(start, end)):
+            elif not taken.intersection(range(start, end)) and not ner_other.intersection(range(start, end)) \
+                    and not _written_as_place(doc[start:end]):  # a dateline: "SANTANDER, SPAIN, June 17"
                 candidates.append(_Candidate(start, end, "org"))
         argument_tokens = {i for start, end in arguments for i in range(start, end)}
         # A "maybe" (NER said PERSON, GPE, FAC...) the document shows to be a business becomes a
@@ -603,6 +604,10 @@ _PARTY_LIST_NOUNS = frozenset({"client", "customer", "partner", "investor", "bac
                                "competitor", "rival", "supplier"})
 
 
+#: Nouns that, as the object of a light verb, make its subject a party: "X signed a deal", "X has customers like Y".
+_DEAL_NOUNS = _PARTY_LIST_NOUNS | frozenset({"deal", "agreement", "contract"})
+
+
 def _trigger_arguments(doc: Doc, trigger_words: frozenset[str], common: frozenset[str], *,
                        phrasal: frozenset[tuple[str, str]] = frozenset()) -> Iterator[tuple[int, int]]:
     """Proper-noun phrases that are arguments of a relation word: "Hayter was bought by Toro".
@@ -623,6 +628,9 @@ def _trigger_arguments(doc: Doc, trigger_words: frozenset[str], common: frozense
             # "Churchill became part of the new Direct Line Group": both sides are businesses
             args = (a for c in (*token.head.children, *(g for p in token.children if p.lower_ == "of" for g in p.children))
                     if c.dep_ in {"nsubj", "pobj"} for a in (c, *c.conjuncts))
+        elif token.pos_ == "NOUN" and lemma in _DEAL_NOUNS and lemma not in trigger_words:
+            # "Hengstler has various prominent customers like Siemens", "Shady Acres signed a production deal"
+            args = (a for a in _direct_arguments(token) if token.dep_ in {"dobj", "pobj"})
         elif lemma in trigger_words and token.pos_ != "AUX" or any(
                 c.dep_ == "prt" and (lemma, c.lower_) in phrasal for c in token.children):
             args = _arguments(token)
@@ -679,9 +687,10 @@ def _direct_arguments(token: Token) -> Iterator[Token]:
     if token.pos_ == "VERB" and token.dep_ == "conj" and not any(c.dep_ in {"nsubj", "nsubjpass"} for c in token.children):
         # "Siteimprove expanded into Japan and acquired Marketing Lion": the first verb's subject
         yield from (c for c in token.head.children if c.dep_ == "nsubj")
-    if token.pos_ == "NOUN" and token.dep_ == "dobj" and token.head.lemma_.lower() in _LIGHT_VERBS:
-        # "Zaggora has formed partnerships with ...", "Medio has had partners including IBM"
-        yield from (c for c in token.head.children if c.dep_ == "nsubj")
+    verb = token.head.head if token.dep_ == "pobj" and token.head.lower_ in {"into", "in"} else token.head
+    if token.pos_ == "NOUN" and token.dep_ in {"dobj", "pobj"} and verb.lemma_.lower() in _LIGHT_VERBS:
+        # "Zaggora has formed partnerships with ...", "Impark entered into an agreement to be acquired"
+        yield from (c for c in verb.children if c.dep_ == "nsubj")
     if token.dep_ in {"compound", "amod"}:
         yield token.head
     if token.dep_ in {"relcl", "acl"}:

@@ -102,3 +102,20 @@ def test_subject_of_a_shared_or_light_verb_is_a_deal_party(extractor, text, name
 def test_name_that_became_part_of_a_group_is_a_company(extractor):
     ex = extractor.extract("In February 2012, Churchill became part of the new Direct Line Group.")
     assert "Churchill" in names(ex)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Today, Hengstler has various prominent customers like Siemens, IBM, Festo or Bosch.", "Hengstler"),
+        ("In 2009, SaskTel entered into network sharing agreements with Bell Canada and Telus.", "SaskTel"),
+    ],
+)
+def test_subject_of_a_deal_noun_is_a_company(extractor, text, name):
+    assert name in names(extractor.extract(text))
+
+
+def test_dateline_city_subject_is_not_a_company(extractor):
+    ex = extractor.extract("SANTANDER, SPAIN, June 17, 2024 -- ERZIA has entered into a distribution agreement "
+                           "with Impulse Technologies.")
+    assert "Santander" not in {n.title() for n in names(ex)}
