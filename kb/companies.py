@@ -527,10 +527,17 @@ COMPANY_WORDS = frozenset(
 )
 
 
+#: Last words of trading names in film, drink, boats and transport: "Artio Films", "Wychwood Brewery",
+#: "Lancer Yachts" (NER often says PERSON). Kept apart from COMPANY_WORDS, which also vouches for
+#: names NER already calls ORG.
+_TRADE_TAILS = frozenset("films pictures productions brewery breweries distillery distilleries winery yachts "
+                         "ferries shipping publishing records restaurants".split())
+
+
 def _entity_kind(label: str, part: Span, votes: Counter[str], person_words: set[str], common: frozenset[str]) -> str:
     """How much an NER entity looks like a company: org (yes), product, or maybe (only if seen elsewhere)."""
     last = part[-1].lower_.rstrip(".")
-    if len(part) > 1 and last in COMPANY_WORDS and part[0].text[:1].isupper():
+    if len(part) > 1 and (last in COMPANY_WORDS or last in _TRADE_TAILS) and part[0].text[:1].isupper():
         return "org"
     if label == "ORG":
         return "org"

@@ -119,3 +119,8 @@ def test_dateline_city_subject_is_not_a_company(extractor):
     ex = extractor.extract("SANTANDER, SPAIN, June 17, 2024 -- ERZIA has entered into a distribution agreement "
                            "with Impulse Technologies.")
     assert "Santander" not in {n.title() for n in names(ex)}
+
+
+def test_trade_name_tagged_person_is_a_company(extractor):
+    ex = extractor.extract("Tempean's output of B movies was distributed by Eros Films.")
+    assert "Eros Films" in names(ex)
