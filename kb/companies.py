@@ -139,7 +139,15 @@ class OtherOrgRules:
         """Is ``name`` a government, regulator, university, exchange or outlet?"""
         if company_key(name) in self.names or any(name.startswith(p) for p in self.prefixes):
             return True
-        return any(word in self.words for word in re.findall(r"[\w.]+", name.casefold()))
+        words = re.findall(r"[\w.]+", name.casefold())
+        if len(words) > 1 and words[-1].rstrip(".") in _CORPORATE_TAILS:
+            words = words[-1:]  # "Foundation Capital", "Summit Partners", "Hirslanden Private Hospital Group"
+        return any(word in self.words for word in words)
+
+
+#: Last words that make a name a business whatever an institution word inside it says.
+_CORPORATE_TAILS = frozenset("inc incorporated corp corporation ltd limited llc plc ag gmbh holdings group capital "
+                             "partners ventures".split())
 
 
 @cache

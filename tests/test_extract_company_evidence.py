@@ -124,3 +124,16 @@ def test_dateline_city_subject_is_not_a_company(extractor):
 def test_trade_name_tagged_person_is_a_company(extractor):
     ex = extractor.extract("Tempean's output of B movies was distributed by Eros Films.")
     assert "Eros Films" in names(ex)
+
+
+@pytest.mark.parametrize("name", ["Foundation Capital", "Summit Partners"])
+def test_institution_word_before_a_corporate_tail_is_a_business(name):
+    from kb.companies import other_org_rules
+
+    assert not other_org_rules().match(name)
+
+
+def test_institution_word_alone_is_still_another_organisation():
+    from kb.companies import other_org_rules
+
+    assert other_org_rules().match("Gates Foundation")
