@@ -372,9 +372,10 @@ class CompanyResolver:
         # (a modifier, "its Unified Security Posture platform", still needs more).
         for c in candidates:
             span = doc[c.start:c.end]
+            held = span.root.dep_ == "poss" and span.root.head.lemma_.lower() in _HELD_BY_BUSINESS  # "Marmoset's clients"
             if c.kind == "org" and not c.canonical and span.root.dep_ not in {"compound", "nmod", "amod", "npadvmod"} \
                     and not _not_a_business(span, common=common, arguments=set()) \
-                    and _occurrence_evidence(span, tickers=tickers, arguments=argument_tokens, common=common):
+                    and (held or _occurrence_evidence(span, tickers=tickers, arguments=argument_tokens, common=common)):
                 argument_tokens.update(range(c.start, c.end))
         # People named with a role ("Cyril Chiche, Lydia's CEO") are people, and so is their last name.
         # A part of their name alone later ("Chiche said", "Giovanni") is the person too, whatever NER
@@ -702,8 +703,12 @@ def _direct_arguments(token: Token) -> Iterator[Token]:
     if token.pos_ == "VERB" and token.dep_ == "conj" and not any(c.dep_ in {"nsubj", "nsubjpass"} for c in token.children):
         # "Siteimprove expanded into Japan and acquired Marketing Lion": the first verb's subject
         yield from (c for c in token.head.children if c.dep_ == "nsubj")
-    verb = token.head.head if token.dep_ == "pobj" and token.head.lower_ in {"into", "in"} else token.head
-    if token.pos_ == "NOUN" and token.dep_ in {"dobj", "pobj"} and verb.lemma_.lower() in _LIGHT_VERBS:
+    verb, dep = token.head, token.dep_
+    if dep == "pobj" and verb.lower_ == "of" and verb.head.dep_ == "dobj":
+        verb, dep = verb.head.head, "dobj"  # "announced a number of partnerships"
+    elif dep == "pobj" and verb.lower_ in {"into", "in"}:
+        verb = verb.head  # "entered into an agreement"
+    if token.pos_ == "NOUN" and dep in {"dobj", "pobj"} and verb.lemma_.lower() in _LIGHT_VERBS:
         # "Zaggora has formed partnerships with ...", "Impark entered into an agreement to be acquired"
         yield from (c for c in verb.children if c.dep_ == "nsubj")
     if token.dep_ in {"compound", "amod"}:

@@ -137,3 +137,15 @@ def test_institution_word_alone_is_still_another_organisation():
     from kb.companies import other_org_rules
 
     assert other_org_rules().match("Gates Foundation")
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("In June 2013, Insomniac announced a number of partnerships, including one with Dick Clark Productions.",
+         "Insomniac"),
+        ("Marmoset’s clients include Apple, Nike, Google and Facebook.", "Marmoset"),
+    ],
+)
+def test_dictionary_word_name_said_once_with_evidence_is_a_company(extractor, text, name):
+    assert name in names(extractor.extract(text))
