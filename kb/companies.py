@@ -373,7 +373,10 @@ class CompanyResolver:
         for c in candidates:
             span = doc[c.start:c.end]
             held = span.root.dep_ == "poss" and span.root.head.lemma_.lower() in _HELD_BY_BUSINESS  # "Marmoset's clients"
-            if c.kind == "org" and not c.canonical and span.root.dep_ not in {"compound", "nmod", "amod", "npadvmod"} \
+            if c.kind == "org" and not c.canonical and span.root.dep_ == "compound" \
+                    and span.root.head.lemma_.lower() in _BUSINESS_PARTS and span.root.head.i >= span.end:
+                argument_tokens.update(range(c.start, c.end))  # "the Radio Rentals chain", "TD Auto Finance corporate offices"
+            elif c.kind == "org" and not c.canonical and span.root.dep_ not in {"compound", "nmod", "amod", "npadvmod"} \
                     and not _not_a_business(span, common=common, arguments=set()) \
                     and (held or _occurrence_evidence(span, tickers=tickers, arguments=argument_tokens, common=common)):
                 argument_tokens.update(range(c.start, c.end))
@@ -414,6 +417,11 @@ _TRADE_NOUNS = frozenset(
     "store chain retailer restaurant brewery distillery studio label publisher airline carrier shipyard "
     "manufacturer maker firm company startup start-up business".split()
 )
+
+
+#: Nouns for parts of a business that a name before them owns: "the Radio Rentals chain", "Ace Hotel locations".
+_BUSINESS_PARTS = frozenset("store chain office headquarters location outlet branch subsidiary division ownership "
+                            "shareholder employee staff management factory plant restaurant dealership".split())
 
 
 def _business_maybes(doc: Doc, candidates: list[_Candidate], *, tickers: dict[int, str], arguments: set[int],

@@ -149,3 +149,8 @@ def test_institution_word_alone_is_still_another_organisation():
 )
 def test_dictionary_word_name_said_once_with_evidence_is_a_company(extractor, text, name):
     assert name in names(extractor.extract(text))
+
+
+def test_name_said_once_before_a_business_part_is_a_company(extractor):
+    ex = extractor.extract("Thorn EMI transferred all of the rental accounts to their Radio Rentals chain.")
+    assert "Radio Rentals" in names(ex)
