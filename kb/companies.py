@@ -347,6 +347,10 @@ class CompanyResolver:
             if token.i not in taken and _is_camel(token.text) and token.pos_ in {"PROPN", "NOUN"}:
                 candidates.append(_Candidate(token.i, token.i + 1, "org"))
                 taken.add(token.i)
+        # capitalised names closed by a legal suffix that NER skipped ("Employers Mutual Limited")
+        for start, end in _suffixed_names(doc, taken):
+            candidates.append(_Candidate(start, end, "org"))
+            taken.update(range(start, end))
         arguments = list(_trigger_arguments(doc, self.trigger_words, self.common_words, phrasal=self.phrasal_triggers))
         maybe_at = {(c.start, c.end): c for c in candidates if c.kind == "maybe"}
         # places stay places, and "Elon Musk" stays a person even as "Elon Musk's venture"
@@ -571,6 +575,27 @@ def _entity_kind(label: str, part: Span, votes: Counter[str], person_words: set[
 
 
 _CAMEL = re.compile(r"^[A-Za-z][a-z]+[A-Z][A-Za-z]*$|^[A-Z][a-z]+[A-Z]{2,}$")
+
+
+#: Legal suffixes that close a company's name on their own ("Group", "Holdings", "Company" also close
+#: phrases like "the Group"): "Employers Mutual Limited", "Pauling & Co.".
+_CLOSING_SUFFIXES = frozenset("inc incorporated corp corporation ltd limited llc plc gmbh ag nv bv spa srl pty "
+                              "llp lp".split())
+
+
+def _suffixed_names(doc: Doc, taken: set[int]) -> Iterator[tuple[int, int]]:
+    """Title-case proper-noun runs ending in a legal suffix, outside any other candidate."""
+    for token in doc:
+        if token.i in taken or token.lower_.rstrip(".") not in _CLOSING_SUFFIXES or not token.text[:1].isupper():
+            continue
+        start = token.i
+        while start > 0 and start - 1 not in taken and "\n" not in doc[start - 1].text_with_ws and (
+                doc[start - 1].pos_ == "PROPN" and doc[start - 1].text[:1].isupper() or doc[start - 1].text in {"&", "and"}):
+            start -= 1
+        while start < token.i and doc[start].text in {"&", "and"}:
+            start += 1
+        if start < token.i:
+            yield start, token.i + 1
 
 
 def _is_camel(text: str) -> bool:

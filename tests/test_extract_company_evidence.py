@@ -154,3 +154,9 @@ def test_dictionary_word_name_said_once_with_evidence_is_a_company(extractor, te
 def test_name_said_once_before_a_business_part_is_a_company(extractor):
     ex = extractor.extract("Thorn EMI transferred all of the rental accounts to their Radio Rentals chain.")
     assert "Radio Rentals" in names(ex)
+
+
+def test_capitalised_name_closed_by_a_legal_suffix_is_a_company(extractor):
+    ex = extractor.extract("Employers Mutual Limited is appointed to provide insurance services for organisations "
+                           "such as WorkSafe Victoria.")
+    assert "Employers Mutual" in names(ex)
