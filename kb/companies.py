@@ -367,9 +367,12 @@ class CompanyResolver:
         argument_tokens = {i for start, end in arguments for i in range(start, end)}
         # A "maybe" (NER said PERSON, GPE, FAC...) the document shows to be a business becomes a
         # candidate; its tokens count as evidence in _resolve, as a relation argument's do.
-        for form in _business_maybes(doc, candidates, tickers=tickers, arguments=argument_tokens, common=common):
+        ner_products = frozenset((part.start, part.end) for label, part, _possessor in pieces if label == "PRODUCT")
+        for form in _business_maybes(doc, candidates, tickers=tickers, arguments=argument_tokens, common=common,
+                                     products=ner_products):
             for c in candidates:
-                if c.kind == "maybe" and doc[c.start:c.end].text == form:
+                if (c.kind == "maybe" or c.kind == "product" and (c.start, c.end) in ner_products) \
+                        and doc[c.start:c.end].text == form:
                     c.kind = "org"
                     argument_tokens.update(range(c.start, c.end))
         # A name said once ("European subsidiaries of Midway") is kept when that mention carries evidence
@@ -429,47 +432,66 @@ _BUSINESS_PARTS = frozenset("store chain office headquarters location outlet bra
 
 
 def _business_maybes(doc: Doc, candidates: list[_Candidate], *, tickers: dict[int, str], arguments: set[int],
-                     common: frozenset[str]) -> set[str]:
-    """Forms of "maybe" names (NER PERSON, GPE, FAC, NORP...) that the document shows to be businesses.
+                     common: frozenset[str], products: frozenset[tuple[int, int]] = frozenset()) -> set[str]:
+    """Forms of "maybe" names (NER PERSON, GPE, FAC, NORP, PRODUCT...) that the document shows to be businesses.
 
     "Duke Street, the UK based private equity firm", "Dalton Maag's larger clients", "the
-    department store Selfridges", "Spar and Londis" (listed with a known company). Places
-    stay places: a name ever written "in X" or "X, <place>" is not promoted; nor is a person
-    with a role (handled by the caller) or a full personal name on a relation argument alone.
+    department store Selfridges", "Spar and Londis" (listed with a known company). Every
+    occurrence of the form counts, tagged or not ("Jet.com said" is PERSON; "paying $3
+    billion for Jet.com, the online retailer" is untagged). Places stay places: a name ever
+    written "in X" or "X, <place>" is not promoted; nor is a person with a role (handled by
+    the caller) or a full personal name on a relation argument alone. ``products`` are the
+    bounds of NER PRODUCT entities ("the American companies Ferrara and Fannie May").
     """
-    maybes = [c for c in candidates if c.kind == "maybe"]
+    maybes = [c for c in candidates if c.kind == "maybe" or c.kind == "product" and (c.start, c.end) in products]
     if not maybes:
         return set()
     labels: dict[int, str] = {t.i: ent.label_ for ent in doc.ents for t in ent}
     known = {i for c in candidates if c.kind == "company" for i in range(c.start, c.end)}
-    places = {doc[c.start:c.end].text for c in maybes if _written_as_place(doc[c.start:c.end])}
-    out: set[str] = set()
+    first: dict[str, _Candidate] = {}
     for cand in maybes:
+        first.setdefault(doc[cand.start:cand.end].text, cand)
+    out: set[str] = set()
+    for form, cand in first.items():
+        occurrences = list(_occurrences(doc, doc[cand.start:cand.end]))
+        if any(_written_as_place(span) or _names_an_offering(span) for span in occurrences):
+            continue  # a place, or a project or product: "the HIFL project", "the HIFL system"
         span = doc[cand.start:cand.end]
-        if span.text in out or span.text in places:
-            continue
         label = labels.get(span.start, "")
         if label in {"GPE", "NORP"} and len(span) == 1 and span.text.lower() in common:
-            if _bought(span):
-                out.add(span.text)  # "Cisco acquiring Monsoon", "King Pharmaceuticals acquired Meridian"
+            if any(_bought(span) for span in occurrences):
+                out.add(form)  # "Cisco acquiring Monsoon", "King Pharmaceuticals acquired Meridian"
             continue  # "Georgia", "Chinese": the place or people, whatever else the verb
-        if label == "LOC":
-            continue  # "North America", "the Middle East"
-        if span[-1].text in _PRODUCT_NAME_WORDS:
-            continue  # "Oracle Cloud"
+        if label == "LOC" or span[-1].text in _PRODUCT_NAME_WORDS:
+            continue  # "North America", "the Middle East", "Oracle Cloud"
         if _common_words_only(span, common):
             # "Duke Street, the private equity firm", but not "Product Purchasing" in a list of departments
-            if _apposed_business(span) or _after_trade_noun(span):
-                out.add(span.text)
+            if any(_apposed_business(span) or _after_trade_noun(span) for span in occurrences):
+                out.add(form)
             continue
         # a full personal or place name is not promoted on being a relation argument alone
         # ("led by David Ellison", "buy AMD's chip, the Instinct MI450")
         named = label in {"PERSON", "GPE"} and len(span) > 1
-        if _maybe_evidence(span, label=label, tickers=tickers, arguments=set() if named else arguments, common=common):
-            out.add(span.text)
-        elif any(t.i in known for t in span.root.conjuncts):
-            out.add(span.text)  # "convenience shop formats used by Spar and Londis"
+        for span in occurrences:
+            if _maybe_evidence(span, label=label, tickers=tickers, arguments=set() if named else arguments,
+                               common=common) or any(t.i in known for t in span.root.conjuncts):
+                out.add(form)  # "convenience shop formats used by Spar and Londis"
+                break
     return out
+
+
+def _names_an_offering(span: Span) -> bool:
+    root = span.root
+    return root.dep_ in {"compound", "nmod"} and root.head.i >= span.end \
+        and root.head.lemma_.lower() in _OFFERING_HEADS | {"project", "programme", "program", "initiative"}
+
+
+def _occurrences(doc: Doc, span: Span) -> Iterator[Span]:
+    """Every place in the document where the span's words occur again, the span included."""
+    words = [t.text for t in span]
+    for token in doc:
+        if token.text == words[0] and [t.text for t in doc[token.i:token.i + len(words)]] == words:
+            yield doc[token.i:token.i + len(words)]
 
 
 @cache

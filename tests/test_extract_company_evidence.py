@@ -160,3 +160,22 @@ def test_capitalised_name_closed_by_a_legal_suffix_is_a_company(extractor):
     ex = extractor.extract("Employers Mutual Limited is appointed to provide insurance services for organisations "
                            "such as WorkSafe Victoria.")
     assert "Employers Mutual" in names(ex)
+
+
+def test_evidence_at_an_untagged_occurrence_counts(extractor):
+    ex = extractor.extract("A year after paying over $3 billion for Jet.com, the rapidly expanding online retailer, "
+                           "Walmart launched a label. Jet.com said on Friday that the new label would sell food.")
+    assert "Jet.com" in names(ex)
+
+
+def test_product_tagged_name_with_business_evidence_is_a_company(extractor):
+    ex = extractor.extract("Ferrero grew through its purchase last year of the American companies Ferrara and "
+                           "Fannie May.")
+    assert "Ferrara" in names(ex)
+
+
+def test_name_modifying_a_project_names_an_offering(nlp):
+    from kb.companies import _names_an_offering
+
+    doc = nlp("The HIFL project is meant to link the islands.")
+    assert _names_an_offering(doc[1:2])
