@@ -655,6 +655,8 @@ def _has_role(doc: Doc, start: int, end: int) -> bool:
     if end < len(doc) and doc[end].text == ",":
         window = doc[end + 1:min(end + 6, len(doc))]
         for token in window:
+            if token.lower_ in {"whose", "which", "where"}:
+                return False  # "Auris Health, whose CEO is ...": the name has the role, it is not a person
             if token.lower_ in _ROLE_CORE and token.lower_ not in {"partner", "analyst", "head"}:
                 return True
             if token.i == end + 1 and token.lower_ in {"partner", "analyst"} and end + 2 < len(doc) \

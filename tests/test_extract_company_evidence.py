@@ -179,3 +179,9 @@ def test_name_modifying_a_project_names_an_offering(nlp):
 
     doc = nlp("The HIFL project is meant to link the islands.")
     assert _names_an_offering(doc[1:2])
+
+
+def test_name_with_a_whose_ceo_clause_is_not_a_person(extractor):
+    ex = extractor.extract("Johnson & Johnson is the owner of robotics company Auris Health, whose CEO is "
+                           "Frederic Moll.")
+    assert "Auris Health" in names(ex)
