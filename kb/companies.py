@@ -760,6 +760,10 @@ def _direct_arguments(token: Token) -> Iterator[Token]:
     if token.pos_ == "VERB" and token.dep_ == "conj" and not any(c.dep_ in {"nsubj", "nsubjpass"} for c in token.children):
         # "Siteimprove expanded into Japan and acquired Marketing Lion": the first verb's subject
         yield from (c for c in token.head.children if c.dep_ == "nsubj")
+    if token.dep_ == "pobj" and token.head.lower_ == "among":
+        # "counts Uber, Xerox and CrowdStrike among its customers", "X was among the investors"
+        yield from (a for c in token.head.head.children if c.dep_ in {"dobj", "nsubj", "nsubjpass"}
+                    for a in (c, *c.conjuncts))
     verb, dep = token.head, token.dep_
     if dep == "pobj" and verb.lower_ == "of" and verb.head.dep_ == "dobj":
         verb, dep = verb.head.head, "dobj"  # "announced a number of partnerships"

@@ -185,3 +185,9 @@ def test_name_with_a_whose_ceo_clause_is_not_a_person(extractor):
     ex = extractor.extract("Johnson & Johnson is the owner of robotics company Auris Health, whose CEO is "
                            "Frederic Moll.")
     assert "Auris Health" in names(ex)
+
+
+def test_names_counted_among_customers_are_companies(extractor):
+    ex = extractor.extract("UiPath is a major RPA vendor that counts Uber, Xerox and CrowdStrike among its "
+                           "estimated 10,000-plus customers.")
+    assert "Xerox" in names(ex)
