@@ -481,6 +481,7 @@ def _business_maybes(doc: Doc, candidates: list[_Candidate], *, tickers: dict[in
 
 
 def _names_an_offering(span: Span) -> bool:
+    """ "the HIFL project", "the Talis library system": the name modifies a project or offering noun."""
     root = span.root
     return root.dep_ in {"compound", "nmod"} and root.head.i >= span.end \
         and root.head.lemma_.lower() in _OFFERING_HEADS | {"project", "programme", "program", "initiative"}
@@ -687,8 +688,9 @@ def _trigger_arguments(doc: Doc, trigger_words: frozenset[str], common: frozense
 
     NER misses many small companies; when a capitalised name is the subject or object of
     "acquire", "partner", "invest"..., it is a company far more often than not. Phrasal verbs
-    of the lexicon count ("Rubicon was taken over by Mosaic Fashions"), and so does the list
-    after "clients include" or "investors include".
+    of the lexicon count ("Rubicon was taken over by Mosaic Fashions"), and so do the list
+    after "clients include", both sides of "X became part of Y", and the parties of a deal
+    noun after a light verb ("Shady Acres signed a production deal with Universal").
     """
     for token in doc:
         if token.pos_ not in {"VERB", "NOUN", "AUX"}:
