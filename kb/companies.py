@@ -123,6 +123,13 @@ def not_companies() -> frozenset[str]:
     return frozenset(company_key(line) for line in lines if line and not line.startswith("#"))
 
 
+@cache
+def heading_words() -> frozenset[str]:
+    """Words that open section headings ("History", "Partnerships"): see ``data/heading_words.txt``."""
+    lines = (line.strip() for line in _data_text("heading_words.txt").splitlines())
+    return frozenset(line.casefold() for line in lines if line and not line.startswith("#"))
+
+
 @dataclass(frozen=True, slots=True)
 class OtherOrgRules:
     words: frozenset[str]
@@ -133,7 +140,15 @@ class OtherOrgRules:
         """Is ``name`` a government, regulator, university, exchange or outlet?"""
         if company_key(name) in self.names or any(name.startswith(p) for p in self.prefixes):
             return True
-        return any(word in self.words for word in re.findall(r"[\w.]+", name.casefold()))
+        words = re.findall(r"[\w.]+", name.casefold())
+        if len(words) > 1 and words[-1].rstrip(".") in _CORPORATE_TAILS:
+            words = words[-1:]  # "Foundation Capital", "Summit Partners", "Hirslanden Private Hospital Group"
+        return any(word in self.words for word in words)
+
+
+#: Last words that make a name a business whatever an institution word inside it says.
+_CORPORATE_TAILS = frozenset("inc incorporated corp corporation ltd limited llc plc ag gmbh holdings group capital "
+                             "partners ventures".split())
 
 
 @cache
@@ -279,6 +294,11 @@ class CompanyResolver:
         self.trigger_words = frozenset(w for w, entries in trigger_lexicon().by_lemma.items()
                                        if any(e[0] in {"acquisition", "investment", "partnership", "competitor"} or not e[1]
                                               for e in entries))
+        # phrasal verbs of the lexicon, as (verb, particle): "taken over by", "bought out", "teamed up with"
+        self.phrasal_triggers = frozenset(
+            (words[0], words[1]) for phrase, rel_type, _inverse in trigger_lexicon().phrases
+            if rel_type in {"acquisition", "investment", "partnership"} and len(words := phrase.split()) == 2
+            and words[1] in _PARTICLES)
 
     def __call__(self, doc: Doc) -> Doc:
         skip = _boilerplate_tokens(doc)
@@ -328,7 +348,11 @@ class CompanyResolver:
             if token.i not in taken and _is_camel(token.text) and token.pos_ in {"PROPN", "NOUN"}:
                 candidates.append(_Candidate(token.i, token.i + 1, "org"))
                 taken.add(token.i)
-        arguments = list(_trigger_arguments(doc, self.trigger_words, self.common_words))
+        # capitalised names closed by a legal suffix that NER skipped ("Employers Mutual Limited")
+        for start, end in _suffixed_names(doc, taken):
+            candidates.append(_Candidate(start, end, "org"))
+            taken.update(range(start, end))
+        arguments = list(_trigger_arguments(doc, self.trigger_words, self.common_words, phrasal=self.phrasal_triggers))
         maybe_at = {(c.start, c.end): c for c in candidates if c.kind == "maybe"}
         # places stay places, and "Elon Musk" stays a person even as "Elon Musk's venture"
         # (a one-word "place" WordNet does not know, "a stake in Splunk", is a company; a person's
@@ -338,9 +362,32 @@ class CompanyResolver:
         for start, end in arguments:
             if (start, end) in maybe_at and not gpe_tokens.intersection(range(start, end)):
                 maybe_at[(start, end)].kind = "org"  # "a stake in X" with X tagged PERSON or PRODUCT
-            elif not taken.intersection(range(start, end)) and not ner_other.intersection(range(start, end)):
+            elif not taken.intersection(range(start, end)) and not ner_other.intersection(range(start, end)) \
+                    and not _written_as_place(doc[start:end]):  # a dateline: "SANTANDER, SPAIN, June 17"
                 candidates.append(_Candidate(start, end, "org"))
         argument_tokens = {i for start, end in arguments for i in range(start, end)}
+        # A "maybe" (NER said PERSON, GPE, FAC...) the document shows to be a business becomes a
+        # candidate; its tokens count as evidence in _resolve, as a relation argument's do.
+        ner_products = frozenset((part.start, part.end) for label, part, _possessor in pieces if label == "PRODUCT")
+        for form in _business_maybes(doc, candidates, tickers=tickers, arguments=argument_tokens, common=common,
+                                     products=ner_products):
+            for c in candidates:
+                if (c.kind == "maybe" or c.kind == "product" and (c.start, c.end) in ner_products) \
+                        and doc[c.start:c.end].text == form:
+                    c.kind = "org"
+                    argument_tokens.update(range(c.start, c.end))
+        # A name said once ("European subsidiaries of Midway") is kept when that mention carries evidence
+        # (a modifier, "its Unified Security Posture platform", still needs more).
+        for c in candidates:
+            span = doc[c.start:c.end]
+            held = span.root.dep_ == "poss" and span.root.head.lemma_.lower() in _HELD_BY_BUSINESS  # "Marmoset's clients"
+            if c.kind == "org" and not c.canonical and span.root.dep_ == "compound" \
+                    and span.root.head.lemma_.lower() in _BUSINESS_PARTS and span.root.head.i >= span.end:
+                argument_tokens.update(range(c.start, c.end))  # "the Radio Rentals chain", "TD Auto Finance corporate offices"
+            elif c.kind == "org" and not c.canonical and span.root.dep_ not in {"compound", "nmod", "amod", "npadvmod"} \
+                    and not _not_a_business(span, common=common, arguments=set()) \
+                    and (held or _occurrence_evidence(span, tickers=tickers, arguments=argument_tokens, common=common)):
+                argument_tokens.update(range(c.start, c.end))
         # People named with a role ("Cyril Chiche, Lydia's CEO") are people, and so is their last name.
         # A part of their name alone later ("Chiche said", "Giovanni") is the person too, whatever NER
         # said; a gazetteer company sharing the word ("Ferrero") is not touched.
@@ -364,6 +411,156 @@ class CompanyResolver:
         return doc
 
 
+#: Nouns a business owns whose possessor or "of" object is therefore a business: "Dalton Maag's
+#: larger clients", "shareholders of Rubicon". Roles ("France's president", "Smith's partner")
+#: are left out: people and countries have them too.
+_HELD_BY_BUSINESS = frozenset(
+    "shareholder shareholders share shares stock stake subsidiary subsidiaries unit arm division revenue revenues "
+    "sales profit earnings customer customers client clients employees workforce headquarters store stores "
+    "outlet outlets factory factories plant plants brand brands product products acquisition takeover "
+    "listing ipo valuation".split()
+)
+#: Nouns before a name that say a business follows: "the department store Selfridges", "discount chain Value City".
+_TRADE_NOUNS = frozenset(
+    "store chain retailer restaurant brewery distillery studio label publisher airline carrier shipyard "
+    "manufacturer maker firm company startup start-up business".split()
+)
+
+
+#: Nouns for parts of a business that a name before them owns: "the Radio Rentals chain", "Ace Hotel locations".
+_BUSINESS_PARTS = frozenset("store chain office headquarters location outlet branch subsidiary division ownership "
+                            "shareholder employee staff management factory plant restaurant dealership".split())
+
+
+def _business_maybes(doc: Doc, candidates: list[_Candidate], *, tickers: dict[int, str], arguments: set[int],
+                     common: frozenset[str], products: frozenset[tuple[int, int]] = frozenset()) -> set[str]:
+    """Forms of "maybe" names (NER PERSON, GPE, FAC, NORP, PRODUCT...) that the document shows to be businesses.
+
+    "Duke Street, the UK based private equity firm", "Dalton Maag's larger clients", "the
+    department store Selfridges", "Spar and Londis" (listed with a known company). Every
+    occurrence of the form counts, tagged or not ("Jet.com said" is PERSON; "paying $3
+    billion for Jet.com, the online retailer" is untagged). Places stay places: a name ever
+    written "in X" or "X, <place>" is not promoted; nor is a person with a role (handled by
+    the caller) or a full personal name on a relation argument alone. ``products`` are the
+    bounds of NER PRODUCT entities ("the American companies Ferrara and Fannie May").
+    """
+    maybes = [c for c in candidates if c.kind == "maybe" or c.kind == "product" and (c.start, c.end) in products]
+    if not maybes:
+        return set()
+    labels: dict[int, str] = {t.i: ent.label_ for ent in doc.ents for t in ent}
+    known = {i for c in candidates if c.kind == "company" for i in range(c.start, c.end)}
+    first: dict[str, _Candidate] = {}
+    for cand in maybes:
+        first.setdefault(doc[cand.start:cand.end].text, cand)
+    out: set[str] = set()
+    for form, cand in first.items():
+        occurrences = list(_occurrences(doc, doc[cand.start:cand.end]))
+        if any(_written_as_place(span) or _names_an_offering(span) for span in occurrences):
+            continue  # a place, or a project or product: "the HIFL project", "the HIFL system"
+        span = doc[cand.start:cand.end]
+        label = labels.get(span.start, "")
+        if label in {"GPE", "NORP"} and len(span) == 1 and span.text.lower() in common:
+            if any(_bought(span) for span in occurrences):
+                out.add(form)  # "Cisco acquiring Monsoon", "King Pharmaceuticals acquired Meridian"
+            continue  # "Georgia", "Chinese": the place or people, whatever else the verb
+        if label == "LOC" or span[-1].text in _PRODUCT_NAME_WORDS:
+            continue  # "North America", "the Middle East", "Oracle Cloud"
+        if _common_words_only(span, common):
+            # "Duke Street, the private equity firm", but not "Product Purchasing" in a list of departments
+            if any(_apposed_business(span) or _after_trade_noun(span) for span in occurrences):
+                out.add(form)
+            continue
+        # a full personal or place name is not promoted on being a relation argument alone
+        # ("led by David Ellison", "buy AMD's chip, the Instinct MI450")
+        named = label in {"PERSON", "GPE"} and len(span) > 1
+        for span in occurrences:
+            if _maybe_evidence(span, label=label, tickers=tickers, arguments=set() if named else arguments,
+                               common=common) or any(t.i in known for t in span.root.conjuncts):
+                out.add(form)  # "convenience shop formats used by Spar and Londis"
+                break
+    return out
+
+
+def _names_an_offering(span: Span) -> bool:
+    """ "the HIFL project", "the Talis library system": the name modifies a project or offering noun."""
+    root = span.root
+    return root.dep_ in {"compound", "nmod"} and root.head.i >= span.end \
+        and root.head.lemma_.lower() in _OFFERING_HEADS | {"project", "programme", "program", "initiative"}
+
+
+def _occurrences(doc: Doc, span: Span) -> Iterator[Span]:
+    """Every place in the document where the span's words occur again, the span included."""
+    words = [t.text for t in span]
+    for token in doc:
+        if token.text == words[0] and [t.text for t in doc[token.i:token.i + len(words)]] == words:
+            yield doc[token.i:token.i + len(words)]
+
+
+@cache
+def _acquisition_verbs() -> frozenset[str]:
+    from kb.relations import trigger_lexicon
+
+    return frozenset(w for w, entries in trigger_lexicon().by_lemma.items()
+                     if any(rel_type == "acquisition" and not inverse for rel_type, inverse in entries))
+
+
+def _bought(span: Span) -> bool:
+    """ "acquired Meridian", "Monsoon was bought by Cisco": the thing acquired. Places and peoples are not bought."""
+    root = span.root
+    return root.dep_ in {"dobj", "nsubjpass"} and root.head.pos_ == "VERB" \
+        and root.head.lemma_.lower() in _acquisition_verbs()
+
+
+def _maybe_evidence(span: Span, *, label: str, tickers: dict[int, str], arguments: set[int],
+                    common: frozenset[str]) -> bool:
+    """Evidence at one occurrence that a name NER gave another label is a business."""
+    root = span.root
+    head = root.head
+    outside = head.i != root.i and not (span.start <= head.i < span.end)
+    place = label in {"GPE", "LOC", "NORP"}
+    if outside and root.dep_ == "poss":
+        return head.lemma_.lower() in _HELD_BY_BUSINESS  # "Dalton Maag's clients", not "Smith's partner"
+    if outside and root.dep_ == "pobj" and head.lower_ in {"of", "at"} and place:
+        return False  # "the president of France"
+    if outside and root.dep_ in {"compound", "nmod", "amod"} and place:
+        return False  # "a Dallas firm", "the Chinese company": a place or people qualify the business
+    if _after_trade_noun(span):
+        return True
+    return _occurrence_evidence(span, tickers=tickers, arguments=arguments, common=common) or _apposed_business(span)
+
+
+def _after_trade_noun(span: Span) -> bool:
+    """ "the department store Selfridges", "discount chain Value City": a trade noun right before the name."""
+    root = span.root
+    near = [root.head, *root.children] if root.dep_ in {"compound", "appos", "nmod"} else list(root.children)
+    return any(t.i < span.start and t.dep_ in {"compound", "appos", "nmod", "ROOT", "nsubj", "dobj", "pobj"}
+               and t.is_lower and t.lemma_.lower() in _TRADE_NOUNS for t in near)
+
+
+def _apposed_business(span: Span) -> bool:
+    """ "Duke Street, the UK based mid-market private equity firm, acquired ...": read on the
+    surface, as the parser often makes the apposition a clause of its own."""
+    doc = span.doc
+    if span.end + 2 >= len(doc) or doc[span.end].text != "," or doc[span.end + 1].lower_ not in {"the", "a", "an"}:
+        return False
+    for token in doc[span.end + 2:span.end + 14]:
+        if token.text in {",", ".", ";", "(", ")"}:
+            return doc[token.i - 1].lemma_.lower() in _BUSINESS_NOUNS
+    return False
+
+
+def _written_as_place(span: Span) -> bool:
+    """ "based in Meridian", "Bellin in Denmark, Wisconsin": a place at this occurrence."""
+    doc = span.doc
+    before = doc[span.start - 1] if span.start > 0 else None
+    if before is not None and before.lower_ in {"in", "near", "across", "throughout", "outside"} \
+            and before.head.lemma_.lower() not in {"invest", "stake", "interest", "investment", "share", "holding"}:
+        return True
+    nxt = doc[span.end:span.end + 2]
+    # "Bellin in Denmark, Wisconsin"; a dateline, "NEW YORK, July 1, 2021"
+    return len(nxt) == 2 and nxt[0].text == "," and nxt[1].ent_type_ in {"GPE", "LOC", "DATE"}
+
+
 #: A name ending in one of these is a company whatever label NER gave it ("InnoCare Pharma").
 COMPANY_WORDS = frozenset(
     "inc incorporated corp corporation ltd limited llc plc ag gmbh co company holdings group "
@@ -375,10 +572,17 @@ COMPANY_WORDS = frozenset(
 )
 
 
+#: Last words of trading names in film, drink, boats and transport: "Artio Films", "Wychwood Brewery",
+#: "Lancer Yachts" (NER often says PERSON). Kept apart from COMPANY_WORDS, which also vouches for
+#: names NER already calls ORG.
+_TRADE_TAILS = frozenset("films pictures productions brewery breweries distillery distilleries winery yachts "
+                         "ferries shipping publishing records restaurants".split())
+
+
 def _entity_kind(label: str, part: Span, votes: Counter[str], person_words: set[str], common: frozenset[str]) -> str:
     """How much an NER entity looks like a company: org (yes), product, or maybe (only if seen elsewhere)."""
     last = part[-1].lower_.rstrip(".")
-    if len(part) > 1 and last in COMPANY_WORDS and part[0].text[:1].isupper():
+    if len(part) > 1 and (last in COMPANY_WORDS or last in _TRADE_TAILS) and part[0].text[:1].isupper():
         return "org"
     if label == "ORG":
         return "org"
@@ -395,6 +599,27 @@ def _entity_kind(label: str, part: Span, votes: Counter[str], person_words: set[
 
 
 _CAMEL = re.compile(r"^[A-Za-z][a-z]+[A-Z][A-Za-z]*$|^[A-Z][a-z]+[A-Z]{2,}$")
+
+
+#: Legal suffixes that close a company's name on their own ("Group", "Holdings", "Company" also close
+#: phrases like "the Group"): "Employers Mutual Limited", "Pauling & Co.".
+_CLOSING_SUFFIXES = frozenset("inc incorporated corp corporation ltd limited llc plc gmbh ag nv bv spa srl pty "
+                              "llp lp".split())
+
+
+def _suffixed_names(doc: Doc, taken: set[int]) -> Iterator[tuple[int, int]]:
+    """Title-case proper-noun runs ending in a legal suffix, outside any other candidate."""
+    for token in doc:
+        if token.i in taken or token.lower_.rstrip(".") not in _CLOSING_SUFFIXES or not token.text[:1].isupper():
+            continue
+        start = token.i
+        while start > 0 and start - 1 not in taken and "\n" not in doc[start - 1].text_with_ws and (
+                doc[start - 1].pos_ == "PROPN" and doc[start - 1].text[:1].isupper() or doc[start - 1].text in {"&", "and"}):
+            start -= 1
+        while start < token.i and doc[start].text in {"&", "and"}:
+            start += 1
+        if start < token.i:
+            yield start, token.i + 1
 
 
 def _is_camel(text: str) -> bool:
@@ -432,6 +657,8 @@ def _has_role(doc: Doc, start: int, end: int) -> bool:
     if end < len(doc) and doc[end].text == ",":
         window = doc[end + 1:min(end + 6, len(doc))]
         for token in window:
+            if token.lower_ in {"whose", "which", "where"}:
+                return False  # "Auris Health, whose CEO is ...": the name has the role, it is not a person
             if token.lower_ in _ROLE_CORE and token.lower_ not in {"partner", "analyst", "head"}:
                 return True
             if token.i == end + 1 and token.lower_ in {"partner", "analyst"} and end + 2 < len(doc) \
@@ -445,16 +672,47 @@ def _has_role(doc: Doc, start: int, end: int) -> bool:
 _ARG_DEPS = {"nsubj", "nsubjpass", "dobj", "pobj", "poss", "appos", "conj", "agent", "attr", "compound"}
 
 
-def _trigger_arguments(doc: Doc, trigger_words: frozenset[str], common: frozenset[str]) -> Iterator[tuple[int, int]]:
+#: Particles of phrasal relation verbs: "taken over", "bought out", "snapped up".
+_PARTICLES = frozenset({"over", "out", "up"})
+#: Nouns whose list after "include" names companies: "Dalton Maag's larger clients include AT&T".
+_PARTY_LIST_NOUNS = frozenset({"client", "customer", "partner", "investor", "backer", "shareholder", "acquisition",
+                               "competitor", "rival", "supplier"})
+
+
+#: Nouns that, as the object of a light verb, make its subject a party: "X signed a deal", "X has customers like Y".
+_DEAL_NOUNS = _PARTY_LIST_NOUNS | frozenset({"deal", "agreement", "contract"})
+
+
+def _trigger_arguments(doc: Doc, trigger_words: frozenset[str], common: frozenset[str], *,
+                       phrasal: frozenset[tuple[str, str]] = frozenset()) -> Iterator[tuple[int, int]]:
     """Proper-noun phrases that are arguments of a relation word: "Hayter was bought by Toro".
 
     NER misses many small companies; when a capitalised name is the subject or object of
-    "acquire", "partner", "invest"..., it is a company far more often than not.
+    "acquire", "partner", "invest"..., it is a company far more often than not. Phrasal verbs
+    of the lexicon count ("Rubicon was taken over by Mosaic Fashions"), and so do the list
+    after "clients include", both sides of "X became part of Y", and the parties of a deal
+    noun after a light verb ("Shady Acres signed a production deal with Universal").
     """
     for token in doc:
-        if token.lemma_.lower() not in trigger_words or token.pos_ not in {"VERB", "NOUN"}:
+        if token.pos_ not in {"VERB", "NOUN", "AUX"}:
             continue
-        for arg in _arguments(token):
+        lemma = token.lemma_.lower()
+        if lemma == "include" and any(c.dep_ == "nsubj" and c.lemma_.lower() in _PARTY_LIST_NOUNS for c in token.children):
+            args: Iterable[Token] = (a for c in token.children if c.dep_ in {"dobj", "attr"} for a in (c, *c.conjuncts))
+        elif lemma == "part" and token.dep_ == "attr" and token.head.lemma_ in {"be", "become"} \
+                and any(c.dep_ == "prep" and c.lower_ == "of" for c in token.children):
+            # "Churchill became part of the new Direct Line Group": both sides are businesses
+            args = (a for c in (*token.head.children, *(g for p in token.children if p.lower_ == "of" for g in p.children))
+                    if c.dep_ in {"nsubj", "pobj"} for a in (c, *c.conjuncts))
+        elif token.pos_ == "NOUN" and lemma in _DEAL_NOUNS and lemma not in trigger_words:
+            # "Hengstler has various prominent customers like Siemens", "Shady Acres signed a production deal"
+            args = (a for a in _direct_arguments(token) if token.dep_ in {"dobj", "pobj"})
+        elif lemma in trigger_words and token.pos_ != "AUX" or any(
+                c.dep_ == "prt" and (lemma, c.lower_) in phrasal for c in token.children):
+            args = _arguments(token)
+        else:
+            continue
+        for arg in args:
             if not (arg.text[:1].isupper() or arg.text[:1].isdigit() and arg.pos_ == "PROPN"):
                 continue
             if arg.pos_ != "PROPN" and (arg.pos_ != "NOUN" or arg.lower_ in common or arg.is_upper and len(arg) < 3):
@@ -484,6 +742,11 @@ def _arguments(token: Token) -> Iterator[Token]:
             yield from (c for c in arg.children if c.dep_ in {"appos", "compound"} and c.pos_ == "PROPN")
 
 
+#: Verbs whose object, a relation noun, makes their subject a party: "X formed partnerships", "X has had partners".
+_LIGHT_VERBS = frozenset("have form sign announce complete make enter close strike seal count boast add "
+                         "establish forge build expand".split())
+
+
 def _direct_arguments(token: Token) -> Iterator[Token]:
     for child in token.children:
         if child.dep_ in {"nsubj", "nsubjpass", "dobj", "poss", "compound", "attr"}:
@@ -494,6 +757,24 @@ def _direct_arguments(token: Token) -> Iterator[Token]:
                 if grand.dep_ == "pobj":
                     yield grand
                     yield from grand.conjuncts
+    if token.tag_ == "VBG" and token.dep_ in {"acl", "pcomp", "advcl"} and token.i > 0 \
+            and token.doc[token.i - 1].pos_ == "PROPN" and token.doc[token.i - 1].head is not token:
+        yield token.doc[token.i - 1]  # "on the eve of Cisco acquiring Monsoon"
+    if token.pos_ == "VERB" and token.dep_ == "conj" and not any(c.dep_ in {"nsubj", "nsubjpass"} for c in token.children):
+        # "Siteimprove expanded into Japan and acquired Marketing Lion": the first verb's subject
+        yield from (c for c in token.head.children if c.dep_ == "nsubj")
+    if token.dep_ == "pobj" and token.head.lower_ == "among":
+        # "counts Uber, Xerox and CrowdStrike among its customers", "X was among the investors"
+        yield from (a for c in token.head.head.children if c.dep_ in {"dobj", "nsubj", "nsubjpass"}
+                    for a in (c, *c.conjuncts))
+    verb, dep = token.head, token.dep_
+    if dep == "pobj" and verb.lower_ == "of" and verb.head.dep_ == "dobj":
+        verb, dep = verb.head.head, "dobj"  # "announced a number of partnerships"
+    elif dep == "pobj" and verb.lower_ in {"into", "in"}:
+        verb = verb.head  # "entered into an agreement"
+    if token.pos_ == "NOUN" and dep in {"dobj", "pobj"} and verb.lemma_.lower() in _LIGHT_VERBS:
+        # "Zaggora has formed partnerships with ...", "Impark entered into an agreement to be acquired"
+        yield from (c for c in verb.children if c.dep_ == "nsubj")
     if token.dep_ in {"compound", "amod"}:
         yield token.head
     if token.dep_ in {"relcl", "acl"}:
@@ -567,6 +848,11 @@ _NATIONALITIES = {"chinese", "american", "japanese"}
 _STRIP_LEADING = {"the", "a", "an", "its", "their", "his", "her", "our"} | _NATIONALITIES
 
 
+#: Lower-case words that join two names inside one NER span: "Cunard or P & O" ("for" and "of" stay: "Office
+#: for Information Technology").
+_JOINING_WORDS = frozenset({"to", "or", "via"})
+
+
 def _clean_entity(ent: Span) -> Iterator[tuple[Span, bool]]:
     """The usable parts of an NER entity: cut at line breaks, bullets and possessives; trimmed."""
     doc = ent.doc
@@ -580,6 +866,10 @@ def _clean_entity(ent: Span) -> Iterator[tuple[Span, bool]]:
             pieces.append((start, token.i, False))  # "Ocean Networks on HIFL": the name, then what it works on
             start = ent.end
             break
+        if token.i > start and (token.text in _JOINING_WORDS or token.is_lower and token.pos_ == "VERB"):
+            pieces.append((start, token.i, False))  # "Azamara to Sycamore Partners", "Rubicon purchased Enserve Group"
+            start = token.i + 1
+            continue
         if "\n" in token.text or token.is_space or token.text in {"•", "|", "—", "–"} or token.tag_ == "POS" \
                 or token.text in {"'s", "’s", "'", "’", ":", ";", ",", "(", ")", "[", "]", "/", "\"", "“", "”"}:
             if token.i > start:
@@ -594,6 +884,8 @@ def _clean_entity(ent: Span) -> Iterator[tuple[Span, bool]]:
         while s < e and (doc[s].is_punct or doc[s].lower_ in _STRIP_LEADING and not (registered and doc[s].lower_ in _NATIONALITIES)
                          or doc[s].is_lower and doc[s].pos_ != "PROPN"):
             s += 1
+        if _glued_heading(doc, s, e):
+            s += 1  # "History Detroit Media Partnership": a section heading glued on its paragraph
         while e > s and (doc[e - 1].is_punct and doc[e - 1].text not in {".", "&", "+"} or doc[e - 1].is_lower
                          and doc[e - 1].pos_ in {"VERB", "AUX", "ADP", "CCONJ", "DET", "PRON", "NOUN", "ADV", "PART"}):
             e -= 1
@@ -601,6 +893,14 @@ def _clean_entity(ent: Span) -> Iterator[tuple[Span, bool]]:
             e -= 1
         if e > s:
             yield doc[s:e], possessor
+
+
+def _glued_heading(doc: Doc, start: int, end: int) -> bool:
+    """Does the entity open with a section-heading word before a capitalised name, at a sentence start?"""
+    if end - start < 2 or not doc[start + 1].text[:1].isupper():
+        return False
+    at_start = start == 0 or doc[start].is_sent_start or "\n" in doc[start - 1].text_with_ws
+    return at_start and doc[start].is_title and doc[start].lower_ in heading_words()
 
 
 def _is_rejected(span: Span) -> bool:
@@ -918,8 +1218,9 @@ def _not_a_business(span: Span, *, common: frozenset[str], arguments: set[int]) 
     root = span.root
     last = span[-1].lower_.rstrip(".")
     if span.start > 0 and doc[span.start - 1].lower_ in _POSSESSIVE_DETERMINERS \
-            and not (root.dep_ in _MODIFIER_DEPS and _business_noun(root.head)):
-        return True  # "as its Skyactiv Technologies show": the company's own line (not "its Jio subsidiary")
+            and not (root.dep_ in _MODIFIER_DEPS and (_business_noun(root.head) or root.head.lemma_.lower() in _BUSINESS_PARTS)):
+        return True  # "as its Skyactiv Technologies show": the company's own line (not "its Jio subsidiary",
+        # "their Radio Rentals chain")
     if last in LEGAL_SUFFIXES or last in COMPANY_WORDS and len(span) > 1 and not _needs_evidence(span, common):
         return False  # "Kestrel Systems", but not "Defense and Aerospace"
     if root.dep_ in {"compound", "nmod", "amod"} and root.head.is_lower and root.head.lemma_.lower() in _SECTOR_HEADS \
@@ -1087,6 +1388,8 @@ def _occurrence_evidence(span: Span, *, tickers: dict[int, str], arguments: set[
     if root.dep_ in {"nsubj", "nsubjpass"} and head.lemma_ == "be":
         if any(c.dep_ == "attr" and _business_noun(c) for c in head.children):
             return True  # "X is Europe's biggest hospital operator"
+    if root.dep_ in {"nsubj", "nsubjpass", "dobj"} and _named_as_business(head):
+        return True  # "Maven was announced as the exclusive car sharing partner"
     first = root
     while first.dep_ == "conj" and first.head.i != first.i:
         first = first.head
@@ -1099,6 +1402,13 @@ def _occurrence_evidence(span: Span, *, tickers: dict[int, str], arguments: set[
     if first.dep_ in {"appos", "compound"} and first.head.lemma_.lower() in _BUSINESS_NOUNS:
         return True  # "the American companies Ferrara and Fannie May"
     return False
+
+
+def _named_as_business(verb: Token) -> bool:
+    """ "was announced as the exclusive partner", "selected X as its supplier": the "as" object is a business noun."""
+    return verb.pos_ in {"VERB", "AUX"} and any(
+        c.dep_ == "prep" and c.lower_ == "as" and any(g.dep_ == "pobj" and _business_noun(g) for g in c.children)
+        for c in verb.children)
 
 
 def _business_noun(token: Token) -> bool:
