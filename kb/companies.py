@@ -388,6 +388,16 @@ class CompanyResolver:
                     and not _not_a_business(span, common=common, arguments=set()) \
                     and (held or _occurrence_evidence(span, tickers=tickers, arguments=argument_tokens, common=common)):
                 argument_tokens.update(range(c.start, c.end))
+        # A name coordinated with two or more companies is one of them: "partners include Concentric
+        # Network, EarthLink, Excite and FastNet" (NER said PERSON, GPE or nothing for some items).
+        for start, end in _listed_with_companies(doc, candidates, taken=taken, evidenced=argument_tokens,
+                                                 gpe_tokens=gpe_tokens, common=common):
+            listed = next((c for c in candidates if (c.start, c.end) == (start, end)), None)
+            if listed is None:
+                candidates.append(_Candidate(start, end, "org"))
+            else:
+                listed.kind = "org"
+            argument_tokens.update(range(start, end))
         # People named with a role ("Cyril Chiche, Lydia's CEO") are people, and so is their last name.
         # A part of their name alone later ("Chiche said", "Giovanni") is the person too, whatever NER
         # said; a gazetteer company sharing the word ("Ferrero") is not touched.
@@ -479,6 +489,99 @@ def _business_maybes(doc: Doc, candidates: list[_Candidate], *, tickers: dict[in
                 out.add(form)  # "convenience shop formats used by Spar and Londis"
                 break
     return out
+
+
+#: How many companies a list must hold before its other items are read as companies too.
+_LIST_COMPANIES = 2
+
+
+def _listed_with_companies(doc: Doc, candidates: list[_Candidate], *, taken: set[int], evidenced: set[int],
+                           gpe_tokens: set[int], common: frozenset[str]) -> Iterator[tuple[int, int]]:
+    """Bounds of names listed with at least two companies: "Concentric Network, EarthLink, Excite, FastNet".
+
+    A list of businesses ("clients include Asos, Next and Zalando", "partners include Concentric
+    Network, EarthLink, Excite") is homogeneous; the items NER missed, or called PERSON or GPE,
+    are businesses as well. The list is read on the surface (names between commas and a final
+    "and"), as the parser often breaks long lists into appositions and modifiers. The companies
+    that anchor it are gazetteer names or names with evidence of their own. Places ("France")
+    and full personal names ("Peter Thiel") stay out: investors and markets are listed with
+    companies too.
+    """
+    anchors = {(c.start, c.end) for c in candidates
+               if c.kind in {"company", "weak"} or c.kind == "org" and evidenced.intersection(range(c.start, c.end))}
+    if len(anchors) < _LIST_COMPANIES:
+        return
+    labels = {t.i: ent.label_ for ent in doc.ents for t in ent}
+    for items in _surface_lists(doc):
+        if sum(1 for item in items if item in anchors) < _LIST_COMPANIES:
+            continue
+        for start, end in items:
+            span = doc[start:end]
+            if (start, end) in anchors or gpe_tokens.intersection(range(start, end)):
+                continue  # "Evian, France, Lacoste": the country
+            if span.text.lower() in common and labels.get(start) not in {"ORG", "PERSON", "PRODUCT"}:
+                continue  # an untagged dictionary word ("Excite") may be a heading or a category
+            if taken.intersection(range(start, end)) and not any((c.start, c.end) == (start, end) for c in candidates):
+                continue  # part of a longer name
+            if labels.get(start) == "PERSON" and len(span) > 1 and span[-1].lower_ not in common:
+                continue  # "Sequoia, Accel and Peter Thiel"; but "Russell Athletic", "Clutch Gaming"
+            if labels.get(start) in {"DATE", "CARDINAL", "MONEY", "PERCENT", "LOC"}:
+                continue
+            if any(_written_as_place(s) for s in _occurrences(doc, span)):
+                continue
+            yield start, end
+
+
+_LIST_GLUE = frozenset({"&", "+", "-"})
+_LIST_SEPARATORS = frozenset({",", "and", "or"})
+_LIST_BREAKS = frozenset({";", "(", ")", ":", ".", "!", "?"})
+
+
+def _surface_lists(doc: Doc) -> Iterator[list[tuple[int, int]]]:
+    """Runs of three or more capitalised names separated by commas and a closing "and"/"or", per sentence."""
+    for sent in doc.sents:
+        items: list[tuple[int, int]] = []
+        segment: list[Token] = []
+        for token in [*sent, None]:
+            if token is not None and token.text not in _LIST_SEPARATORS | _LIST_BREAKS:
+                segment.append(token)
+                continue
+            if segment:
+                name = _whole_name(segment)
+                if name is not None:
+                    items.append(name)
+                else:
+                    if len(items) >= 3:
+                        yield items
+                    opening = _trailing_name(segment)
+                    items = [opening] if opening is not None else []
+            segment = []
+            if token is None or token.text in _LIST_BREAKS:
+                if len(items) >= 3:
+                    yield items
+                items = []
+
+
+def _is_name_token(token: Token) -> bool:
+    return token.text[:1].isupper() or token.text in _LIST_GLUE or token.like_num
+
+
+def _whole_name(segment: list[Token]) -> tuple[int, int] | None:
+    """The segment when it is a name of up to five words: "Juno Online Services"."""
+    if not segment or len(segment) > 5 or not all(_is_name_token(t) for t in segment) \
+            or not segment[0].text[:1].isupper() or segment[0].pos_ not in {"PROPN", "NOUN", "ADJ", "X"}:
+        return None
+    return segment[0].i, segment[-1].i + 1
+
+
+def _trailing_name(segment: list[Token]) -> tuple[int, int] | None:
+    """The name that ends a segment and opens a list: "include AT&T WorldNet Service"."""
+    start = len(segment)
+    while start > 0 and _is_name_token(segment[start - 1]) and len(segment) - start < 5:
+        start -= 1
+    while start < len(segment) and not segment[start].text[:1].isupper():
+        start += 1
+    return _whole_name(segment[start:]) if start < len(segment) else None
 
 
 def _names_an_offering(span: Span) -> bool:
