@@ -130,6 +130,17 @@ def heading_words() -> frozenset[str]:
     return frozenset(line.casefold() for line in lines if line and not line.startswith("#"))
 
 
+@cache
+def business_subject_verbs() -> dict[tuple[str, str], bool]:
+    """(lemma, voice) -> whether the object must be an amount: see ``data/business_subject_verbs.txt``."""
+    out: dict[tuple[str, str], bool] = {}
+    for line in _data_text("business_subject_verbs.txt").splitlines():
+        words = line.split()
+        if words and not line.startswith("#"):
+            out[(words[0], words[1])] = words[2:] == ["money"]
+    return out
+
+
 @dataclass(frozen=True, slots=True)
 class OtherOrgRules:
     words: frozenset[str]
@@ -398,6 +409,17 @@ class CompanyResolver:
             else:
                 listed.kind = "org"
             argument_tokens.update(range(start, end))
+        # A name NER missed, or a one-word name it called PERSON or GPE, the subject of a verb whose subject is a
+        # business ("Versive launched with $1.3 million in seed funding", "Boxed was financed by ..."),
+        # is a company unless it is part of a person's full name in the text.
+        for start, end in _business_subjects(doc, candidates, taken=taken, person_words=person_words,
+                                             gpe_tokens=gpe_tokens, common=common):
+            subject = next((c for c in candidates if (c.start, c.end) == (start, end)), None)
+            if subject is None:
+                candidates.append(_Candidate(start, end, "org"))
+            else:
+                subject.kind = "org"
+            argument_tokens.update(range(start, end))
         # People named with a role ("Cyril Chiche, Lydia's CEO") are people, and so is their last name.
         # A part of their name alone later ("Chiche said", "Giovanni") is the person too, whatever NER
         # said; a gazetteer company sharing the word ("Ferrero") is not touched.
@@ -489,6 +511,44 @@ def _business_maybes(doc: Doc, candidates: list[_Candidate], *, tickers: dict[in
                 out.add(form)  # "convenience shop formats used by Spar and Londis"
                 break
     return out
+
+
+def _business_subjects(doc: Doc, candidates: list[_Candidate], *, taken: set[int], person_words: set[str],
+                       gpe_tokens: set[int], common: frozenset[str]) -> Iterator[tuple[int, int]]:
+    """Bounds of names that are the subject of a business verb: "Aujas was founded in 2008".
+
+    Only NER "maybes" (PERSON, GPE, NORP...) and untagged proper nouns are read; a word of a full
+    personal name ("Kaplan" after "Robert Kaplan") or a dictionary word left untagged ("Get") is not.
+    """
+    verbs = business_subject_verbs()
+    maybes = {c.start for c in candidates if c.kind == "maybe" and c.end - c.start == 1}
+    for token in doc:
+        if token.i not in maybes and (token.i in taken or token.pos_ != "PROPN" or not token.is_alpha
+                                      or not token.text[:1].isupper()):
+            continue
+        start = token.i  # with the capitalised words before it: "Green Tomato Cars", "Hoare Lea"
+        while start > 0 and doc[start - 1].dep_ in {"compound", "amod"} and doc[start - 1].head.i == token.i \
+                and doc[start - 1].text[:1].isupper() and start - 1 not in taken:
+            start -= 1
+        if doc[start].is_sent_start and doc[start].lower_ in heading_words() and start < token.i:
+            start += 1  # "History Green Tomato Cars was founded": a heading glued on
+        if any(c.dep_ == "compound" and c.i < start for c in token.children):
+            continue  # part of a longer name: "Noble Roman's"
+        if start == token.i and token.i not in maybes and token.text.lower() in common:
+            continue  # an untagged dictionary word: "Get", "Cars"
+        span = doc[start:token.i + 1]
+        if token.dep_ not in {"nsubj", "nsubjpass"} or token.text in person_words or token.i in gpe_tokens:
+            continue
+        verb = token.head
+        voice = "passive" if token.dep_ == "nsubjpass" else "active"
+        key = (verb.lemma_.lower(), voice)
+        if verb.pos_ != "VERB" or key not in verbs:
+            continue
+        if verbs[key] and not any(t.ent_type_ == "MONEY" for c in verb.children if c.dep_ == "dobj" for t in c.subtree):
+            continue  # "raised concerns"
+        if any(_written_as_place(s) for s in _occurrences(doc, span)):
+            continue
+        yield span.start, span.end
 
 
 #: How many companies a list must hold before its other items are read as companies too.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 
 def names(extraction):
     return sorted(c.name for c in extraction.companies)
@@ -21,3 +23,20 @@ def test_country_listed_with_companies_is_not_a_company(extractor):
 def test_person_listed_with_investors_is_not_a_company(extractor):
     ex = extractor.extract("The round was led by Sequoia Capital, Accel Partners, Index Ventures and Peter Thiel.")
     assert "Peter Thiel" not in names(ex)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("In 2016, Boxed was financed by $132 million in funding by investors including GGV Capital.", "Boxed"),
+        ("Dynamic Diagrams was founded in 1990 by Paul Kahn and Krzysztof Lenk.", "Dynamic Diagrams"),
+        ("Rocketium raised $1.1M in seed funding from Blume Ventures.", "Rocketium"),
+    ],
+)
+def test_subject_of_a_business_verb_is_a_company(extractor, text, name):
+    assert name in names(extractor.extract(text))
+
+
+def test_surname_of_a_person_named_in_full_is_not_a_company(extractor):
+    ex = extractor.extract("Chidi Okafor grew up in Lagos. Later Okafor operated a small farm near the river.")
+    assert "Okafor" not in names(ex)
