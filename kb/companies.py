@@ -557,7 +557,7 @@ _LIST_COMPANIES = 2
 
 def _listed_with_companies(doc: Doc, candidates: list[_Candidate], *, taken: set[int], evidenced: set[int],
                            gpe_tokens: set[int], common: frozenset[str]) -> Iterator[tuple[int, int]]:
-    """Bounds of names listed with at least two companies: "Concentric Network, EarthLink, Excite, FastNet".
+    """Bounds of names listed with companies: "Concentric Network, EarthLink, Excite, FastNet".
 
     A list of businesses ("clients include Asos, Next and Zalando", "partners include Concentric
     Network, EarthLink, Excite") is homogeneous; the items NER missed, or called PERSON or GPE,
@@ -577,22 +577,26 @@ def _listed_with_companies(doc: Doc, candidates: list[_Candidate], *, taken: set
             continue
         for start, end in items:
             span = doc[start:end]
+            span_labels = {labels.get(i, "") for i in range(start, end)}
             if (start, end) in anchors or gpe_tokens.intersection(range(start, end)):
                 continue  # "Evian, France, Lacoste": the country
-            if span.text.lower() in common and labels.get(start) not in {"ORG", "PERSON", "PRODUCT"}:
+            if span_labels & _NOT_LISTED_LABELS or not any(t.is_alpha and len(t) > 1 for t in span):
+                continue  # "History On 17 October 1996", "Zune HD", "L.C."
+            if "PERSON" in span_labels and len(span) > 1:
+                continue  # "Sequoia, Accel and Peter Thiel"
+            if span_labels == {""} and span.text.lower() in common:
                 continue  # an untagged dictionary word ("Excite") may be a heading or a category
             if taken.intersection(range(start, end)) and not any((c.start, c.end) == (start, end) for c in candidates):
                 continue  # part of a longer name
-            if labels.get(start) == "PERSON" and len(span) > 1 and span[-1].lower_ not in common:
-                continue  # "Sequoia, Accel and Peter Thiel"; but "Russell Athletic", "Clutch Gaming"
-            if labels.get(start) in {"DATE", "CARDINAL", "MONEY", "PERCENT", "LOC"}:
-                continue
             if any(_written_as_place(s) for s in _occurrences(doc, span)):
                 continue
             yield start, end
 
 
 _LIST_GLUE = frozenset({"&", "+", "-"})
+#: NER labels that keep a list item out: amounts, dates, places, works and products ("Zune HD").
+_NOT_LISTED_LABELS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY", "LOC",
+                                "PRODUCT", "WORK_OF_ART", "EVENT", "LAW", "LANGUAGE"})
 _LIST_SEPARATORS = frozenset({",", "and", "or"})
 _LIST_BREAKS = frozenset({";", "(", ")", ":", ".", "!", "?"})
 
