@@ -522,6 +522,12 @@ def _business_subjects(doc: Doc, candidates: list[_Candidate], *, taken: set[int
     """
     verbs = business_subject_verbs()
     maybes = {c.start for c in candidates if c.kind == "maybe" and c.end - c.start == 1}
+    # a name NER calls ORG that has no evidence yet earns it the same way: "Catalyst expanded its mills"
+    for cand in candidates:
+        span = doc[cand.start:cand.end]
+        if cand.kind == "org" and cand.canonical is None and span.root.dep_ in {"nsubj", "nsubjpass"} \
+                and _subject_of_business_verb(span.root, verbs):
+            yield cand.start, cand.end
     for token in doc:
         if token.i not in maybes and (token.i in taken or token.pos_ != "PROPN" or not token.is_alpha
                                       or not token.text[:1].isupper()):
@@ -537,18 +543,23 @@ def _business_subjects(doc: Doc, candidates: list[_Candidate], *, taken: set[int
         if start == token.i and token.i not in maybes and token.text.lower() in common:
             continue  # an untagged dictionary word: "Get", "Cars"
         span = doc[start:token.i + 1]
-        if token.dep_ not in {"nsubj", "nsubjpass"} or token.text in person_words or token.i in gpe_tokens:
+        if token.text in person_words or token.i in gpe_tokens or not _subject_of_business_verb(token, verbs):
             continue
-        verb = token.head
-        voice = "passive" if token.dep_ == "nsubjpass" else "active"
-        key = (verb.lemma_.lower(), voice)
-        if verb.pos_ != "VERB" or key not in verbs:
-            continue
-        if verbs[key] and not any(t.ent_type_ == "MONEY" for c in verb.children if c.dep_ == "dobj" for t in c.subtree):
-            continue  # "raised concerns"
         if any(_written_as_place(s) for s in _occurrences(doc, span)):
             continue
         yield span.start, span.end
+
+
+def _subject_of_business_verb(token: Token, verbs: dict[tuple[str, str], bool]) -> bool:
+    """ "Aujas was founded", "Rocketium raised $1.1M": the token is the subject of a verb of the lexicon."""
+    if token.dep_ not in {"nsubj", "nsubjpass"}:
+        return False
+    verb = token.head
+    key = (verb.lemma_.lower(), "passive" if token.dep_ == "nsubjpass" else "active")
+    if verb.pos_ != "VERB" or key not in verbs:
+        return False
+    # "raised $1.1M", not "raised concerns"
+    return not verbs[key] or any(t.ent_type_ == "MONEY" for c in verb.children if c.dep_ == "dobj" for t in c.subtree)
 
 
 #: How many companies a list must hold before its other items are read as companies too.

@@ -31,6 +31,8 @@ def test_person_listed_with_investors_is_not_a_company(extractor):
         ("In 2016, Boxed was financed by $132 million in funding by investors including GGV Capital.", "Boxed"),
         ("Dynamic Diagrams was founded in 1990 by Paul Kahn and Krzysztof Lenk.", "Dynamic Diagrams"),
         ("Rocketium raised $1.1M in seed funding from Blume Ventures.", "Rocketium"),
+        # a dictionary word NER calls ORG earns its evidence the same way
+        ("In December 2015, Blade expanded its offerings and launched BLADEone, a seasonal jet service.", "Blade"),
     ],
 )
 def test_subject_of_a_business_verb_is_a_company(extractor, text, name):
