@@ -15,7 +15,7 @@ import spacy
 from spacy.tokens import Span
 
 from kb.errors import ConfigError
-from kb.relations import ClassifierBlend, RelationExtractor
+from kb.relations import DEFAULT_BLEND, ClassifierBlend, RelationExtractor
 from kb.relclass import (
     DEFAULT_MODEL_DIR,
     LABELS,
@@ -298,3 +298,12 @@ def test_retype_changes_or_drops_rule_relations_but_adds_none(sentence):
     found = [_rule("acquisition", "Acme", "Globex"), _rule("acquisition", "Acme", "Initech"), _rule("acquisition", "Acme", "Hooli")]
     assert _blend(sentence, ClassifierBlend("retype", 0.8), found, by_pair) == {
         ("investment", "Globex", "Acme"), ("acquisition", "Acme", "Hooli")}
+
+
+def test_the_default_blend_adds_only_directed_relations_it_is_sure_of(sentence):
+    by_pair = {
+        frozenset(("Acme", "Globex")): ("partnership", 0.99, True),
+        frozenset(("Acme", "Initech")): ("supplier", 0.85, False),
+        frozenset(("Acme", "Hooli")): ("investment", 0.75, True),
+    }
+    assert _blend(sentence, DEFAULT_BLEND, [], by_pair) == {("supplier", "Initech", "Acme")}
