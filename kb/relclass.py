@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -37,6 +38,9 @@ log = logging.getLogger(__name__)
 LABELS: tuple[str, ...] = (*RELATION_TYPES, "none")
 DIRECTED_TYPES = frozenset(RELATION_TYPES) - UNDIRECTED_TYPES
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "data" / "relclass"
+#: Names another model directory, e.g. one trained on the tune half of core_train only
+#: (``scripts/train_relclass.py --rows even --out DIR``) so ``evaluate.py core --fold`` is honest.
+MODEL_DIR_ENV = "NEWSKB_RELCLASS_MODEL"
 #: Bumped when the features change, so an old artifact is refused rather than misread.
 FEATURE_VERSION = 2
 
@@ -50,6 +54,12 @@ _SPECULATION = frozenset(
      "possible", "potential", "propose", "seek", "intend", "likely", "reportedly"}
 )
 _WINDOW = 3
+
+
+def configured_model_dir(env: Mapping[str, str] | None = None) -> Path:
+    """The model directory the pipeline loads: ``NEWSKB_RELCLASS_MODEL`` if set, else the packaged one."""
+    value = (os.environ if env is None else env).get(MODEL_DIR_ENV, "").strip()
+    return Path(value).expanduser() if value else DEFAULT_MODEL_DIR
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,12 +3,17 @@
 
     .venv/bin/python scripts/train_relclass.py                 # 5-fold CV, dev check, save
     .venv/bin/python scripts/train_relclass.py --folds 2 --limit 300 --out /tmp/m --no-dev
+    .venv/bin/python scripts/train_relclass.py --rows even --out /tmp/relclass-even   # for core --fold
 
 Cross-validation predictions are written in the scorer's prediction format and scored by
 ``../shared/eval/score.py`` itself, so the figure is the scorer's own. The dev check
 classifies every gold relation pair of ``dev.jsonl`` plus sampled unrelated pairs of gold
 companies named in one sentence. Parsed documents are cached as DocBins under --cache.
 The same data and options rebuild the same files (fixed fold seed, deterministic solver).
+
+``--rows even`` trains on rows 0, 2, 4, ... of the file only: the "tune" half of
+``scripts/evaluate.py core --fold``, so that the odd "check" half stays unseen by the model
+(use it with ``NEWSKB_RELCLASS_MODEL=<out>``).
 """
 
 from __future__ import annotations
@@ -374,6 +379,13 @@ def _read_jsonl(path: Path, limit: int | None = None) -> list[dict]:
     return rows
 
 
+def select_rows(rows: list[dict], which: str) -> list[dict]:
+    """``all`` rows, or the ``even`` ones (index 0, 2, 4, ...): evaluate.py's "tune" half."""
+    if which == "even":
+        return rows[0::2]
+    return rows
+
+
 def _table(per_type: dict, total: dict) -> str:
     lines = [f"  {'type':12} {'P':>6} {'R':>6} {'F1':>6}   tp  fp  fn"]
     for name, v in [*per_type.items(), ("all", total)]:
@@ -389,6 +401,8 @@ def _table(per_type: dict, total: dict) -> str:
 @click.option("--no-dev", is_flag=True, help="Skip the transfer check on dev.jsonl.")
 @click.option("--folds", type=click.IntRange(min=2), default=5, show_default=True)
 @click.option("--limit", type=click.IntRange(min=10), default=None, help="Use only the first N passages.")
+@click.option("--rows", "which_rows", type=click.Choice(["all", "even"]), default="all", show_default=True,
+              help="even: train on rows 0, 2, 4, ... only (the tune half of evaluate.py core --fold).")
 @click.option("--c", "c_values", type=float, multiple=True, default=(0.5,), show_default=True,
               help="Inverse regularisation; several values are compared by CV and the best kept.")
 @click.option("--min-count", type=click.IntRange(min=1), default=2, show_default=True)
@@ -402,13 +416,13 @@ def _table(per_type: dict, total: dict) -> str:
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also write all figures to this JSON file.")
 def main(
-    train_path: Path, dev_path: Path, no_dev: bool, folds: int, limit: int | None,
+    train_path: Path, dev_path: Path, no_dev: bool, folds: int, limit: int | None, which_rows: str,
     c_values: tuple[float, ...], min_count: int, none_bias: float, out: Path, no_save: bool,
     cache: Path, report: Path | None,
 ) -> None:
     """Train, cross-validate and save the relation classifier."""
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
-    rows = _read_jsonl(train_path, limit)
+    rows = select_rows(_read_jsonl(train_path, limit), which_rows)
     nlp = load_nlp()
     docs = parse_cached(nlp, [r["text"] for r in rows], cache)
     examples = build_examples(rows, docs)
@@ -416,8 +430,8 @@ def main(
     click.echo(f"passages={len(examples)} located={len(examples) - missing} not_located={missing}")
 
     gold = train_path
-    if limit is not None:  # score against the same subset
-        gold = cache / f"gold-{len(rows)}.jsonl"
+    if limit is not None or which_rows != "all":  # score against the same subset
+        gold = cache / f"gold-{which_rows}-{len(rows)}.jsonl"
         cache.mkdir(parents=True, exist_ok=True)
         gold.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     results = {}
@@ -438,7 +452,7 @@ def main(
     model = fit_examples(usable, c=best_c, min_count=min_count)
     direction = best["direction"]
     model.meta.update({
-        "trained_on": train_path.name,
+        "trained_on": train_path.name if which_rows == "all" else f"{train_path.name} ({which_rows} rows)",
         "passages": len(usable),
         "cv": {"folds": folds, "relation_f1": best["all"]["f1"],
                "per_type_f1": {t: best[t]["f1"] for t in LABELS if t != "none"},

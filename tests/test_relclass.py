@@ -1,4 +1,4 @@
-"""The learned relation classifier: loading, obvious cases, direction, and its training script."""
+"""The learned relation classifier: loading, obvious cases, direction, its training script and its blends."""
 
 from __future__ import annotations
 
@@ -12,9 +12,21 @@ from pathlib import Path
 import numpy as np
 import pytest
 import spacy
+from spacy.tokens import Span
 
 from kb.errors import ConfigError
-from kb.relclass import LABELS, RelationClassifier, find_mentions, locate_pair, pair_features
+from kb.relations import DEFAULT_BLEND, ClassifierBlend, RelationExtractor
+from kb.relclass import (
+    DEFAULT_MODEL_DIR,
+    LABELS,
+    MODEL_DIR_ENV,
+    RelationClassifier,
+    RelationPrediction,
+    configured_model_dir,
+    find_mentions,
+    locate_pair,
+    pair_features,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "scripts" / "train_relclass.py"
@@ -176,3 +188,122 @@ def test_coordinated_pair_is_not_split_into_a_list(relclass_nlp):
     doc = relclass_nlp("Acme and Globex formed a joint venture.")
     acme, globex = locate_pair(doc, ["Acme"], ["Globex"])
     assert script.coordination_pairs(doc, acme, globex, "partnership", True) == []
+
+
+# --------------------------------------------------------------------------- held-out model, blends
+
+
+def test_configured_model_dir_reads_the_environment_variable(tmp_path):
+    assert configured_model_dir({}) == DEFAULT_MODEL_DIR
+    assert configured_model_dir({MODEL_DIR_ENV: "  "}) == DEFAULT_MODEL_DIR
+    assert configured_model_dir({MODEL_DIR_ENV: str(tmp_path)}) == tmp_path
+
+
+def _tiny_model(meta: dict | None = None) -> RelationClassifier:
+    return RelationClassifier(
+        classes=["acquisition<", "acquisition>", "none"], features=["bias"],
+        weights=np.zeros((1, 3), dtype=np.float32), intercept=[0.0, 0.0, 1.0], meta=meta,
+    )
+
+
+def test_pipeline_loads_the_model_named_by_the_environment(tmp_path, monkeypatch):
+    _tiny_model({"trained_on": "tune half"}).save(tmp_path / "even")
+    monkeypatch.setenv(MODEL_DIR_ENV, str(tmp_path / "even"))
+    extractor = RelationExtractor(spacy.blank("en"), use_classifier=True)
+    assert extractor.classifier.meta["trained_on"] == "tune half"
+
+
+def test_a_missing_model_directory_leaves_the_rules_alone(tmp_path, monkeypatch):
+    monkeypatch.setenv(MODEL_DIR_ENV, str(tmp_path / "nowhere"))
+    assert RelationExtractor(spacy.blank("en"), use_classifier=True).classifier is None
+
+
+def test_even_rows_are_the_tune_half_of_evaluate_fold():
+    rows = [{"id": str(n)} for n in range(7)]
+    script = _load_script()
+    assert [r["id"] for r in script.select_rows(rows, "even")] == ["0", "2", "4", "6"]
+    assert script.select_rows(rows, "all") == rows
+
+
+def test_training_script_offers_the_even_rows_option():
+    from click.testing import CliRunner
+
+    result = CliRunner().invoke(_load_script().main, ["--help"])
+    assert result.exit_code == 0
+    assert "--rows [all|even]" in result.output
+
+
+class _FixedClassifier:
+    """A test double: the same prediction for every pair, given as (type, probability, forward)."""
+
+    def __init__(self, by_pair: dict[frozenset[str], tuple[str, float, bool]]) -> None:
+        self.by_pair = by_pair
+
+    def predict(self, doc, a, b) -> RelationPrediction:
+        label, p, forward = self.by_pair.get(frozenset((a.label_, b.label_)), ("none", 1.0, True))
+        rest = (1 - p) / (len(LABELS) - 1)
+        probabilities = {name: (p if name == label else rest) for name in LABELS}
+        return RelationPrediction(probabilities=probabilities, type=label, confidence=p, forward=forward)
+
+
+@pytest.fixture
+def sentence():
+    """'Acme bought Globex , Initech and Hooli .' with each name as a company mention."""
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    doc = nlp("Acme bought Globex , Initech and Hooli .")
+    mentions = [Span(doc, i, i + 1, label=doc[i].text) for i in (0, 2, 4, 6)]
+    return doc[:], mentions
+
+
+def _rule(kind, source, target):
+    return {"type": kind, "source": source, "target": target, "confidence": 0.9, "sentence": "", "start": 0, "end": 0}
+
+
+def _blend(sentence, blend, found, by_pair, *, triggered=True):
+    extractor = RelationExtractor(spacy.blank("en"), use_classifier=False)
+    extractor.classifier = _FixedClassifier(by_pair)
+    extractor.blend = blend
+    sent, mentions = sentence
+    return {(r["type"], r["source"], r["target"]) for r in extractor._with_classifier(sent, mentions, found, triggered=triggered)}
+
+
+def test_add_only_fills_pairs_the_rules_left_unrelated(sentence):
+    by_pair = {
+        frozenset(("Acme", "Globex")): ("partnership", 0.9, True),  # the rules relate this pair already
+        frozenset(("Acme", "Initech")): ("acquisition", 0.9, True),
+        frozenset(("Acme", "Hooli")): ("acquisition", 0.7, True),  # below the threshold
+    }
+    found = [_rule("acquisition", "Acme", "Globex")]
+    assert _blend(sentence, ClassifierBlend("add", 0.8), found, by_pair) == {
+        ("acquisition", "Acme", "Globex"), ("acquisition", "Acme", "Initech")}
+    assert _blend(sentence, ClassifierBlend("untriggered", 0.8), found, by_pair) == {("acquisition", "Acme", "Globex")}
+    assert _blend(sentence, ClassifierBlend("untriggered", 0.8), [], by_pair, triggered=False) == {
+        ("partnership", "Acme", "Globex"), ("acquisition", "Acme", "Initech")}
+
+
+def test_a_sentence_naming_many_companies_is_left_to_the_rules(sentence):
+    by_pair = {frozenset(("Acme", "Initech")): ("acquisition", 0.9, True)}
+    assert _blend(sentence, ClassifierBlend("add", 0.8, max_companies=3), [], by_pair) == set()
+    assert _blend(sentence, ClassifierBlend("add", 0.8, max_companies=4), [], by_pair) == {("acquisition", "Acme", "Initech")}
+
+
+def test_retype_changes_or_drops_rule_relations_but_adds_none(sentence):
+    by_pair = {
+        frozenset(("Acme", "Globex")): ("investment", 0.9, False),  # Globex invests in Acme
+        frozenset(("Acme", "Initech")): ("none", 0.95, True),
+        frozenset(("Acme", "Hooli")): ("none", 0.7, True),  # not sure enough to veto
+        frozenset(("Globex", "Hooli")): ("partnership", 0.99, True),
+    }
+    found = [_rule("acquisition", "Acme", "Globex"), _rule("acquisition", "Acme", "Initech"), _rule("acquisition", "Acme", "Hooli")]
+    assert _blend(sentence, ClassifierBlend("retype", 0.8), found, by_pair) == {
+        ("investment", "Globex", "Acme"), ("acquisition", "Acme", "Hooli")}
+
+
+def test_the_default_blend_adds_only_directed_relations_it_is_sure_of(sentence):
+    by_pair = {
+        frozenset(("Acme", "Globex")): ("partnership", 0.99, True),
+        frozenset(("Acme", "Initech")): ("supplier", 0.85, False),
+        frozenset(("Acme", "Hooli")): ("investment", 0.75, True),
+    }
+    assert _blend(sentence, DEFAULT_BLEND, [], by_pair) == {("supplier", "Initech", "Acme")}
