@@ -237,7 +237,7 @@ class RelationExtractor:
                     key = (rel["type"], *sorted((rel["source"], rel["target"])))
                 if key not in best or best[key]["confidence"] < rel["confidence"]:
                     best[key] = rel
-        for rel in self._labelled_pairs(doc, by_sent):
+        for rel in [*self._labelled_pairs(doc, by_sent), *self._absorbed_pairs(by_sent)]:
             key = (rel["type"], *sorted((rel["source"], rel["target"])))
             if not any((k[0], *sorted(k[1:])) == key for k in best):
                 best[key] = rel
@@ -274,6 +274,33 @@ class RelationExtractor:
                 "sentence": doc[sent.start:body.end].text.strip(), "start": sent.start_char, "end": body.end_char,
                 "confidence": 0.6, "trigger": trig.token.text, "terms": deal_terms(body),
             }
+
+    def _absorbed_pairs(self, by_sent: dict[int, list[Span]]) -> Iterator[dict[str, Any]]:
+        """ "Birmingham Midshires became part of the Halifax": the company it became part of took it over.
+
+        Only the change of state counts: "X, part of Y" and "became a subsidiary of Y" say who
+        owns whom, not that a takeover happened (CORE keeps subsidiary_of apart from acquired_by).
+        """
+        for mentions in by_sent.values():
+            for verb in {m.root.head for m in mentions if m.root.dep_ == "nsubj"}:
+                if verb.lemma_.lower() != "become" or _negated(verb, self.lexicon) or _speculative(verb, self.lexicon):
+                    continue
+                parts = [c for c in verb.children if c.dep_ in {"attr", "acomp"} and c.lemma_.lower() == "part"]
+                owners = [g for p in parts for c in p.children if c.dep_ == "prep" and c.lower_ == "of"
+                          for g in c.children if g.dep_ == "pobj"]
+                subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+                buyers = [m for m in mentions for g in owners if _within(g, m)]
+                bought = [m for m in mentions for s in subjects if _within(s, m)]
+                for buyer in buyers:
+                    for target in bought:
+                        if buyer.label_ == target.label_:
+                            continue
+                        sent = verb.sent
+                        yield {
+                            "type": "acquisition", "source": buyer.label_, "target": target.label_,
+                            "sentence": sent.text.strip(), "start": sent.start_char, "end": sent.end_char,
+                            "confidence": 0.7, "trigger": verb.text, "terms": deal_terms(sent),
+                        }
 
     def _directed_in_body(self, body: Span, mentions: list[Span], names: list[str]) -> tuple[_Trigger, str, str] | None:
         """A directed trigger verb of a roundup body whose subject or object is one of the two named.

@@ -1,0 +1,33 @@
+"""Relations between two recognised companies in CORE-style passages (issue #4): the phrasings
+the trigger paths missed."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def relations(extraction):
+    out = set()
+    for r in extraction.relations:
+        pair = tuple(sorted((r.source, r.target))) if r.type in ("partnership", "competitor") else (r.source, r.target)
+        out.add((r.type, *pair))
+    return out
+
+
+@pytest.mark.issue(4)
+@pytest.mark.parametrize("text, buyer, bought", [
+    ("When Birmingham Midshires became part of the Halifax in April 1999, it had savings balances of £5.9 billion.",
+     "Halifax", "Birmingham Midshires"),
+    ("In February 2012, Churchill became part of the new Direct Line Group.", "Direct Line", "Churchill"),
+])
+def test_becoming_part_of_a_company_is_its_acquisition(extractor, text, buyer, bought):
+    assert ("acquisition", buyer, bought) in relations(extractor.extract(text))
+
+
+@pytest.mark.issue(4)
+@pytest.mark.parametrize("text", [
+    "In 2008, Acme Corp became a subsidiary of Globex Corporation.",
+    "Acme Corp did not become part of Globex Corporation.",
+])
+def test_ownership_or_negation_is_no_acquisition(extractor, text):
+    assert not any(r.type == "acquisition" for r in extractor.extract(text).relations)
