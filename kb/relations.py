@@ -237,7 +237,7 @@ class RelationExtractor:
                     key = (rel["type"], *sorted((rel["source"], rel["target"])))
                 if key not in best or best[key]["confidence"] < rel["confidence"]:
                     best[key] = rel
-        for rel in [*self._labelled_pairs(doc, by_sent), *self._absorbed_pairs(by_sent)]:
+        for rel in [*self._labelled_pairs(doc, by_sent), *self._absorbed_pairs(by_sent), *self._colon_lists(doc, by_sent)]:
             key = (rel["type"], *sorted((rel["source"], rel["target"])))
             if not any((k[0], *sorted(k[1:])) == key for k in best):
                 best[key] = rel
@@ -301,6 +301,37 @@ class RelationExtractor:
                             "sentence": sent.text.strip(), "start": sent.start_char, "end": sent.end_char,
                             "confidence": 0.7, "trigger": verb.text, "terms": deal_terms(sent),
                         }
+
+    def _colon_lists(self, doc: Doc, by_sent: dict[int, list[Span]]) -> Iterator[dict[str, Any]]:
+        """ "Dubway's clients have included: HBO, PBS ...": a party list the colon put in a sentence of its own.
+
+        The sentence before the colon names the owner and the party noun (or the verb and its
+        preposition: "sells tyres from brands including:"); every company of the list after it,
+        up to the first ";", is such a party of the owner.
+        """
+        sents = {sent.start: sent for sent in doc.sents}
+        for start, mentions in by_sent.items():
+            sent = sents.get(start)
+            if sent is None or sent.end >= len(doc) or len(sent) < 3 or sent[-1].text != ":":
+                continue
+            listing = sent[-2]
+            anchor = _list_anchor(listing)
+            if anchor is None or _negated(anchor, self.lexicon) or _speculative(anchor, self.lexicon):
+                continue
+            party = _list_party(anchor, mentions)
+            if party is None:
+                continue
+            rel_type, owner, owner_is_source = party
+            body = doc[sent.end].sent
+            stop = next((t.i for t in body if t.text == ";"), body.end)
+            listed = [m for m in by_sent.get(body.start, []) if m.kb_id_ != _REFERENCE and m.end <= stop]
+            for member in dict.fromkeys(m.label_ for m in listed if m.label_ != owner.label_):
+                source, target = (owner.label_, member) if owner_is_source else (member, owner.label_)
+                yield {
+                    "type": rel_type, "source": source, "target": target,
+                    "sentence": doc[sent.start:body.end].text.strip(), "start": sent.start_char, "end": body.end_char,
+                    "confidence": 0.7, "trigger": anchor.text, "terms": {},
+                }
 
     def _directed_in_body(self, body: Span, mentions: list[Span], names: list[str]) -> tuple[_Trigger, str, str] | None:
         """A directed trigger verb of a roundup body whose subject or object is one of the two named.
@@ -570,6 +601,58 @@ _AGENT_NOUNS = {"partner", "rival", "competitor", "customer", "supplier", "inves
                 "vendor", "client", "acquirer", "owner", "distributor", "shareholder", "stakeholder", "contractor",
                 "manufacturer", "challenger", "peer", "buyer", "collaborator", "licensee", "licensor", "subsidiary",
                 "unit", "arm", "division", "parent", "maker", "source", "purchaser", "opponent", "portfolio"}
+
+
+#: A party noun heading a list, and what its members are to the noun's owner: (type, owner is the source).
+_LIST_PARTIES = {
+    "partner": ("partnership", True), "collaborator": ("partnership", True), "ally": ("partnership", True),
+    "client": ("supplier", True), "customer": ("supplier", True), "user": ("supplier", True),
+    "supplier": ("supplier", False), "provider": ("supplier", False), "vendor": ("supplier", False),
+    "investor": ("investment", False), "backer": ("investment", False), "shareholder": ("investment", False),
+    "competitor": ("competitor", True), "rival": ("competitor", True),
+}
+#: Prepositions after a supply verb and whether the owner (the verb's subject) is then the supplier.
+_LIST_PREPS = {"for": True, "to": True, "from": False}
+_LIST_SUPPLY_VERBS = {"sell", "produce", "manufacture", "build", "provide", "supply", "design", "develop", "create",
+                      "make", "distribute", "deliver"}
+
+
+def _list_anchor(listing: Token) -> Token | None:
+    """The noun a list before a colon belongs to: "partners" in "has had partners including:"."""
+    lower = listing.lower_
+    if lower in {"including", "as", "like"} and listing.dep_ == "prep":
+        return listing.head if listing.head.pos_ in {"NOUN", "PROPN"} else None
+    if listing.lemma_.lower() == "include" and listing.pos_ == "VERB" or lower in {"are", "were"}:
+        subject = next((c for c in listing.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+        if subject is not None and subject.lower_ in {"some", "many", "most", "one"}:
+            # "Some of their high profile users include:"
+            subject = next((g for c in subject.children if c.dep_ == "prep" and c.lower_ == "of"
+                            for g in c.children if g.dep_ == "pobj"), None)
+        return subject
+    return None
+
+
+def _list_party(anchor: Token, mentions: list[Span]) -> tuple[str, Span, bool] | None:
+    """(type, owner, owner is the source) for the list hanging off the anchor, or None."""
+    entry = _LIST_PARTIES.get(anchor.lemma_.lower())
+    if entry is not None:
+        owners = [m for m in mentions if _owner_compound(m, anchor) or m.root.head == anchor and m.root.dep_ == "poss"]
+        if not owners and anchor.dep_ in {"dobj", "attr"}:
+            # "Medio has had partners including:": the subject has them
+            owners = [m for m in mentions for c in anchor.head.children if c.dep_ == "nsubj" and _within(c, m)]
+        return (entry[0], owners[0], entry[1]) if owners else None
+    # "the company has produced farm toys for industry brands such as:": the brands are customers
+    if anchor.dep_ != "pobj" or anchor.head.lower_ not in _LIST_PREPS:
+        return None
+    verb = anchor.head.head
+    for _ in range(2):
+        if verb.pos_ == "VERB" or verb.head == verb:
+            break
+        verb = verb.head
+    if verb.lemma_.lower() not in _LIST_SUPPLY_VERBS:
+        return None
+    owners = [m for m in mentions for c in verb.children if c.dep_ == "nsubj" and _within(c, m)]
+    return ("supplier", owners[0], _LIST_PREPS[anchor.head.lower_]) if owners else None
 
 
 def _argument_slots(trigger: Token, mentions: list[Span]) -> list[set[str]]:

@@ -31,3 +31,17 @@ def test_becoming_part_of_a_company_is_its_acquisition(extractor, text, buyer, b
 ])
 def test_ownership_or_negation_is_no_acquisition(extractor, text):
     assert not any(r.type == "acquisition" for r in extractor.extract(text).relations)
+
+
+@pytest.mark.issue(4)
+@pytest.mark.parametrize("text, expected", [
+    ("Medio has had partners including: IBM, Rovio, Verizon and Disney.", ("partnership", "Medio", "Verizon")),
+    ("Dubway's clients have included: HBO, Discovery Channel, PBS and Showtime.", ("supplier", "Dubway", "HBO")),
+])
+def test_party_list_after_a_colon_belongs_to_the_owner(extractor, text, expected):
+    assert expected in relations(extractor.extract(text))
+
+
+@pytest.mark.issue(4)
+def test_party_list_after_a_colon_needs_an_owner(extractor):
+    assert not extractor.extract("Notable partners have included: IBM, Rovio, Verizon and Disney.").relations
