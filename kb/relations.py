@@ -237,7 +237,8 @@ class RelationExtractor:
                     key = (rel["type"], *sorted((rel["source"], rel["target"])))
                 if key not in best or best[key]["confidence"] < rel["confidence"]:
                     best[key] = rel
-        for rel in [*self._labelled_pairs(doc, by_sent), *self._absorbed_pairs(by_sent), *self._colon_lists(doc, by_sent)]:
+        for rel in [*self._labelled_pairs(doc, by_sent), *self._absorbed_pairs(by_sent), *self._colon_lists(doc, by_sent),
+                    *_bare_party_lists(doc, by_sent)]:
             key = (rel["type"], *sorted((rel["source"], rel["target"])))
             if not any((k[0], *sorted(k[1:])) == key for k in best):
                 best[key] = rel
@@ -615,6 +616,52 @@ _LIST_PARTIES = {
 _LIST_PREPS = {"for": True, "to": True, "from": False}
 _LIST_SUPPLY_VERBS = {"sell", "produce", "manufacture", "build", "provide", "supply", "design", "develop", "create",
                       "make", "distribute", "deliver"}
+
+
+def _bare_party_lists(doc: Doc, by_sent: dict[int, list[Span]]) -> Iterator[dict[str, Any]]:
+    """ "Other investors include Battery Ventures and Lerer Ventures": an unowned party noun is the article's company's.
+
+    Wikipedia-style passages list the parties of the company they are about without naming
+    it again; the owner is the last company that was the subject of a main clause before
+    the list, else the company named most often. The noun must have no owner of its own.
+    """
+    ordered = sorted(by_sent)
+    for n, start in enumerate(ordered):
+        mentions = by_sent[start]
+        sent = mentions[0].sent
+        for verb in sent:
+            if verb.lemma_.lower() not in _LISTING_VERBS or verb.pos_ != "VERB":
+                continue
+            anchor = _list_anchor(verb)
+            if (anchor is None or anchor.lemma_.lower() not in _LIST_PARTIES or anchor.pos_ != "NOUN"
+                    or any(c.dep_ in {"poss", "compound", "nmod"} or c.lower_ in {"the", "whose", "which"} for c in anchor.children)):
+                continue
+            objects = [c for c in verb.children if c.dep_ in {"dobj", "attr"}]
+            listed = [m for m in mentions if m.kb_id_ != _REFERENCE and any(_within(o, m) for o in objects)]
+            owner = _salient_company(doc, [by_sent[k] for k in ordered[:n]])
+            if owner is None or not listed:
+                continue
+            rel_type, owner_is_source = _LIST_PARTIES[anchor.lemma_.lower()]
+            for member in dict.fromkeys(m.label_ for m in listed if m.label_ != owner):
+                source, target = (owner, member) if owner_is_source else (member, owner)
+                yield {
+                    "type": rel_type, "source": source, "target": target, "sentence": sent.text.strip(),
+                    "start": sent.start_char, "end": sent.end_char, "confidence": 0.6, "trigger": anchor.text, "terms": {},
+                }
+
+
+def _salient_company(doc: Doc, earlier: list[list[Span]]) -> str | None:
+    """The company the passage is about so far: the last main-clause subject, else the most named."""
+    counts: dict[str, int] = {}
+    for mentions in reversed(earlier):
+        for m in mentions:
+            if m.kb_id_ != _REFERENCE and m.root.dep_ in {"nsubj", "nsubjpass"} and m.root.head == m.sent.root:
+                return m.label_
+    for mentions in earlier:
+        for m in mentions:
+            if m.kb_id_ != _REFERENCE:
+                counts[m.label_] = counts.get(m.label_, 0) + 1
+    return max(counts, key=lambda name: counts[name]) if counts else None
 
 
 def _list_anchor(listing: Token) -> Token | None:

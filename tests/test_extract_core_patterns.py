@@ -45,3 +45,15 @@ def test_party_list_after_a_colon_belongs_to_the_owner(extractor, text, expected
 @pytest.mark.issue(4)
 def test_party_list_after_a_colon_needs_an_owner(extractor):
     assert not extractor.extract("Notable partners have included: IBM, Rovio, Verizon and Disney.").relations
+
+
+@pytest.mark.issue(4)
+def test_unowned_party_list_belongs_to_the_passage_company(extractor):
+    ex = extractor.extract("Babel Finance raised $40 million this week. Backers include Zoo Capital and Sequoia Capital.")
+    assert {("investment", "Zoo Capital", "Babel Finance"), ("investment", "Sequoia Capital", "Babel Finance")} <= relations(ex)
+
+
+@pytest.mark.issue(4)
+def test_party_list_of_a_named_owner_is_not_the_passage_company(extractor):
+    ex = extractor.extract("Babel Finance raised $40 million this week. The fund's backers include Zoo Capital.")
+    assert ("investment", "Zoo Capital", "Babel Finance") not in relations(ex)
