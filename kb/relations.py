@@ -1092,7 +1092,22 @@ def _list_distance(x: Token, y: Token) -> int:
     best = _distance(x, y)
     if fx != x or fy != y:
         best = min(best, _distance(fx, fy) + (fx != x) + (fy != y))
+    cx, cy = _listed_under(fx), _listed_under(fy)
+    if cx is not None or cy is not None:
+        best = min(best, _distance(cx or fx, cy or fy) + (fx != x) + (fy != y) + (cx is not None) + (cy is not None))
     return best
+
+
+def _listed_under(token: Token) -> Token | None:
+    """The category noun a list member is an example of: "bands" in "artwork for many bands, including Sentenced".
+
+    The example stands where its category is, so a trigger reaches it as far as the category.
+    """
+    prep = token.head
+    if token.dep_ != "pobj" or prep.dep_ != "prep" or prep.lower_ not in {"including", "like", "as"}:
+        return None
+    noun = prep.head
+    return noun if noun.pos_ == "NOUN" and noun.lemma_.lower() not in _AGENT_NOUNS else None
 
 
 def _distance(x: Token, y: Token) -> int:

@@ -57,3 +57,10 @@ def test_unowned_party_list_belongs_to_the_passage_company(extractor):
 def test_party_list_of_a_named_owner_is_not_the_passage_company(extractor):
     ex = extractor.extract("Babel Finance raised $40 million this week. The fund's backers include Zoo Capital.")
     assert ("investment", "Zoo Capital", "Babel Finance") not in relations(ex)
+
+
+@pytest.mark.issue(4)
+def test_list_member_stands_where_its_category_noun_is(extractor):
+    ex = extractor.extract("For over 60 years, Ertl has produced farm toys for industry brands such as John Deere, "
+                           "Case IH, New Holland, and AGCO.")
+    assert ("supplier", "Ertl", "AGCO") in relations(ex)
