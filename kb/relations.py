@@ -417,7 +417,7 @@ class RelationExtractor:
                 coordinated = _effective_head(a.root) == _effective_head(b.root) or _listed_together(doc, a, b, mention_tokens)
                 if coordinated and not _coordinated_as_parties(a):
                     continue  # "partnerships with Ericsson and Nokia": the listed are not partners of each other
-                same_group = _same_group(a, b) or _same_group(b, a)
+                same_group = _same_group(a, b) or _same_group(b, a) or _named_as_unit(a, b)
                 ea, eb = a.root, b.root
                 dist_ab = _list_distance(ea, eb)
                 scored = []
@@ -451,6 +451,8 @@ class RelationExtractor:
                         continue
                     if _in_subordinate_clause(trig.token, a) or _in_subordinate_clause(trig.token, b):
                         continue  # "Uber offloaded Uber Eats to Zomato, while Ola closed its grocery arm"
+                    if _in_description_clause(trig.token, a, labels_at) or _in_description_clause(trig.token, b, labels_at):
+                        continue  # "Maersk Line, which is owned by A.P. Moller-Maersk, planned to buy Hamburg Süd"
                     if _about_a_person(trig.token, a) or _about_a_person(trig.token, b):
                         continue  # "investors such as Kleiner Perkins, as well as Steve Wozniak, who co-founded Apple"
                     if _outside_gerund(trig.token, a) or _outside_gerund(trig.token, b):
@@ -915,6 +917,27 @@ def _in_subordinate_clause(trigger: Token, mention: Span) -> bool:
             return True
         tok = tok.head
     return False
+
+
+def _in_description_clause(trigger: Token, mention: Span, labels_at: dict[int, str]) -> bool:
+    """Is the mention inside a relative clause describing another company, which the trigger is outside of?
+
+    "Maersk Line, which is owned by A.P. Moller-Maersk, said it planned to buy Hamburg Süd":
+    the owner belongs to what is said of Maersk Line, not to the purchase.
+    """
+    above = {trigger.i, *(t.i for t in trigger.ancestors)}
+    tok = mention.root
+    while tok.i not in above and tok.head != tok:
+        if tok.dep_ == "relcl" and labels_at.get(tok.head.i) not in (None, mention.label_):
+            return True
+        tok = tok.head
+    return False
+
+
+def _named_as_unit(a: Span, b: Span) -> bool:
+    """Is one name the other's plus more words ("Duke Energy" and "Duke Energy Florida")? Then it is its unit."""
+    short, long = sorted((a.label_, b.label_), key=len)
+    return long.startswith(short + " ")
 
 
 def _about_a_person(trigger: Token, mention: Span) -> bool:

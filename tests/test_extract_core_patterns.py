@@ -64,3 +64,17 @@ def test_list_member_stands_where_its_category_noun_is(extractor):
     ex = extractor.extract("For over 60 years, Ertl has produced farm toys for industry brands such as John Deere, "
                            "Case IH, New Holland, and AGCO.")
     assert ("supplier", "Ertl", "AGCO") in relations(ex)
+
+
+@pytest.mark.issue(4)
+def test_owner_in_a_relative_clause_is_no_party_of_the_main_clause(extractor):
+    ex = extractor.extract("Maersk Line, the industry leader, which is owned by A.P. Moller-Maersk, the Danish conglomerate, "
+                           "said late last year that it planned to buy Germany's Hamburg Süd.")
+    assert not any("A.P. Moller-Maersk" in (r.source, r.target) and r.type == "acquisition" for r in ex.relations)
+
+
+@pytest.mark.issue(4)
+def test_company_and_its_named_unit_are_not_partners(extractor):
+    ex = extractor.extract("Duke Energy said Duke Energy Florida will work with Siemens on the grid.")
+    assert ("partnership", "Duke Energy Florida", "Siemens") in relations(ex)
+    assert ("partnership", "Duke Energy", "Duke Energy Florida") not in relations(ex)
