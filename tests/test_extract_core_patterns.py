@@ -78,3 +78,10 @@ def test_company_and_its_named_unit_are_not_partners(extractor):
     ex = extractor.extract("Duke Energy said Duke Energy Florida will work with Siemens on the grid.")
     assert ("partnership", "Duke Energy Florida", "Siemens") in relations(ex)
     assert ("partnership", "Duke Energy", "Duke Energy Florida") not in relations(ex)
+
+
+@pytest.mark.issue(4)
+def test_specific_trigger_on_the_path_reaches_one_arc_further(extractor):
+    ex = extractor.extract("By 2007, Splashdot was working with 75% of Canada's gaming jurisdictions including Ontario "
+                           "Lottery and Gaming Corporation, Atlantic Lottery Corporation and Great Canadian Gaming.")
+    assert ("partnership", "Atlantic Lottery", "Splashdot") in relations(ex)
