@@ -17,6 +17,11 @@ two companies that both undergo (or both do) what the triggers say are not each 
 
 Negation on the trigger drops the relation; speculation ("in talks to", "may", "plans
 to") cuts the confidence below the output threshold.
+
+A few passage-level patterns of company profiles (CORE, Wikipedia) are read outside the
+trigger paths: "X became part of Y" (Y acquired X), a party list that a colon split into a
+sentence of its own ("Dubway's clients have included: HBO, ..."), and an unowned party list
+("Other investors include X"), which belongs to the company the passage is about.
 """
 
 from __future__ import annotations
