@@ -17,6 +17,11 @@ two companies that both undergo (or both do) what the triggers say are not each 
 
 Negation on the trigger drops the relation; speculation ("in talks to", "may", "plans
 to") cuts the confidence below the output threshold.
+
+A few passage-level patterns of company profiles (CORE, Wikipedia) are read outside the
+trigger paths: "X became part of Y" (Y acquired X), a party list that a colon split into a
+sentence of its own ("Dubway's clients have included: HBO, ..."), and an unowned party list
+("Other investors include X"), which belongs to the company the passage is about.
 """
 
 from __future__ import annotations
@@ -73,7 +78,8 @@ _RULE_WEIGHT = 0.6
 _AGREE_BONUS = 0.0
 _CLASSIFIER_ALONE = 0.7
 _ALONE_SCALE = 0.8
-_MAX_ARM = 5  #: arcs from the trigger to either company
+_MAX_ARM = 5  #: arcs from the trigger to either company (one more for a specific trigger on the path
+#: between them: "was working with 75% of Canada's gaming jurisdictions including X, Y")
 _ENTS_KEY = "newskb_ents_index"
 
 
@@ -284,7 +290,8 @@ class RelationExtractor:
                     key = (rel["type"], *sorted((rel["source"], rel["target"])))
                 if key not in best or best[key]["confidence"] < rel["confidence"]:
                     best[key] = rel
-        for rel in self._labelled_pairs(doc, by_sent):
+        for rel in [*self._labelled_pairs(doc, by_sent), *self._absorbed_pairs(by_sent), *self._colon_lists(doc, by_sent),
+                    *_bare_party_lists(doc, by_sent)]:
             key = (rel["type"], *sorted((rel["source"], rel["target"])))
             if not any((k[0], *sorted(k[1:])) == key for k in best):
                 best[key] = rel
@@ -321,6 +328,64 @@ class RelationExtractor:
                 "sentence": doc[sent.start:body.end].text.strip(), "start": sent.start_char, "end": body.end_char,
                 "confidence": 0.6, "trigger": trig.token.text, "terms": deal_terms(body),
             }
+
+    def _absorbed_pairs(self, by_sent: dict[int, list[Span]]) -> Iterator[dict[str, Any]]:
+        """ "Birmingham Midshires became part of the Halifax": the company it became part of took it over.
+
+        Only the change of state counts: "X, part of Y" and "became a subsidiary of Y" say who
+        owns whom, not that a takeover happened (CORE keeps subsidiary_of apart from acquired_by).
+        """
+        for mentions in by_sent.values():
+            for verb in {m.root.head for m in mentions if m.root.dep_ == "nsubj"}:
+                if verb.lemma_.lower() != "become" or _negated(verb, self.lexicon) or _speculative(verb, self.lexicon):
+                    continue
+                parts = [c for c in verb.children if c.dep_ in {"attr", "acomp"} and c.lemma_.lower() == "part"]
+                owners = [g for p in parts for c in p.children if c.dep_ == "prep" and c.lower_ == "of"
+                          for g in c.children if g.dep_ == "pobj"]
+                subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+                buyers = [m for m in mentions for g in owners if _within(g, m)]
+                bought = [m for m in mentions for s in subjects if _within(s, m)]
+                for buyer in buyers:
+                    for target in bought:
+                        if buyer.label_ == target.label_:
+                            continue
+                        sent = verb.sent
+                        yield {
+                            "type": "acquisition", "source": buyer.label_, "target": target.label_,
+                            "sentence": sent.text.strip(), "start": sent.start_char, "end": sent.end_char,
+                            "confidence": 0.7, "trigger": verb.text, "terms": deal_terms(sent),
+                        }
+
+    def _colon_lists(self, doc: Doc, by_sent: dict[int, list[Span]]) -> Iterator[dict[str, Any]]:
+        """ "Dubway's clients have included: HBO, PBS ...": a party list the colon put in a sentence of its own.
+
+        The sentence before the colon names the owner and the party noun (or the verb and its
+        preposition: "sells tyres from brands including:"); every company of the list after it,
+        up to the first ";", is such a party of the owner.
+        """
+        sents = {sent.start: sent for sent in doc.sents}
+        for start, mentions in by_sent.items():
+            sent = sents.get(start)
+            if sent is None or sent.end >= len(doc) or len(sent) < 3 or sent[-1].text != ":":
+                continue
+            listing = sent[-2]
+            anchor = _list_anchor(listing)
+            if anchor is None or _negated(anchor, self.lexicon) or _speculative(anchor, self.lexicon):
+                continue
+            party = _list_party(anchor, mentions)
+            if party is None:
+                continue
+            rel_type, owner, owner_is_source = party
+            body = doc[sent.end].sent
+            stop = next((t.i for t in body if t.text == ";"), body.end)
+            listed = [m for m in by_sent.get(body.start, []) if m.kb_id_ != _REFERENCE and m.end <= stop]
+            for member in dict.fromkeys(m.label_ for m in listed if m.label_ != owner.label_):
+                source, target = (owner.label_, member) if owner_is_source else (member, owner.label_)
+                yield {
+                    "type": rel_type, "source": source, "target": target,
+                    "sentence": doc[sent.start:body.end].text.strip(), "start": sent.start_char, "end": body.end_char,
+                    "confidence": 0.7, "trigger": anchor.text, "terms": {},
+                }
 
     def _directed_in_body(self, body: Span, mentions: list[Span], names: list[str]) -> tuple[_Trigger, str, str] | None:
         """A directed trigger verb of a roundup body whose subject or object is one of the two named.
@@ -405,7 +470,7 @@ class RelationExtractor:
                 coordinated = _effective_head(a.root) == _effective_head(b.root) or _listed_together(doc, a, b, mention_tokens)
                 if coordinated and not _coordinated_as_parties(a):
                     continue  # "partnerships with Ericsson and Nokia": the listed are not partners of each other
-                same_group = _same_group(a, b) or _same_group(b, a)
+                same_group = _same_group(a, b) or _same_group(b, a) or _named_as_unit(a, b)
                 ea, eb = a.root, b.root
                 dist_ab = _list_distance(ea, eb)
                 scored = []
@@ -433,12 +498,14 @@ class RelationExtractor:
                         # one list, one role: what counts is how far the trigger is from the list
                         ta = tb = _distance(trig.token, _effective_head(ea))
                         detour = max(0, ta - 1)
-                    if detour > _MAX_DETOUR or max(ta, tb) > _MAX_ARM:
+                    if detour > _MAX_DETOUR or max(ta, tb) > _MAX_ARM + (detour == 0 and trig.specific):
                         continue
                     if _is_the_party(trig.token, a) or _is_the_party(trig.token, b):
                         continue
                     if _in_subordinate_clause(trig.token, a) or _in_subordinate_clause(trig.token, b):
                         continue  # "Uber offloaded Uber Eats to Zomato, while Ola closed its grocery arm"
+                    if _in_description_clause(trig.token, a, labels_at) or _in_description_clause(trig.token, b, labels_at):
+                        continue  # "Maersk Line, which is owned by A.P. Moller-Maersk, planned to buy Hamburg Süd"
                     if _about_a_person(trig.token, a) or _about_a_person(trig.token, b):
                         continue  # "investors such as Kleiner Perkins, as well as Steve Wozniak, who co-founded Apple"
                     if _outside_gerund(trig.token, a) or _outside_gerund(trig.token, b):
@@ -590,6 +657,104 @@ _AGENT_NOUNS = {"partner", "rival", "competitor", "customer", "supplier", "inves
                 "vendor", "client", "acquirer", "owner", "distributor", "shareholder", "stakeholder", "contractor",
                 "manufacturer", "challenger", "peer", "buyer", "collaborator", "licensee", "licensor", "subsidiary",
                 "unit", "arm", "division", "parent", "maker", "source", "purchaser", "opponent", "portfolio"}
+
+
+#: A party noun heading a list, and what its members are to the noun's owner: (type, owner is the source).
+_LIST_PARTIES = {
+    "partner": ("partnership", True), "collaborator": ("partnership", True), "ally": ("partnership", True),
+    "client": ("supplier", True), "customer": ("supplier", True), "user": ("supplier", True),
+    "supplier": ("supplier", False), "provider": ("supplier", False), "vendor": ("supplier", False),
+    "investor": ("investment", False), "backer": ("investment", False), "shareholder": ("investment", False),
+    "competitor": ("competitor", True), "rival": ("competitor", True),
+}
+#: Prepositions after a supply verb and whether the owner (the verb's subject) is then the supplier.
+_LIST_PREPS = {"for": True, "to": True, "from": False}
+_LIST_SUPPLY_VERBS = {"sell", "produce", "manufacture", "build", "provide", "supply", "design", "develop", "create",
+                      "make", "distribute", "deliver"}
+
+
+def _bare_party_lists(doc: Doc, by_sent: dict[int, list[Span]]) -> Iterator[dict[str, Any]]:
+    """ "Other investors include Battery Ventures and Lerer Ventures": an unowned party noun is the article's company's.
+
+    Wikipedia-style passages list the parties of the company they are about without naming
+    it again; the owner is the last company that was the subject of a main clause before
+    the list, else the company named most often. The noun must have no owner of its own.
+    """
+    ordered = sorted(by_sent)
+    for n, start in enumerate(ordered):
+        mentions = by_sent[start]
+        sent = mentions[0].sent
+        for verb in sent:
+            if verb.lemma_.lower() not in _LISTING_VERBS or verb.pos_ != "VERB":
+                continue
+            anchor = _list_anchor(verb)
+            if (anchor is None or anchor.lemma_.lower() not in _LIST_PARTIES or anchor.pos_ != "NOUN"
+                    or any(c.dep_ in {"poss", "compound", "nmod"} or c.lower_ in {"the", "whose", "which"} for c in anchor.children)):
+                continue
+            objects = [c for c in verb.children if c.dep_ in {"dobj", "attr"}]
+            listed = [m for m in mentions if m.kb_id_ != _REFERENCE and any(_within(o, m) for o in objects)]
+            owner = _salient_company(doc, [by_sent[k] for k in ordered[:n]])
+            if owner is None or not listed:
+                continue
+            rel_type, owner_is_source = _LIST_PARTIES[anchor.lemma_.lower()]
+            for member in dict.fromkeys(m.label_ for m in listed if m.label_ != owner):
+                source, target = (owner, member) if owner_is_source else (member, owner)
+                yield {
+                    "type": rel_type, "source": source, "target": target, "sentence": sent.text.strip(),
+                    "start": sent.start_char, "end": sent.end_char, "confidence": 0.6, "trigger": anchor.text, "terms": {},
+                }
+
+
+def _salient_company(doc: Doc, earlier: list[list[Span]]) -> str | None:
+    """The company the passage is about so far: the last main-clause subject, else the most named."""
+    counts: dict[str, int] = {}
+    for mentions in reversed(earlier):
+        for m in mentions:
+            if m.kb_id_ != _REFERENCE and m.root.dep_ in {"nsubj", "nsubjpass"} and m.root.head == m.sent.root:
+                return m.label_
+    for mentions in earlier:
+        for m in mentions:
+            if m.kb_id_ != _REFERENCE:
+                counts[m.label_] = counts.get(m.label_, 0) + 1
+    return max(counts, key=lambda name: counts[name]) if counts else None
+
+
+def _list_anchor(listing: Token) -> Token | None:
+    """The noun a list before a colon belongs to: "partners" in "has had partners including:"."""
+    lower = listing.lower_
+    if lower in {"including", "as", "like"} and listing.dep_ == "prep":
+        return listing.head if listing.head.pos_ in {"NOUN", "PROPN"} else None
+    if listing.lemma_.lower() == "include" and listing.pos_ == "VERB" or lower in {"are", "were"}:
+        subject = next((c for c in listing.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+        if subject is not None and subject.lower_ in {"some", "many", "most", "one"}:
+            # "Some of their high profile users include:"
+            subject = next((g for c in subject.children if c.dep_ == "prep" and c.lower_ == "of"
+                            for g in c.children if g.dep_ == "pobj"), None)
+        return subject
+    return None
+
+
+def _list_party(anchor: Token, mentions: list[Span]) -> tuple[str, Span, bool] | None:
+    """(type, owner, owner is the source) for the list hanging off the anchor, or None."""
+    entry = _LIST_PARTIES.get(anchor.lemma_.lower())
+    if entry is not None:
+        owners = [m for m in mentions if _owner_compound(m, anchor) or m.root.head == anchor and m.root.dep_ == "poss"]
+        if not owners and anchor.dep_ in {"dobj", "attr"}:
+            # "Medio has had partners including:": the subject has them
+            owners = [m for m in mentions for c in anchor.head.children if c.dep_ == "nsubj" and _within(c, m)]
+        return (entry[0], owners[0], entry[1]) if owners else None
+    # "the company has produced farm toys for industry brands such as:": the brands are customers
+    if anchor.dep_ != "pobj" or anchor.head.lower_ not in _LIST_PREPS:
+        return None
+    verb = anchor.head.head
+    for _ in range(2):
+        if verb.pos_ == "VERB" or verb.head == verb:
+            break
+        verb = verb.head
+    if verb.lemma_.lower() not in _LIST_SUPPLY_VERBS:
+        return None
+    owners = [m for m in mentions for c in verb.children if c.dep_ == "nsubj" and _within(c, m)]
+    return ("supplier", owners[0], _LIST_PREPS[anchor.head.lower_]) if owners else None
 
 
 def _argument_slots(trigger: Token, mentions: list[Span]) -> list[set[str]]:
@@ -807,6 +972,27 @@ def _in_subordinate_clause(trigger: Token, mention: Span) -> bool:
     return False
 
 
+def _in_description_clause(trigger: Token, mention: Span, labels_at: dict[int, str]) -> bool:
+    """Is the mention inside a relative clause describing another company, which the trigger is outside of?
+
+    "Maersk Line, which is owned by A.P. Moller-Maersk, said it planned to buy Hamburg Süd":
+    the owner belongs to what is said of Maersk Line, not to the purchase.
+    """
+    above = {trigger.i, *(t.i for t in trigger.ancestors)}
+    tok = mention.root
+    while tok.i not in above and tok.head != tok:
+        if tok.dep_ == "relcl" and labels_at.get(tok.head.i) not in (None, mention.label_):
+            return True
+        tok = tok.head
+    return False
+
+
+def _named_as_unit(a: Span, b: Span) -> bool:
+    """Is one name the other's plus more words ("Duke Energy" and "Duke Energy Florida")? Then it is its unit."""
+    short, long = sorted((a.label_, b.label_), key=len)
+    return long.startswith(short + " ")
+
+
 def _about_a_person(trigger: Token, mention: Span) -> bool:
     """Is the mention inside a clause or apposition describing a person, which the trigger is outside of?
 
@@ -982,7 +1168,22 @@ def _list_distance(x: Token, y: Token) -> int:
     best = _distance(x, y)
     if fx != x or fy != y:
         best = min(best, _distance(fx, fy) + (fx != x) + (fy != y))
+    cx, cy = _listed_under(fx), _listed_under(fy)
+    if cx is not None or cy is not None:
+        best = min(best, _distance(cx or fx, cy or fy) + (fx != x) + (fy != y) + (cx is not None) + (cy is not None))
     return best
+
+
+def _listed_under(token: Token) -> Token | None:
+    """The category noun a list member is an example of: "bands" in "artwork for many bands, including Sentenced".
+
+    The example stands where its category is, so a trigger reaches it as far as the category.
+    """
+    prep = token.head
+    if token.dep_ != "pobj" or prep.dep_ != "prep" or prep.lower_ not in {"including", "like", "as"}:
+        return None
+    noun = prep.head
+    return noun if noun.pos_ == "NOUN" and noun.lemma_.lower() not in _AGENT_NOUNS else None
 
 
 def _distance(x: Token, y: Token) -> int:
