@@ -317,6 +317,8 @@ class RelationExtractor:
                 contextual = word in _CONTEXTUAL.get(rel_type, ()) or token.lower_ in _CONTEXTUAL.get(rel_type, ())
                 if contextual and rel_type == "investment" and not money:
                     continue
+                if rel_type == "partnership" and _other_sense_particle(token):
+                    continue  # "are working out the final terms": no working together
                 if (rel_type == "supplier" and token.pos_ == "NOUN" and token.dep_ == "compound"
                         and token.head.lemma_.lower() not in _DEAL_NOUNS and token.head.i not in inside):
                     continue  # "its food delivery arm", "a supply chain": a line of business, not a supply
@@ -335,7 +337,8 @@ class RelationExtractor:
         mention_tokens = {t for m in mentions for t in range(m.start, m.end)}
         labels_at = {t: m.label_ for m in mentions for t in range(m.start, m.end)}
         named_partners = {trig.token.i: _named_partners(trig, mentions) for trig in triggers}
-        slots = {trig.token.i: _argument_slots(trig.token, mentions) + _event_slots(trig, mentions) for trig in triggers}
+        slots = {trig.token.i: _argument_slots(trig.token, mentions) + _event_slots(trig, mentions)
+                 + _owned_partnership_slots(trig, mentions) for trig in triggers}
         described_in = {m.start: _description_of_other(m, mentions) for m in mentions}
         owner_of = {m.start: owned for m in mentions if (owned := labels_at.get(m.root.head.i)) and m.root.dep_ == "poss"
                     and owned != m.label_}
@@ -396,6 +399,9 @@ class RelationExtractor:
                         continue  # "investors such as Kleiner Perkins, as well as Steve Wozniak, who co-founded Apple"
                     if _outside_gerund(trig.token, a) or _outside_gerund(trig.token, b):
                         continue  # "On the eve of Cisco acquiring Monsoon, EchoStar sued": EchoStar is no buyer
+                    if trig.type == "partnership" and (_outside_event_description(trig.token, a, labels_at)
+                                                       or _outside_event_description(trig.token, b, labels_at)):
+                        continue  # "Via ULA — a joint venture it runs together with Boeing — the company battles SpaceX"
                     if _in_own_clause(trig.token, a, trigger_tokens) or _in_own_clause(trig.token, b, trigger_tokens):
                         continue  # "the collaboration with Oracle is notable given that Oracle supplies xAI"
                     if any(not slot & {a.label_, b.label_} for slot in slots[trig.token.i]):
@@ -523,6 +529,10 @@ def _resolve_references(doc: Doc, mentions: list[Span]) -> list[Span]:
             elif token.lower_ in {"it", "its"}:
                 if token.lower_ == "it" and token.head.lemma_ in {"be", "seem", "appear", "take", "make"}:
                     continue
+                chosen = _chosen_for_its_own(token, starts)
+                if chosen is not None:
+                    out.append(Span(doc, token.i, token.i + 1, label=chosen, kb_id=_REFERENCE))
+                    continue
             elif not (token.lemma_.lower() in _COMPANY_NOUNS and any(c.lower_ == "the" for c in token.children)):
                 continue
             if token.lemma_.lower() in _ROUND_NOUNS:
@@ -535,6 +545,55 @@ def _resolve_references(doc: Doc, mentions: list[Span]) -> list[Span]:
         if main_subject or sent_subject:
             last_subject = main_subject or sent_subject
     return out
+
+
+def _chosen_for_its_own(token: Token, starts: dict[int, Span]) -> str | None:
+    """The company a "for its ..." phrase praises: the object of the verb, not the clause's subject.
+
+    "the company picked Synoptek for its strategic approach ... as well as its close
+    partnerships with Microsoft and ServiceNow": both "its" are Synoptek's. Only a possessive
+    "its" inside a "for" phrase of a verb whose direct object is a named company.
+    """
+    if token.lower_ != "its" or token.dep_ != "poss":
+        return None
+    noun = _first_conjunct(token.head)
+    if noun.dep_ != "pobj" or noun.head.lower_ != "for" or noun.head.head.pos_ != "VERB":
+        return None
+    objects = [starts_at for c in noun.head.head.children if c.dep_ == "dobj"
+               for starts_at in starts.values() if starts_at.root == _first_conjunct(c)]
+    return objects[0].label_ if objects else None
+
+
+#: Verb particles that give a partnership verb another sense: "work out the terms", "work off a debt".
+_OTHER_SENSE_PARTICLES = {"work": {"out", "off", "through"}}
+
+
+def _other_sense_particle(token: Token) -> bool:
+    """Is the trigger a phrasal verb that does not mean working together ("are working out the terms")?"""
+    particles = _OTHER_SENSE_PARTICLES.get(token.lemma_.lower(), set())
+    return any(c.dep_ == "prt" and c.lower_ in particles for c in token.children)
+
+
+def _outside_event_description(trigger: Token, mention: Span, labels: dict[int, str]) -> bool:
+    """Is the trigger inside an apposition describing a joint undertaking, with the mention outside it?
+
+    "Via the United Launch Alliance — a joint venture it runs together with Boeing — the
+    company battles SpaceX": the venture's parties are named inside the description ("it",
+    Boeing); SpaceX, and the venture itself, are outside and no parties. Only when the
+    description names both sides itself ("Dow formed Sadara, a joint venture with Aramco"
+    leaves Dow outside as a party), and never for a party noun ("FUJIFILM, Ripcord's joint
+    venture partner": FUJIFILM is the partner).
+    """
+    for tok in [trigger, *list(trigger.ancestors)[:3]]:
+        if tok.dep_ != "appos":
+            continue
+        if tok.pos_ != "NOUN" or tok.lemma_.lower() in _AGENT_NOUNS or tok.i < tok.head.i:
+            return False
+        inside = range(tok.left_edge.i, tok.right_edge.i + 1)
+        if len({labels[i] for i in inside if i in labels}) < 2:
+            return False
+        return not any(mention.start <= i < mention.end for i in inside)
+    return False
 
 
 #: Nouns for a party of the relation: "xAI, Oracle's customer" makes xAI the customer.
@@ -606,6 +665,21 @@ def _event_slots(trig: _Trigger, mentions: list[Span]) -> list[set[str]]:
     if bought:
         out.append(bought)
     return out
+
+
+def _owned_partnership_slots(trig: _Trigger, mentions: list[Span]) -> list[set[str]]:
+    """The two sides of a possessed partnership noun: its owner and its "with" counterparts.
+
+    "picked Synoptek for ... its close partnerships with Microsoft and ServiceNow": the
+    partnerships are Synoptek's, so Arrive AI, the subject of "picked", is no party of them.
+    """
+    token = trig.token
+    if trig.type != "partnership" or token.pos_ != "NOUN" or token.lemma_.lower() in _AGENT_NOUNS:
+        return []
+    owner = {m.label_ for c in token.children if c.dep_ == "poss" for m in mentions if m.start <= c.i < m.end}
+    counterparts = {m.label_ for c in token.children if c.dep_ == "prep" and c.lower_ == "with"
+                    for g in c.children if g.dep_ == "pobj" for m in mentions if _within(g, m)}
+    return [owner, counterparts] if owner and counterparts else []
 
 
 _PARTY_DEPS = {"compound", "nmod", "poss"}
