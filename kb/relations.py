@@ -361,11 +361,14 @@ class RelationExtractor:
                 coordinated = _effective_head(a.root) == _effective_head(b.root) or _listed_together(doc, a, b, mention_tokens)
                 if coordinated and not _coordinated_as_parties(a):
                     continue  # "partnerships with Ericsson and Nokia": the listed are not partners of each other
+                one_reference = a.start == b.start  # "the two companies": a pair named before
                 same_group = _same_group(a, b) or _same_group(b, a)
                 ea, eb = a.root, b.root
                 dist_ab = _list_distance(ea, eb)
                 scored = []
                 for trig in triggers:
+                    if one_reference and trig.type in DIRECTED:
+                        continue  # "the two companies merged": which bought which is not said
                     if same_group and trig.type in {"partnership", "supplier", "competitor"}:
                         continue  # "Sarnoff was integrated into its parent company, SRI International": one group
                     if trig.type == "partnership" and trig.token.i in typed_deals:
@@ -509,6 +512,7 @@ def _resolve_references(doc: Doc, mentions: list[Span]) -> list[Span]:
     covered = {t for m in mentions for t in range(m.start, m.end)}
     last_subject: str | None = None
     out: list[Span] = []
+    previous_start = 0
     for sent in doc.sents:
         sent_subject = main_subject = None
         for token in sent:
@@ -519,6 +523,10 @@ def _resolve_references(doc: Doc, mentions: list[Span]) -> list[Span]:
                     main_subject = main_subject or here.label_
                 continue
             if token.i in covered or token.dep_ not in _REFERENCE_DEPS:
+                continue
+            pair = _pair_named_before(token, mentions, previous_start)
+            if pair is not None:
+                out += [Span(doc, token.i, token.i + 1, label=name, kb_id=_REFERENCE) for name in pair]
                 continue
             if token.lemma_.lower() in _ROUND_NOUNS and token.pos_ == "NOUN":
                 # "Existing backers led the round": whose round is the article's company
@@ -544,7 +552,23 @@ def _resolve_references(doc: Doc, mentions: list[Span]) -> list[Span]:
         # vehicles, Ryerson supplied it with steel. In 1935, the company merged ..." is Ryerson
         if main_subject or sent_subject:
             last_subject = main_subject or sent_subject
+        previous_start = sent.start
     return out
+
+
+def _pair_named_before(token: Token, mentions: list[Span], since: int) -> tuple[str, str] | None:
+    """The two companies "the two companies" or "both firms" refers to: the last two named since the previous sentence.
+
+    "Nokia is already ... BT's principal 3G supplier. The two companies will also collaborate
+    on developing open RAN": Nokia and BT.
+    """
+    if token.tag_ != "NNS" or token.lemma_.lower() not in _COMPANY_NOUNS:
+        return None
+    if not any(c.lower_ in {"two", "both"} and c.dep_ in {"nummod", "det", "predet"} for c in token.children):
+        return None
+    named = [m.label_ for m in mentions if since <= m.start < token.i and m.kb_id_ != _REFERENCE]
+    last_two = list(dict.fromkeys(reversed(named)))[:2]
+    return (last_two[1], last_two[0]) if len(last_two) == 2 else None
 
 
 def _chosen_for_its_own(token: Token, starts: dict[int, Span]) -> str | None:

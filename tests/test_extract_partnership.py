@@ -59,3 +59,15 @@ def test_possessed_partnerships_exclude_the_clause_subject(extractor):
     found = pairs(extractor.extract(SYNOPTEK))
     assert frozenset(("Arrive AI", "Microsoft")) not in found
     assert frozenset(("Arrive AI", "ServiceNow")) not in found
+
+
+def test_the_two_companies_are_the_pair_named_before(extractor):
+    ex = extractor.extract("Nokia is already providing RAN gear across several technologies and is BT’s principal "
+                           "3G supplier. The two companies will also collaborate on developing open RAN, Nokia said.")
+    assert frozenset(("Nokia", "BT")) in pairs(ex)
+
+
+def test_the_two_companies_take_no_directed_relation(extractor):
+    ex = extractor.extract("Shell sells fuel across Europe and BP runs refineries in Asia. "
+                           "In 2019 the two companies merged.")
+    assert not any({r.source, r.target} == {"Shell", "BP"} for r in ex.relations if r.type == "acquisition")
