@@ -405,6 +405,8 @@ class RelationExtractor:
                     if trig.type == "partnership" and (_outside_event_description(trig.token, a, labels_at)
                                                        or _outside_event_description(trig.token, b, labels_at)):
                         continue  # "Via ULA — a joint venture it runs together with Boeing — the company battles SpaceX"
+                    if trig.type == "partnership" and _person_joins(trig.token, mention_tokens):
+                        continue  # "Mr. Harrison has joined forces with an activist investor to push for changes at CSX"
                     if _in_own_clause(trig.token, a, trigger_tokens) or _in_own_clause(trig.token, b, trigger_tokens):
                         continue  # "the collaboration with Oracle is notable given that Oracle supplies xAI"
                     if any(not slot & {a.label_, b.label_} for slot in slots[trig.token.i]):
@@ -618,6 +620,23 @@ def _outside_event_description(trigger: Token, mention: Span, labels: dict[int, 
             return False
         return not any(mention.start <= i < mention.end for i in inside)
     return False
+
+
+_TITLES = {"mr.", "mr", "ms.", "ms", "mrs.", "mrs", "dr.", "dr"}
+
+
+def _person_joins(trigger: Token, mention_tokens: set[int]) -> bool:
+    """Is a partnership verb said of a person ("Mr. Harrison has joined forces with an activist investor")?
+
+    The partners are people then; the companies elsewhere in the sentence are no parties. A
+    subject that is one of the companies is none ("Jittery Joe's has partnered with ...",
+    whatever NER calls it).
+    """
+    if trigger.pos_ != "VERB":
+        return False
+    return any(c.dep_ == "nsubj" and not any(t.i in mention_tokens for t in c.subtree)
+               and (c.ent_type_ == "PERSON" or any(g.lower_ in _TITLES for g in c.children))
+               for c in trigger.children)
 
 
 #: Nouns for a party of the relation: "xAI, Oracle's customer" makes xAI the customer.

@@ -71,3 +71,16 @@ def test_the_two_companies_take_no_directed_relation(extractor):
     ex = extractor.extract("Shell sells fuel across Europe and BP runs refineries in Asia. "
                            "In 2019 the two companies merged.")
     assert not any({r.source, r.target} == {"Shell", "BP"} for r in ex.relations if r.type == "acquisition")
+
+
+def test_a_person_joining_forces_makes_no_company_partners(extractor):
+    ex = extractor.extract("Mr. Harrison has joined forces with an activist investor to push for management changes "
+                           "at U.S. railroad CSX Corp., mirroring his campaign at Canadian Pacific.")
+    assert frozenset(("CSX", "Canadian Pacific")) not in pairs(ex)
+
+
+def test_a_company_named_like_a_person_still_partners(extractor):
+    ex = extractor.extract("Along with music artists, Jittery Joe’s has partnered with several other local Athens "
+                           "businesses, such as Terrapin Beer Company, BikeAthens, and Kindercore Vinyl to create "
+                           "custom coffee blends.")
+    assert any("Kindercore Vinyl" in pair for pair in pairs(ex))
