@@ -429,6 +429,8 @@ class RelationExtractor:
                 contextual = word in _CONTEXTUAL.get(rel_type, ()) or token.lower_ in _CONTEXTUAL.get(rel_type, ())
                 if contextual and rel_type == "investment" and not money:
                     continue
+                if rel_type == "partnership" and _other_sense_particle(token):
+                    continue  # "are working out the final terms": no working together
                 if (rel_type == "supplier" and token.pos_ == "NOUN" and token.dep_ == "compound"
                         and token.head.lemma_.lower() not in _DEAL_NOUNS and token.head.i not in inside):
                     continue  # "its food delivery arm", "a supply chain": a line of business, not a supply
@@ -447,7 +449,8 @@ class RelationExtractor:
         mention_tokens = {t for m in mentions for t in range(m.start, m.end)}
         labels_at = {t: m.label_ for m in mentions for t in range(m.start, m.end)}
         named_partners = {trig.token.i: _named_partners(trig, mentions) for trig in triggers}
-        slots = {trig.token.i: _argument_slots(trig.token, mentions) + _event_slots(trig, mentions) for trig in triggers}
+        slots = {trig.token.i: _argument_slots(trig.token, mentions) + _event_slots(trig, mentions)
+                 + _owned_partnership_slots(trig, mentions) for trig in triggers}
         described_in = {m.start: _description_of_other(m, mentions) for m in mentions}
         owner_of = {m.start: owned for m in mentions if (owned := labels_at.get(m.root.head.i)) and m.root.dep_ == "poss"
                     and owned != m.label_}
@@ -470,11 +473,14 @@ class RelationExtractor:
                 coordinated = _effective_head(a.root) == _effective_head(b.root) or _listed_together(doc, a, b, mention_tokens)
                 if coordinated and not _coordinated_as_parties(a):
                     continue  # "partnerships with Ericsson and Nokia": the listed are not partners of each other
+                one_reference = a.start == b.start  # "the two companies": a pair named before
                 same_group = _same_group(a, b) or _same_group(b, a) or _named_as_unit(a, b)
                 ea, eb = a.root, b.root
                 dist_ab = _list_distance(ea, eb)
                 scored = []
                 for trig in triggers:
+                    if one_reference and trig.type in DIRECTED:
+                        continue  # "the two companies merged": which bought which is not said
                     if same_group and trig.type in {"partnership", "supplier", "competitor"}:
                         continue  # "Sarnoff was integrated into its parent company, SRI International": one group
                     if trig.type == "partnership" and trig.token.i in typed_deals:
@@ -510,6 +516,11 @@ class RelationExtractor:
                         continue  # "investors such as Kleiner Perkins, as well as Steve Wozniak, who co-founded Apple"
                     if _outside_gerund(trig.token, a) or _outside_gerund(trig.token, b):
                         continue  # "On the eve of Cisco acquiring Monsoon, EchoStar sued": EchoStar is no buyer
+                    if trig.type == "partnership" and (_outside_event_description(trig.token, a, labels_at)
+                                                       or _outside_event_description(trig.token, b, labels_at)):
+                        continue  # "Via ULA — a joint venture it runs together with Boeing — the company battles SpaceX"
+                    if trig.type == "partnership" and _person_joins(trig.token, mention_tokens):
+                        continue  # "Mr. Harrison has joined forces with an activist investor to push for changes at CSX"
                     if _in_own_clause(trig.token, a, trigger_tokens) or _in_own_clause(trig.token, b, trigger_tokens):
                         continue  # "the collaboration with Oracle is notable given that Oracle supplies xAI"
                     if any(not slot & {a.label_, b.label_} for slot in slots[trig.token.i]):
@@ -617,6 +628,7 @@ def _resolve_references(doc: Doc, mentions: list[Span]) -> list[Span]:
     covered = {t for m in mentions for t in range(m.start, m.end)}
     last_subject: str | None = None
     out: list[Span] = []
+    previous_start = 0
     for sent in doc.sents:
         sent_subject = main_subject = None
         for token in sent:
@@ -628,6 +640,10 @@ def _resolve_references(doc: Doc, mentions: list[Span]) -> list[Span]:
                 continue
             if token.i in covered or token.dep_ not in _REFERENCE_DEPS:
                 continue
+            pair = _pair_named_before(token, mentions, previous_start)
+            if pair is not None:
+                out += [Span(doc, token.i, token.i + 1, label=name, kb_id=_REFERENCE) for name in pair]
+                continue
             if token.lemma_.lower() in _ROUND_NOUNS and token.pos_ == "NOUN":
                 # "Existing backers led the round": whose round is the article's company
                 if any(c.dep_ == "poss" for c in token.children) or any(t.i in covered for t in token.subtree):
@@ -636,6 +652,10 @@ def _resolve_references(doc: Doc, mentions: list[Span]) -> list[Span]:
                     continue
             elif token.lower_ in {"it", "its"}:
                 if token.lower_ == "it" and token.head.lemma_ in {"be", "seem", "appear", "take", "make"}:
+                    continue
+                chosen = _chosen_for_its_own(token, starts)
+                if chosen is not None:
+                    out.append(Span(doc, token.i, token.i + 1, label=chosen, kb_id=_REFERENCE))
                     continue
             elif not (token.lemma_.lower() in _COMPANY_NOUNS and any(c.lower_ == "the" for c in token.children)):
                 continue
@@ -648,7 +668,89 @@ def _resolve_references(doc: Doc, mentions: list[Span]) -> list[Span]:
         # vehicles, Ryerson supplied it with steel. In 1935, the company merged ..." is Ryerson
         if main_subject or sent_subject:
             last_subject = main_subject or sent_subject
+        previous_start = sent.start
     return out
+
+
+def _pair_named_before(token: Token, mentions: list[Span], since: int) -> tuple[str, str] | None:
+    """The two companies "the two companies" or "both firms" refers to: the last two named since the previous sentence.
+
+    "Nokia is already ... BT's principal 3G supplier. The two companies will also collaborate
+    on developing open RAN": Nokia and BT.
+    """
+    if token.tag_ != "NNS" or token.lemma_.lower() not in _COMPANY_NOUNS:
+        return None
+    if not any(c.lower_ in {"two", "both"} and c.dep_ in {"nummod", "det", "predet"} for c in token.children):
+        return None
+    named = [m.label_ for m in mentions if since <= m.start < token.i and m.kb_id_ != _REFERENCE]
+    last_two = list(dict.fromkeys(reversed(named)))[:2]
+    return (last_two[1], last_two[0]) if len(last_two) == 2 else None
+
+
+def _chosen_for_its_own(token: Token, starts: dict[int, Span]) -> str | None:
+    """The company a "for its ..." phrase praises: the object of the verb, not the clause's subject.
+
+    "the company picked Synoptek for its strategic approach ... as well as its close
+    partnerships with Microsoft and ServiceNow": both "its" are Synoptek's. Only a possessive
+    "its" inside a "for" phrase of a verb whose direct object is a named company.
+    """
+    if token.lower_ != "its" or token.dep_ != "poss":
+        return None
+    noun = _first_conjunct(token.head)
+    if noun.dep_ != "pobj" or noun.head.lower_ != "for" or noun.head.head.pos_ != "VERB":
+        return None
+    objects = [starts_at for c in noun.head.head.children if c.dep_ == "dobj"
+               for starts_at in starts.values() if starts_at.root == _first_conjunct(c)]
+    return objects[0].label_ if objects else None
+
+
+#: Verb particles that give a partnership verb another sense: "work out the terms", "work off a debt".
+_OTHER_SENSE_PARTICLES = {"work": {"out", "off", "through"}}
+
+
+def _other_sense_particle(token: Token) -> bool:
+    """Is the trigger a phrasal verb that does not mean working together ("are working out the terms")?"""
+    particles = _OTHER_SENSE_PARTICLES.get(token.lemma_.lower(), set())
+    return any(c.dep_ == "prt" and c.lower_ in particles for c in token.children)
+
+
+def _outside_event_description(trigger: Token, mention: Span, labels: dict[int, str]) -> bool:
+    """Is the trigger inside an apposition describing a joint undertaking, with the mention outside it?
+
+    "Via the United Launch Alliance — a joint venture it runs together with Boeing — the
+    company battles SpaceX": the venture's parties are named inside the description ("it",
+    Boeing); SpaceX, and the venture itself, are outside and no parties. Only when the
+    description names both sides itself ("Dow formed Sadara, a joint venture with Aramco"
+    leaves Dow outside as a party), and never for a party noun ("FUJIFILM, Ripcord's joint
+    venture partner": FUJIFILM is the partner).
+    """
+    for tok in [trigger, *list(trigger.ancestors)[:3]]:
+        if tok.dep_ != "appos":
+            continue
+        if tok.pos_ != "NOUN" or tok.lemma_.lower() in _AGENT_NOUNS or tok.i < tok.head.i:
+            return False
+        inside = range(tok.left_edge.i, tok.right_edge.i + 1)
+        if len({labels[i] for i in inside if i in labels}) < 2:
+            return False
+        return not any(mention.start <= i < mention.end for i in inside)
+    return False
+
+
+_TITLES = {"mr.", "mr", "ms.", "ms", "mrs.", "mrs", "dr.", "dr"}
+
+
+def _person_joins(trigger: Token, mention_tokens: set[int]) -> bool:
+    """Is a partnership verb said of a person ("Mr. Harrison has joined forces with an activist investor")?
+
+    The partners are people then; the companies elsewhere in the sentence are no parties. A
+    subject that is one of the companies is none ("Jittery Joe's has partnered with ...",
+    whatever NER calls it).
+    """
+    if trigger.pos_ != "VERB":
+        return False
+    return any(c.dep_ == "nsubj" and not any(t.i in mention_tokens for t in c.subtree)
+               and (c.ent_type_ == "PERSON" or any(g.lower_ in _TITLES for g in c.children))
+               for c in trigger.children)
 
 
 #: Nouns for a party of the relation: "xAI, Oracle's customer" makes xAI the customer.
@@ -818,6 +920,21 @@ def _event_slots(trig: _Trigger, mentions: list[Span]) -> list[set[str]]:
     if bought:
         out.append(bought)
     return out
+
+
+def _owned_partnership_slots(trig: _Trigger, mentions: list[Span]) -> list[set[str]]:
+    """The two sides of a possessed partnership noun: its owner and its "with" counterparts.
+
+    "picked Synoptek for ... its close partnerships with Microsoft and ServiceNow": the
+    partnerships are Synoptek's, so Arrive AI, the subject of "picked", is no party of them.
+    """
+    token = trig.token
+    if trig.type != "partnership" or token.pos_ != "NOUN" or token.lemma_.lower() in _AGENT_NOUNS:
+        return []
+    owner = {m.label_ for c in token.children if c.dep_ == "poss" for m in mentions if m.start <= c.i < m.end}
+    counterparts = {m.label_ for c in token.children if c.dep_ == "prep" and c.lower_ == "with"
+                    for g in c.children if g.dep_ == "pobj" for m in mentions if _within(g, m)}
+    return [owner, counterparts] if owner and counterparts else []
 
 
 _PARTY_DEPS = {"compound", "nmod", "poss"}
