@@ -409,6 +409,16 @@ class CompanyResolver:
             else:
                 listed.kind = "org"
             argument_tokens.update(range(start, end))
+        # The names a company lists as its rivals or clients are companies: "PocketBell's main
+        # competitor was EasyCall", "Miracle Mart competed with the likes of Zellers, Woolco and Kmart".
+        for start, end in _rivals_and_clients(doc, candidates, taken=taken, evidenced=argument_tokens,
+                                              gpe_tokens=gpe_tokens, common=common):
+            listed = next((c for c in candidates if (c.start, c.end) == (start, end)), None)
+            if listed is None:
+                candidates.append(_Candidate(start, end, "org"))
+            else:
+                listed.kind = "org"
+            argument_tokens.update(range(start, end))
         # A name NER missed, or a one-word name it called PERSON or GPE, the subject of a verb whose subject is a
         # business ("Versive launched with $1.3 million in seed funding", "Boxed was financed by ..."),
         # is a company unless it is part of a person's full name in the text.
@@ -602,6 +612,114 @@ def _listed_with_companies(doc: Doc, candidates: list[_Candidate], *, taken: set
             if any(_written_as_place(s) for s in _occurrences(doc, span)):
                 continue
             yield start, end
+
+
+#: Words that name a company's rivals or clients; the names they list are businesses.
+_COUNTERPART_NOUNS = frozenset("competitor competitors rival rivals competition challenger challengers client clients "
+                               "customer customers".split())
+#: Verbs whose objects are a company's rivals or customers: "competes with", "supplies ... to", "is used by".
+_COUNTERPART_VERBS = {"compete": {"with", "against"}, "vie": {"with", "against"}, "supply": {"to"},
+                      "sell": {"to"}, "use": {"by"}}
+#: Verbs that list what their subject is: "its competitors are X and Y", "clients include X".
+_LISTING_VERBS = frozenset({"be", "include", "comprise", "feature"})
+#: Prepositions after a counterpart noun that open its list: "rivals such as", "competition from".
+_COUNTERPART_PREPS = frozenset({"as", "like", "including", "from", "to", "of", "with", "against", "among"})
+
+
+def _rivals_and_clients(doc: Doc, candidates: list[_Candidate], *, taken: set[int], evidenced: set[int],
+                        gpe_tokens: set[int], common: frozenset[str]) -> Iterator[tuple[int, int]]:
+    """Bounds of names a company lists as its rivals or clients.
+
+    "PocketBell's main competitor was EasyCall", "Miracle Mart competed with the likes of
+    Zellers, Woolco and Kmart", "Inkling has been used by companies such as Taco Bell": what a
+    business competes with or sells to is a business. The list's owner (the possessor of
+    "competitors", the subject of "competed") must be a company or "it"; the names are read on
+    the parse, the list head and its conjuncts. NER often calls a rival a product ("EasyCall");
+    the gazetteer's products, places and full personal names stay out.
+    """
+    companies = {i for c in candidates if c.kind in {"company", "weak", "org"} for i in range(c.start, c.end)}
+    labels = {t.i: ent.label_ for ent in doc.ents for t in ent}
+    gazetteer_products = {i for span in doc.spans[GAZETTEER_KEY] if span.label_ == "PRODUCT"
+                          for i in range(span.start, span.end)} if GAZETTEER_KEY in doc.spans else set()
+    for token in doc:
+        for head in _counterpart_list(token, companies):
+            for item in [head, *head.conjuncts]:
+                bounds = _proper_name(item)
+                if bounds is None:
+                    continue
+                start, end = bounds
+                span = doc[start:end]
+                span_labels = {labels.get(i, "") for i in range(start, end)}
+                if companies.issuperset(range(start, end)) and evidenced.issuperset(range(start, end)):
+                    continue
+                if gpe_tokens.intersection(range(start, end)) or span_labels & (_NOT_LISTED_LABELS - {"PRODUCT"}) \
+                        or gazetteer_products.intersection(range(start, end)):
+                    continue
+                if "PERSON" in span_labels and len(span) > 1:
+                    continue  # "competed with Richard Branson"
+                if span_labels == {""} and span.text.lower() in common:
+                    continue
+                if taken.intersection(range(start, end)) and not any((c.start, c.end) == (start, end) for c in candidates):
+                    continue  # part of a longer name
+                if any(_written_as_place(s) for s in _occurrences(doc, span)):
+                    continue
+                yield start, end
+
+
+def _counterpart_list(token: Token, companies: set[int]) -> list[Token]:
+    """Heads of the list of rivals or clients this word opens, when its owner is a company."""
+    lemma = token.lemma_.lower()
+    heads: list[Token] = []
+    owner: Token | None = None
+    if token.pos_ == "NOUN" and (lemma in _COUNTERPART_NOUNS or token.lower_ in _COUNTERPART_NOUNS):
+        owner = next((c for c in token.children if c.dep_ == "poss"), None)
+        verb = token.head
+        if token.dep_ == "nsubj" and verb.lemma_.lower() in _LISTING_VERBS:
+            heads += [c for c in verb.children if c.dep_ in {"attr", "dobj"}]  # "its competitors are X"
+        heads += [g for c in token.children if c.dep_ == "prep" and c.lower_ in _COUNTERPART_PREPS
+                  for g in c.children if g.dep_ == "pobj"]  # "rivals such as X", "competition from X"
+        if owner is None and token.dep_ in {"dobj", "attr", "pobj"}:
+            owner = _clause_subject(token)  # "Lightbox faced competition from X", "became a competitor to X"
+    elif token.pos_ == "VERB" and lemma in _COUNTERPART_VERBS:
+        preps = _COUNTERPART_VERBS[lemma]
+        if ("by" in preps) != any(c.dep_ == "auxpass" for c in token.children):
+            return []  # "is used by X", not "uses X"
+        heads += [g for c in token.children if c.dep_ in {"prep", "agent"} and c.lower_ in preps
+                  for g in c.children if g.dep_ == "pobj"]
+        owner = _clause_subject(token)
+    if owner is None or not (owner.i in companies or owner.lower_ in {"it", "its"}):
+        return []
+    out = []
+    for head in heads:  # "the likes of X", "companies such as X": the names stand under the noun
+        inner = [g for c in head.children if c.dep_ == "prep" and c.lower_ in {"of", "as", "like", "including"}
+                 for g in c.children if g.dep_ == "pobj"]
+        out += inner if head.pos_ == "NOUN" and inner else [head]
+    return out
+
+
+def _clause_subject(token: Token) -> Token | None:
+    """The subject of the clause a word stands in, through coordinated verbs ("operated ... and competed")."""
+    verb = token
+    while verb.dep_ not in {"ROOT", "conj"} and verb.pos_ not in {"VERB", "AUX"} and verb.head != verb:
+        verb = verb.head
+    while True:
+        subject = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+        # "Weston Bakeries reentered the market, becoming a major competitor to X"
+        if subject is not None or verb.dep_ not in {"conj", "advcl", "xcomp"} or verb.head == verb:
+            return subject
+        verb = verb.head
+
+
+def _proper_name(token: Token) -> tuple[int, int] | None:
+    """Bounds of the capitalised name a token ends: "Lojas Renner", "Taco Bell"."""
+    if token.pos_ != "PROPN" or not token.text[:1].isupper():
+        return None
+    start = token.i
+    doc = token.doc
+    while start > 0 and doc[start - 1].head == token and doc[start - 1].dep_ in {"compound", "nmod"} \
+            and _is_name_token(doc[start - 1]) and doc[start - 1].text not in _LIST_GLUE:
+        start -= 1
+    return start, token.i + 1
 
 
 _LIST_GLUE = frozenset({"&", "+", "-"})

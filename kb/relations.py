@@ -1282,9 +1282,9 @@ def _list_distance(x: Token, y: Token) -> int:
     the last member of a long list would otherwise be out of reach of the list's verb.
     """
     fx, fy = _first_conjunct(x), _first_conjunct(y)
-    best = _distance(x, y)
-    if fx != x or fy != y:
-        best = min(best, _distance(fx, fy) + (fx != x) + (fy != y))
+    # each side on its own: "competed with the likes of Zellers, Woolco and Kmart", where the
+    # verb is itself a conjunct ("operated ... and competed"), must not pay for its own list
+    best = min(_distance(sx, sy) + (sx != x) + (sy != y) for sx in {x, fx} for sy in {y, fy})
     cx, cy = _listed_under(fx), _listed_under(fy)
     if cx is not None or cy is not None:
         best = min(best, _distance(cx or fx, cy or fy) + (fx != x) + (fy != y) + (cx is not None) + (cy is not None))

@@ -1,0 +1,39 @@
+"""Rivals and clients: names a company lists as its competitors or customers, and their relations."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def names(extraction):
+    return {c.name for c in extraction.companies}
+
+
+def relations(extraction):
+    out = set()
+    for r in extraction.relations:
+        pair = tuple(sorted((r.source, r.target))) if r.type in ("partnership", "competitor") else (r.source, r.target)
+        out.add((r.type, *pair))
+    return out
+
+
+@pytest.mark.parametrize(
+    ("text", "rival"),
+    [
+        ("PocketBell's main competitor was EasyCall.", "EasyCall"),
+        ("Miracle Mart operated at mid-level and competed with the likes of Zellers, Woolco and Kmart.", "Woolco"),
+    ],
+)
+def test_name_a_company_lists_as_its_rival_is_a_company(extractor, text, rival):
+    assert rival in names(extractor.extract(text))
+
+
+@pytest.mark.issue(4)
+def test_rival_list_owner_and_last_member_are_related(extractor):
+    ex = extractor.extract("Miracle Mart operated at mid-level and competed with the likes of Zellers, Woolco and Kmart.")
+    assert ("competitor", "Kmart", "Miracle Mart") in relations(ex)
+
+
+def test_rivals_of_a_person_are_not_made_companies(extractor):
+    ex = extractor.extract("John Smith's main competitor was Jones.")
+    assert "Jones" not in names(ex)
