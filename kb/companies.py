@@ -641,38 +641,45 @@ def _rivals_and_clients(doc: Doc, candidates: list[_Candidate], *, taken: set[in
     labels = {t.i: ent.label_ for ent in doc.ents for t in ent}
     gazetteer_products = {i for span in doc.spans[GAZETTEER_KEY] if span.label_ == "PRODUCT"
                           for i in range(span.start, span.end)} if GAZETTEER_KEY in doc.spans else set()
+    anchors = {i for c in candidates if c.kind in {"company", "weak"} for i in range(c.start, c.end)} | evidenced
     for token in doc:
-        for head in _counterpart_list(token, companies):
-            for item in [head, *head.conjuncts]:
-                bounds = _proper_name(item)
-                if bounds is None:
-                    continue
-                start, end = bounds
-                span = doc[start:end]
-                span_labels = {labels.get(i, "") for i in range(start, end)}
-                if companies.issuperset(range(start, end)) and evidenced.issuperset(range(start, end)):
-                    continue
-                if gpe_tokens.intersection(range(start, end)) or span_labels & (_NOT_LISTED_LABELS - {"PRODUCT"}) \
-                        or gazetteer_products.intersection(range(start, end)):
-                    continue
-                if "PERSON" in span_labels and len(span) > 1:
-                    continue  # "competed with Richard Branson"
-                if span_labels == {""} and span.text.lower() in common:
-                    continue
-                if taken.intersection(range(start, end)) and not any((c.start, c.end) == (start, end) for c in candidates):
-                    continue  # part of a longer name
-                if any(_written_as_place(s) for s in _occurrences(doc, span)):
-                    continue
-                yield start, end
+        owner, heads = _counterpart_list(token)
+        if owner is None or not heads:
+            continue
+        items = [bounds for head in heads for item in [head, *head.conjuncts] if (bounds := _proper_name(item))]
+        if owner.i in companies or owner.lower_ in {"it", "its"}:
+            pass
+        elif (owner_bounds := _proper_name(owner)) and any(anchors.issuperset(range(*b)) for b in items):
+            items.append(owner_bounds)  # "Lightbox faced competition from Netflix": a company's rival is one
+        else:
+            continue
+        for start, end in items:
+            span = doc[start:end]
+            span_labels = {labels.get(i, "") for i in range(start, end)}
+            if companies.issuperset(range(start, end)) and evidenced.issuperset(range(start, end)):
+                continue
+            if gpe_tokens.intersection(range(start, end)) or span_labels & (_NOT_LISTED_LABELS - {"PRODUCT"}) \
+                    or gazetteer_products.intersection(range(start, end)):
+                continue
+            if "PERSON" in span_labels and len(span) > 1:
+                continue  # "competed with Richard Branson"
+            if span_labels == {""} and span.text.lower() in common:
+                continue
+            if taken.intersection(range(start, end)) and not any((c.start, c.end) == (start, end) for c in candidates):
+                continue  # part of a longer name
+            if any(_written_as_place(s) for s in _occurrences(doc, span)):
+                continue
+            yield start, end
 
 
-def _counterpart_list(token: Token, companies: set[int]) -> list[Token]:
-    """Heads of the list of rivals or clients this word opens, when its owner is a company."""
+def _counterpart_list(token: Token) -> tuple[Token | None, list[Token]]:
+    """The owner of the list of rivals or clients this word opens, and the list's heads."""
     lemma = token.lemma_.lower()
     heads: list[Token] = []
     owner: Token | None = None
     if token.pos_ == "NOUN" and (lemma in _COUNTERPART_NOUNS or token.lower_ in _COUNTERPART_NOUNS):
-        owner = next((c for c in token.children if c.dep_ == "poss"), None)
+        # "PocketBell's main competitor", "Crew Cuts clients"
+        owner = next((c for c in token.children if c.dep_ == "poss" or c.dep_ == "compound" and c.pos_ == "PROPN"), None)
         verb = token.head
         if token.dep_ == "nsubj" and verb.lemma_.lower() in _LISTING_VERBS:
             heads += [c for c in verb.children if c.dep_ in {"attr", "dobj"}]  # "its competitors are X"
@@ -683,18 +690,16 @@ def _counterpart_list(token: Token, companies: set[int]) -> list[Token]:
     elif token.pos_ == "VERB" and lemma in _COUNTERPART_VERBS:
         preps = _COUNTERPART_VERBS[lemma]
         if ("by" in preps) != any(c.dep_ == "auxpass" for c in token.children):
-            return []  # "is used by X", not "uses X"
+            return None, []  # "is used by X", not "uses X"
         heads += [g for c in token.children if c.dep_ in {"prep", "agent"} and c.lower_ in preps
                   for g in c.children if g.dep_ == "pobj"]
         owner = _clause_subject(token)
-    if owner is None or not (owner.i in companies or owner.lower_ in {"it", "its"}):
-        return []
-    out = []
+    out: list[Token] = []
     for head in heads:  # "the likes of X", "companies such as X": the names stand under the noun
         inner = [g for c in head.children if c.dep_ == "prep" and c.lower_ in {"of", "as", "like", "including"}
                  for g in c.children if g.dep_ == "pobj"]
         out += inner if head.pos_ == "NOUN" and inner else [head]
-    return out
+    return owner, out
 
 
 def _clause_subject(token: Token) -> Token | None:

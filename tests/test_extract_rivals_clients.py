@@ -37,3 +37,8 @@ def test_rival_list_owner_and_last_member_are_related(extractor):
 def test_rivals_of_a_person_are_not_made_companies(extractor):
     ex = extractor.extract("John Smith's main competitor was Jones.")
     assert "Jones" not in names(ex)
+
+
+def test_a_name_competing_with_a_known_company_is_a_company(extractor):
+    ex = extractor.extract("Lightbox faced competition from Quickflix, Netflix and Neon.")
+    assert ("competitor", "Lightbox", "Netflix") in relations(ex)
