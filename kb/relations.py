@@ -498,6 +498,8 @@ class RelationExtractor:
                           and token.lemma_.lower() in _AGENT_NOUNS and token.head.i in mention_tokens
                           and not any(c.dep_ == "poss" for c in token.head.children)):
                         anchor = token.head
+                    elif token.pos_ == "NOUN" and token.lemma_.lower() in _AGENT_NOUNS and _examples_on_verb(token):
+                        anchor = token.head  # "counts customers globally like Amazon": the examples hang on the verb
                     ta, tb = _list_distance(anchor, ea), _list_distance(anchor, eb)
                     detour = max(0, ta + tb - dist_ab)
                     if coordinated:
@@ -1159,7 +1161,14 @@ def _lists_parties(trigger: Token) -> bool:
     """ "customers including Audi", "clients such as HBO", "partners like SAP": a party noun naming its members."""
     return trigger.pos_ == "NOUN" and trigger.lemma_.lower() in _AGENT_NOUNS and (any(
         c.dep_ == "prep" and c.lower_ in {"including", "like", "as"} for c in trigger.children)
-        or _listing_verb(trigger) is not None)
+        or _listing_verb(trigger) is not None or _examples_on_verb(trigger))
+
+
+def _examples_on_verb(trigger: Token) -> bool:
+    """ "Ranpak counts customers globally like Amazon": the parser hangs the examples on the verb."""
+    verb = trigger.head
+    return trigger.dep_ == "dobj" and any(c.dep_ == "prep" and c.lower_ in {"including", "like"} and c.i > trigger.i
+                                          for c in verb.children)
 
 
 _LISTING_VERBS = {"include", "comprise", "number", "feature"}
@@ -1281,7 +1290,7 @@ def _list_distance(x: Token, y: Token) -> int:
     spaCy chains conjuncts ("clients including A, B, C and D": D hangs off C off B off A), so
     the last member of a long list would otherwise be out of reach of the list's verb.
     """
-    fx, fy = _first_conjunct(x), _first_conjunct(y)
+    fx, fy = _effective_head(x), _effective_head(y)
     # each side on its own: "competed with the likes of Zellers, Woolco and Kmart", where the
     # verb is itself a conjunct ("operated ... and competed"), must not pay for its own list
     best = min(_distance(sx, sy) + (sx != x) + (sy != y) for sx in {x, fx} for sy in {y, fy})
@@ -1425,6 +1434,10 @@ def _role(mention: Span, trigger: Token) -> str | None:
     listing = _listing_verb(trigger) if agent_noun else None
     if listing is not None and any(c.dep_ in {"dobj", "attr"} and _within(c, mention) for c in listing.children):
         return "agent_noun"  # "Some of CB Insights clients include Cisco": the listed are the clients
+    head = _effective_head(mention.root)
+    if agent_noun and _examples_on_verb(trigger) and head.dep_ == "pobj" and head.head.head == trigger.head \
+            and head.head.lower_ in {"including", "like"}:
+        return "agent_noun"  # "Ranpak counts customers globally like Amazon": the examples are the customers
     if agent_noun and (mention.root.head == trigger and mention.root.dep_ in {"appos", "compound", "nmod"}
                        or trigger.head == mention.root and trigger.dep_ in {"appos", "compound", "nmod", "amod"}
                        or mention.start <= trigger.i < mention.end):

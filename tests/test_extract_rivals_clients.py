@@ -42,3 +42,15 @@ def test_rivals_of_a_person_are_not_made_companies(extractor):
 def test_a_name_competing_with_a_known_company_is_a_company(extractor):
     ex = extractor.extract("Lightbox faced competition from Quickflix, Netflix and Neon.")
     assert ("competitor", "Lightbox", "Netflix") in relations(ex)
+
+
+@pytest.mark.parametrize(
+    ("text", "customer"),
+    [
+        ("Ranpak counts customers globally like Amazon, IKEA and Walmart.", "Walmart"),
+        ("Some of Inkling's customers are Taco Bell, McDonald's and Verizon.", "Verizon"),
+    ],
+)
+def test_every_listed_customer_is_supplied(extractor, text, customer):
+    supplier = text.split()[0] if not text.startswith("Some") else "Inkling"
+    assert ("supplier", supplier, customer) in relations(extractor.extract(text))
