@@ -1259,6 +1259,8 @@ def _inside_between(trigger: Token, a: Span, b: Span) -> bool:
 def _listed_together(doc: Doc, a: Span, b: Span, mention_tokens: set[int]) -> bool:
     """Only commas, "and", "or" and other companies between the two: one list, one role."""
     first, second = (a, b) if a.start < b.start else (b, a)
+    if _fronted_before_subject(first, second):
+        return False
     between = doc[first.end:second.start]
     words = [t.lower_ for t in between if t.text != ","]
     if words in (["along", "with"], ["together", "with"], ["as", "well", "as"]):
@@ -1269,6 +1271,17 @@ def _listed_together(doc: Doc, a: Span, b: Span, mention_tokens: set[int]) -> bo
     return len(between) > 0 and all(
         t.i in mention_tokens or t.lower_ in linking or t.lower_ == "with" or t.tag_ == "POS" for t in between
     )
+
+
+def _fronted_before_subject(first: Span, second: Span) -> bool:
+    """ "After studying competitors like Sears and the Pep Boys, Trak Auto was launched": only a
+    comma between them, but the first closes a fronted phrase and the second is the clause's subject."""
+    subject = _effective_head(second.root)
+    if subject.dep_ not in {"nsubj", "nsubjpass"} or _REFERENCE in (first.kb_id_, second.kb_id_):
+        return False  # "Before this round, Lydia had raised": a reference stands in for the pair named before
+    verb = subject.head
+    return any(c.dep_ in {"prep", "advcl", "npadvmod"} and c.i < subject.i and first.root in c.subtree
+               for c in verb.children)
 
 
 def _effective_head(token: Token) -> Token:

@@ -54,3 +54,8 @@ def test_a_name_competing_with_a_known_company_is_a_company(extractor):
 def test_every_listed_customer_is_supplied(extractor, text, customer):
     supplier = text.split()[0] if not text.startswith("Some") else "Inkling"
     assert ("supplier", supplier, customer) in relations(extractor.extract(text))
+
+
+def test_a_fronted_phrase_is_not_listed_with_the_subject_after_its_comma(extractor):
+    ex = extractor.extract("After studying competitors like Sears and the Pep Boys, Trak Auto was launched in 1979.")
+    assert ("competitor", "Pep Boys", "Trak Auto") in relations(ex)
