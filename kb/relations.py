@@ -661,6 +661,8 @@ def _resolve_references(doc: Doc, mentions: list[Span]) -> list[Span]:
                     continue
             elif not (token.lemma_.lower() in _COMPANY_NOUNS and any(c.lower_ == "the" for c in token.children)):
                 continue
+            elif token.tag_ == "NNS":
+                continue  # "one of the biggest suppliers of oats to brands": a class, not one company named before
             if token.lemma_.lower() in _ROUND_NOUNS:
                 antecedent = last_subject or main
             else:

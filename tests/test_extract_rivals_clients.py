@@ -59,3 +59,9 @@ def test_every_listed_customer_is_supplied(extractor, text, customer):
 def test_a_fronted_phrase_is_not_listed_with_the_subject_after_its_comma(extractor):
     ex = extractor.extract("After studying competitors like Sears and the Pep Boys, Trak Auto was launched in 1979.")
     assert ("competitor", "Pep Boys", "Trak Auto") in relations(ex)
+
+
+def test_a_plural_company_noun_is_a_trigger_not_a_reference(extractor):
+    text = ("Bagrry's is one of the biggest suppliers of oats, wheat bran, and other cereal products to brands, "
+            "including Nestle (Maggi noodles), ITC, KFC, and Britannia.")
+    assert ("supplier", "Bagrry", "Nestle") in relations(extractor.extract(text))
