@@ -422,8 +422,12 @@ class CompanyResolver:
             argument_tokens.update(range(start, end))
         # A proper-noun run NER left untagged is a company when an occurrence says so: "SBS was a major
         # supplier", "Bank PHB, the Nigerian lender", "clients of Amritt", "the department store Selfridges".
-        for start, end in _untagged_business_names(doc, taken=taken, person_words=person_words, gpe_tokens=gpe_tokens,
-                                                   tickers=tickers, common=common):
+        # (a CamelCase word taken alone above may open such a run: "MidOcean Partners was formed")
+        camel = {c.start for c in candidates if c.kind == "org" and c.end - c.start == 1 and not doc[c.start].ent_type_
+                 and _is_camel(doc[c.start].text)}
+        for start, end in _untagged_business_names(doc, taken=taken - camel, person_words=person_words,
+                                                   gpe_tokens=gpe_tokens, tickers=tickers, common=common):
+            candidates = [c for c in candidates if not (c.start in camel and start <= c.start < end)]
             candidates.append(_Candidate(start, end, "org"))
             taken.update(range(start, end))
             argument_tokens.update(range(start, end))

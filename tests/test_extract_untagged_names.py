@@ -39,3 +39,8 @@ def test_legal_suffix_after_a_known_name_is_not_a_company_of_its_own(extractor):
     ex = extractor.extract("Gotion revised the licensing arrangement it agreed with PowerCo SE, the Volkswagen "
                            "Group's battery company.")
     assert "SE" not in names(ex)
+
+
+def test_camel_case_word_opens_an_untagged_name(extractor):
+    ex = extractor.extract("History BlueTree Partners was formed through a management spinout in 2003.")
+    assert "BlueTree Partners" in names(ex)
