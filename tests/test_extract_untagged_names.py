@@ -44,3 +44,14 @@ def test_legal_suffix_after_a_known_name_is_not_a_company_of_its_own(extractor):
 def test_camel_case_word_opens_an_untagged_name(extractor):
     ex = extractor.extract("History BlueTree Partners was formed through a management spinout in 2003.")
     assert "BlueTree Partners" in names(ex)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("In 2014, Quillovo launched a grocery delivery service in Leeds.", "Quillovo"),
+        ("Zentrabyte later relocated to Austin, setting up an office downtown.", "Zentrabyte"),
+    ],
+)
+def test_untagged_subject_of_launch_or_relocate_is_a_company(extractor, text, name):
+    assert name in names(extractor.extract(text))
