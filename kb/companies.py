@@ -363,7 +363,9 @@ class CompanyResolver:
         for start, end in _suffixed_names(doc, taken):
             candidates.append(_Candidate(start, end, "org"))
             taken.update(range(start, end))
-        arguments = list(_trigger_arguments(doc, self.trigger_words, self.common_words, phrasal=self.phrasal_triggers))
+        arguments = [(_after_heading(doc, start, end), end)
+                     for start, end in _trigger_arguments(doc, self.trigger_words, self.common_words,
+                                                          phrasal=self.phrasal_triggers)]
         maybe_at = {(c.start, c.end): c for c in candidates if c.kind == "maybe"}
         # places stay places, and "Elon Musk" stays a person even as "Elon Musk's venture"
         # (a one-word "place" WordNet does not know, "a stake in Splunk", is a company; a person's
@@ -578,13 +580,18 @@ def _untagged_runs(doc: Doc, taken: set[int]) -> Iterator[tuple[int, int]]:
         end = start + 1
         while end < len(doc) and name_word(doc[end]) and not doc[end].is_sent_start:
             end += 1
-        first = start
-        while end - first > 1 and doc[first].lower_ in heading_words() \
-                and (doc[first].is_sent_start or first > 0 and doc[first - 1].is_sent_start):
-            first += 1
         if doc[end - 1].text not in _LIST_GLUE:
-            yield first, end
+            yield _after_heading(doc, start, end), end
         start = end
+
+
+def _after_heading(doc: Doc, start: int, end: int) -> int:
+    """Where a name starts once a heading glued onto its sentence is cut off: "Funding Rocketium raised ..."."""
+    first = start
+    while end - first > 1 and doc[first].lower_ in heading_words() and doc[first].text[:1].isupper() \
+            and (doc[first].is_sent_start or first > 0 and doc[first - 1].is_sent_start):
+        first += 1
+    return first
 
 
 def _untagged_business_names(doc: Doc, *, taken: set[int], person_words: set[str], gpe_tokens: set[int],

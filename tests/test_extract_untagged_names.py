@@ -55,3 +55,12 @@ def test_camel_case_word_opens_an_untagged_name(extractor):
 )
 def test_untagged_subject_of_launch_or_relocate_is_a_company(extractor, text, name):
     assert name in names(extractor.extract(text))
+
+
+
+def test_heading_glued_onto_a_deal_argument_is_cut_off(extractor):
+    ex = extractor.extract("Funding Rocketium raised $1.1M in seed funding from early-stage venture capital firm "
+                           "Blume Ventures and 1Crowd with a clutch of angel investors from BigBasket, Apple Inc., "
+                           "Freshworks, Microsoft and SpaceX.")
+    assert "Rocketium" in names(ex)
+    assert "Funding Rocketium" not in names(ex)
