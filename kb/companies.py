@@ -363,7 +363,9 @@ class CompanyResolver:
         for start, end in _suffixed_names(doc, taken):
             candidates.append(_Candidate(start, end, "org"))
             taken.update(range(start, end))
-        arguments = list(_trigger_arguments(doc, self.trigger_words, self.common_words, phrasal=self.phrasal_triggers))
+        arguments = [(_after_heading(doc, start, end), end)
+                     for start, end in _trigger_arguments(doc, self.trigger_words, self.common_words,
+                                                          phrasal=self.phrasal_triggers)]
         maybe_at = {(c.start, c.end): c for c in candidates if c.kind == "maybe"}
         # places stay places, and "Elon Musk" stays a person even as "Elon Musk's venture"
         # (a one-word "place" WordNet does not know, "a stake in Splunk", is a company; a person's
@@ -429,6 +431,17 @@ class CompanyResolver:
                 candidates.append(_Candidate(start, end, "org"))
             else:
                 subject.kind = "org"
+            argument_tokens.update(range(start, end))
+        # A proper-noun run NER left untagged is a company when an occurrence says so: "SBS was a major
+        # supplier", "Bank PHB, the Nigerian lender", "clients of Amritt", "the department store Selfridges".
+        # (a CamelCase word taken alone above may open such a run: "MidOcean Partners was formed")
+        camel = {c.start for c in candidates if c.kind == "org" and c.end - c.start == 1 and not doc[c.start].ent_type_
+                 and _is_camel(doc[c.start].text)}
+        for start, end in _untagged_business_names(doc, taken=taken - camel, person_words=person_words,
+                                                   gpe_tokens=gpe_tokens, tickers=tickers, common=common):
+            candidates = [c for c in candidates if not (c.start in camel and start <= c.start < end)]
+            candidates.append(_Candidate(start, end, "org"))
+            taken.update(range(start, end))
             argument_tokens.update(range(start, end))
         # People named with a role ("Cyril Chiche, Lydia's CEO") are people, and so is their last name.
         # A part of their name alone later ("Chiche said", "Giovanni") is the person too, whatever NER
@@ -558,6 +571,85 @@ def _business_subjects(doc: Doc, candidates: list[_Candidate], *, taken: set[int
         if any(_written_as_place(s) for s in _occurrences(doc, span)):
             continue
         yield span.start, span.end
+
+
+def _untagged_runs(doc: Doc, taken: set[int]) -> Iterator[tuple[int, int]]:
+    """Bounds of runs of capitalised proper nouns NER gave no label: "Bank PHB", "CIK Telecom".
+
+    A section heading glued onto the first sentence ("Clients Elastic Path has ...") is cut off.
+    """
+    def name_word(token: Token) -> bool:
+        return token.i not in taken and not token.ent_type_ and token.pos_ == "PROPN" and token.text[:1].isupper() \
+            and (token.is_alpha or token.text in _LIST_GLUE)
+
+    start = 0
+    while start < len(doc):
+        if not (name_word(doc[start]) and doc[start].is_alpha):
+            start += 1
+            continue
+        end = start + 1
+        while end < len(doc) and name_word(doc[end]) and not doc[end].is_sent_start:
+            end += 1
+        if doc[end - 1].text not in _LIST_GLUE:
+            yield _after_heading(doc, start, end), end
+        start = end
+
+
+def _after_heading(doc: Doc, start: int, end: int) -> int:
+    """Where a name starts once a heading glued onto its sentence is cut off: "Funding Rocketium raised ..."."""
+    first = start
+    while end - first > 1 and doc[first].lower_ in heading_words() and doc[first].text[:1].isupper() \
+            and (doc[first].is_sent_start or first > 0 and doc[first - 1].is_sent_start):
+        first += 1
+    return first
+
+
+def _untagged_business_names(doc: Doc, *, taken: set[int], person_words: set[str], gpe_tokens: set[int],
+                             tickers: dict[int, str], common: frozenset[str]) -> Iterator[tuple[int, int]]:
+    """Bounds of untagged proper-noun runs that an occurrence shows to be a business.
+
+    The evidence is the one NER-tagged names are held to, read without relation arguments:
+    a business noun as attribute or apposition ("CIK Telecom is a telecommunications
+    provider", "Bank PHB, the Nigerian lender"), a trade noun before it ("the department
+    store Selfridges"), a legal suffix after it, or a business part it owns ("clients of
+    Amritt"). Dictionary-word runs ("Customer Care") need the apposition or trade noun;
+    places, words of personal names and headings stay out.
+    """
+    concepts = _concept_acronyms(doc)
+    for start, end in _untagged_runs(doc, taken):
+        span = doc[start:end]
+        if person_words.intersection(t.text for t in span) or gpe_tokens.intersection(range(start, end)):
+            continue
+        if start - 1 in taken or end in taken or start > 0 and doc[start - 1].text in _LIST_GLUE \
+                or span[-1].lower_.rstrip(".") in _CLOSING_SUFFIXES and len(span) == 1:
+            continue  # the tail of a known name: "PowerCo SE", "In-Q-Tel"
+        if start > 1 and doc[start - 1].text == "(" and start - 2 in taken and len(span) == 1 and span[0].is_upper:
+            continue  # an acronym a tagged name defines, "the Research Corporation of ... (RCUH)": read with that name
+        if span.text in concepts or len(span) == 1 and span.text[:-1].isupper() and span.text.endswith("s"):
+            continue  # a class of businesses: "managed service providers (MSPs)", "OEMs"
+        if sum(1 for t in span.sent if t.text == ";") >= 2 or _not_a_business(span, common=common, arguments=set()):
+            continue  # a category in a list: "measures in Logistics; Customer Care and Aftersales; ..."
+        root = span.root
+        if root.head.i != root.i and start <= root.head.i < end or root.dep_ in {"compound", "nmod", "amod"}:
+            continue  # part of a longer phrase: "Lucky Mobile SIM cards"
+        occurrences = list(_occurrences(doc, span))
+        if any(_written_as_place(s) or _names_an_offering(s) for s in occurrences):
+            continue
+        if _common_words_only(span, common) or len(span) == 1 and _singular(span[0].lower_) in common:
+            if any(_apposed_business(s) or _after_trade_noun(s) for s in occurrences):
+                yield start, end  # "the department store Selfridges"; not "Clients Teams which have used ..."
+            continue
+        if any(_untagged_evidence(s, tickers=tickers, common=common) for s in occurrences):
+            yield start, end
+
+
+def _untagged_evidence(span: Span, *, tickers: dict[int, str], common: frozenset[str]) -> bool:
+    """Evidence at one occurrence of an untagged name: a business noun, a trade noun or a part it owns."""
+    root = span.root
+    held = root.dep_ == "poss" and root.head.lemma_.lower() in _HELD_BY_BUSINESS  # "Marmoset's clients"
+    of_held = root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.lemma_.lower() in _HELD_BY_BUSINESS
+    return held or of_held or _after_trade_noun(span) or _apposed_business(span) \
+        or _occurrence_evidence(span, tickers=tickers, arguments=set(), common=common)
 
 
 def _subject_of_business_verb(token: Token, verbs: dict[tuple[str, str], bool]) -> bool:
