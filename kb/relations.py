@@ -701,9 +701,15 @@ def _chosen_for_its_own(token: Token, starts: dict[int, Span]) -> str | None:
     if token.lower_ != "its" or token.dep_ != "poss":
         return None
     noun = _first_conjunct(token.head)
-    if noun.dep_ != "pobj" or noun.head.lower_ != "for" or noun.head.head.pos_ != "VERB":
+    if noun.dep_ == "pobj" and noun.head.lower_ == "for" and noun.head.head.pos_ == "VERB":
+        verb = noun.head.head
+    elif noun.dep_ == "dobj" and noun.head.pos_ == "VERB" and any(
+            c.dep_ == "prep" and c.lower_ == "for" and c.i < noun.i and any(g.dep_ == "cc" for g in c.children)
+            for c in noun.head.children):
+        verb = noun.head  # "for its approach, as well as its close partnerships": the parser makes a second object
+    else:
         return None
-    objects = [starts_at for c in noun.head.head.children if c.dep_ == "dobj"
+    objects = [starts_at for c in verb.children if c.dep_ == "dobj" and c != noun
                for starts_at in starts.values() if starts_at.root == _first_conjunct(c)]
     return objects[0].label_ if objects else None
 
