@@ -1034,9 +1034,16 @@ def _made_for_a_company(token: Token, inside: set[int]) -> bool:
 
 
 def _with_counterparts(triggers: list[_Trigger], mentions: list[Span]) -> dict[int, set[int]]:
-    """For each mention named as "with X" of a trigger ("a deal with Nokia"), the triggers it is the counterpart of."""
+    """For each mention named as "with X" of a trigger ("a deal with Nokia"), the triggers it is the counterpart of.
+
+    "in collaboration with X" / "in partnership with X" is no deal of its own: it makes X a
+    co-actor of the clause ("OpenAI, in collaboration with Microsoft, announced a partnership
+    with Oracle": Microsoft is a party of the Oracle partnership too), so it is not counted.
+    """
     out: dict[int, set[int]] = {}
     for trig in triggers:
+        if trig.token.dep_ == "pobj" and trig.token.head.lower_ == "in":
+            continue
         for prep in trig.token.children:
             if prep.dep_ != "prep" or prep.lower_ != "with":
                 continue

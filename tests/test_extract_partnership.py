@@ -84,3 +84,9 @@ def test_a_company_named_like_a_person_still_partners(extractor):
                            "businesses, such as Terrapin Beer Company, BikeAthens, and Kindercore Vinyl to create "
                            "custom coffee blends.")
     assert any("Kindercore Vinyl" in pair for pair in pairs(ex))
+
+
+def test_in_collaboration_with_makes_a_co_actor_not_a_separate_deal(extractor):
+    ex = extractor.extract("Acme, in collaboration with Globex, has announced a new partnership with Initech.")
+    assert {frozenset(("Globex", "Initech")), frozenset(("Acme", "Initech"))} <= {
+        frozenset((r.source, r.target)) for r in ex.relations if r.type == "partnership"}

@@ -43,6 +43,9 @@ def test_seed_oracle_tagged_person_is_still_one_company(seed):
     [
         ("partnership", "OpenAI", "Oracle"),
         ("partnership", "Microsoft", "OpenAI"),
+        # "OpenAI, in collaboration with Microsoft, has announced a new partnership with Oracle":
+        # the collaborator is a party of the Oracle partnership too (issue #4, coordination)
+        ("partnership", "Microsoft", "Oracle"),
         ("investment", "Microsoft", "OpenAI"),
         ("supplier", "Oracle", "xAI"),
     ],
