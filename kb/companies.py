@@ -403,35 +403,17 @@ class CompanyResolver:
                 argument_tokens.update(range(c.start, c.end))
         # A name coordinated with two or more companies is one of them: "partners include Concentric
         # Network, EarthLink, Excite and FastNet" (NER said PERSON, GPE or nothing for some items).
-        for start, end in _listed_with_companies(doc, candidates, taken=taken, evidenced=argument_tokens,
-                                                 gpe_tokens=gpe_tokens, common=common):
-            listed = next((c for c in candidates if (c.start, c.end) == (start, end)), None)
-            if listed is None:
-                candidates.append(_Candidate(start, end, "org"))
-            else:
-                listed.kind = "org"
-            argument_tokens.update(range(start, end))
+        _promote(candidates, _listed_with_companies(doc, candidates, taken=taken, evidenced=argument_tokens,
+                                                    gpe_tokens=gpe_tokens, common=common), argument_tokens)
         # The names a company lists as its rivals or clients are companies: "PocketBell's main
         # competitor was EasyCall", "Miracle Mart competed with the likes of Zellers, Woolco and Kmart".
-        for start, end in _rivals_and_clients(doc, candidates, taken=taken, evidenced=argument_tokens,
-                                              gpe_tokens=gpe_tokens, common=common):
-            listed = next((c for c in candidates if (c.start, c.end) == (start, end)), None)
-            if listed is None:
-                candidates.append(_Candidate(start, end, "org"))
-            else:
-                listed.kind = "org"
-            argument_tokens.update(range(start, end))
+        _promote(candidates, _rivals_and_clients(doc, candidates, taken=taken, evidenced=argument_tokens,
+                                                 gpe_tokens=gpe_tokens, common=common), argument_tokens)
         # A name NER missed, or a one-word name it called PERSON or GPE, the subject of a verb whose subject is a
         # business ("Versive launched with $1.3 million in seed funding", "Boxed was financed by ..."),
         # is a company unless it is part of a person's full name in the text.
-        for start, end in _business_subjects(doc, candidates, taken=taken, person_words=person_words,
-                                             gpe_tokens=gpe_tokens, common=common):
-            subject = next((c for c in candidates if (c.start, c.end) == (start, end)), None)
-            if subject is None:
-                candidates.append(_Candidate(start, end, "org"))
-            else:
-                subject.kind = "org"
-            argument_tokens.update(range(start, end))
+        _promote(candidates, _business_subjects(doc, candidates, taken=taken, person_words=person_words,
+                                                gpe_tokens=gpe_tokens, common=common), argument_tokens)
         # A proper-noun run NER left untagged is a company when an occurrence says so: "SBS was a major
         # supplier", "Bank PHB, the Nigerian lender", "clients of Amritt", "the department store Selfridges".
         # (a CamelCase word taken alone above may open such a run: "MidOcean Partners was formed")
@@ -952,6 +934,21 @@ def _written_as_place(span: Span) -> bool:
     nxt = doc[span.end:span.end + 2]
     # "Bellin in Denmark, Wisconsin"; a dateline, "NEW YORK, July 1, 2021"
     return len(nxt) == 2 and nxt[0].text == "," and nxt[1].ent_type_ in {"GPE", "LOC", "DATE"}
+
+
+def _promote(candidates: list[_Candidate], spans: Iterable[tuple[int, int]], evidenced: set[int]) -> None:
+    """Make each (start, end) an "org" candidate, adding it when NER proposed nothing there.
+
+    The spans are computed from ``candidates`` first (a list, not a lazy iterator, is
+    passed), so adding to it here cannot change what they found.
+    """
+    for start, end in list(spans):
+        found = next((c for c in candidates if (c.start, c.end) == (start, end)), None)
+        if found is None:
+            candidates.append(_Candidate(start, end, "org"))
+        else:
+            found.kind = "org"
+        evidenced.update(range(start, end))
 
 
 #: A name ending in one of these is a company whatever label NER gave it ("InnoCare Pharma").

@@ -5,10 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kb.companies import company_key, display_name
-
-
-def names(extraction):
-    return sorted(c.name for c in extraction.companies)
+from tests.fixtures.extracted import names
 
 
 def test_possessive_is_not_a_new_company(extractor):

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-
-def names(extraction):
-    return sorted(c.name for c in extraction.companies)
+from tests.fixtures.extracted import names
 
 
 @pytest.mark.parametrize(

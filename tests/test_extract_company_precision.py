@@ -5,10 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kb.companies import company_key
-
-
-def names(extraction):
-    return sorted(c.name for c in extraction.companies)
+from tests.fixtures.extracted import names
 
 
 @pytest.mark.issue(4)

@@ -5,13 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-
-def relations(extraction):
-    out = set()
-    for r in extraction.relations:
-        pair = tuple(sorted((r.source, r.target))) if r.type in ("partnership", "competitor") else (r.source, r.target)
-        out.add((r.type, *pair))
-    return out
+from tests.fixtures.extracted import relations
 
 
 @pytest.mark.issue(4)

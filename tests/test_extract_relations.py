@@ -5,14 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kb.relations import parse_amount
-
-
-def relations(extraction):
-    out = set()
-    for r in extraction.relations:
-        pair = tuple(sorted((r.source, r.target))) if r.type in ("partnership", "competitor") else (r.source, r.target)
-        out.add((r.type, *pair))
-    return out
+from tests.fixtures.extracted import relations
 
 
 def test_active_acquisition_points_from_buyer_to_bought(extractor):

@@ -4,17 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-
-def names(extraction):
-    return {c.name for c in extraction.companies}
-
-
-def relations(extraction):
-    out = set()
-    for r in extraction.relations:
-        pair = tuple(sorted((r.source, r.target))) if r.type in ("partnership", "competitor") else (r.source, r.target)
-        out.add((r.type, *pair))
-    return out
+from tests.fixtures.extracted import names, relations
 
 
 @pytest.mark.parametrize(

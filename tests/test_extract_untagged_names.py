@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-
-def names(extraction):
-    return sorted(c.name for c in extraction.companies)
+from tests.fixtures.extracted import names
 
 
 @pytest.mark.parametrize(
@@ -55,7 +53,6 @@ def test_camel_case_word_opens_an_untagged_name(extractor):
 )
 def test_untagged_subject_of_launch_or_relocate_is_a_company(extractor, text, name):
     assert name in names(extractor.extract(text))
-
 
 
 def test_heading_glued_onto_a_deal_argument_is_cut_off(extractor):
