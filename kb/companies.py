@@ -25,7 +25,6 @@ import json
 import logging
 import re
 import tomllib
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -40,6 +39,7 @@ from spacy.pipeline import SpanRuler
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
+from kb.names import LEGAL_SUFFIXES, company_key
 from kb.nlp import BOILERPLATE_KEY
 
 log = logging.getLogger(__name__)
@@ -49,11 +49,6 @@ COMPANIES_KEY = "newskb_companies"
 PRODUCTS_KEY = "newskb_products"
 RESULT_KEY = "newskb"
 
-#: Legal suffixes folded when comparing names (as ../shared/eval/score.py does, plus a few).
-LEGAL_SUFFIXES = frozenset(
-    "inc incorporated corp corporation co company ltd limited llc plc ag sa nv gmbh se lp llp "
-    "holdings holding group bv ab asa oyj spa srl pte pty kk sas sarl oy as".split()
-)
 #: Words that may follow a company's short name in its full name without making it another
 #: company: "Arrowhead" is "Arrowhead Pharmaceuticals". Investment-firm words (Capital,
 #: Ventures, Partners) are deliberately absent: "Google Ventures" is not Google.
@@ -88,19 +83,6 @@ _ROLE_CORE = frozenset(
 
 
 # --- names --------------------------------------------------------------------------------
-
-
-def company_key(name: str) -> str:
-    """Comparable form of a company name: case, "the", possessive, punctuation, legal suffix."""
-    s = unicodedata.normalize("NFKC", name).replace("\u2019", "'").casefold().strip()
-    s = re.sub(r"^the\s+", "", s)
-    s = re.sub(r"'s?$", "", s)
-    s = re.sub(r"[^\w&+ ]+", " ", s)
-    tokens = s.split()
-    while len(tokens) > 1 and (tokens[-1] in LEGAL_SUFFIXES or tokens[-1] in {"&", "and"} and len(tokens) > 2
-                                and tokens[-2] in LEGAL_SUFFIXES):
-        tokens.pop()  # "Fresenius SE & Co." -> "fresenius": the "&" of a suffix pair goes with it
-    return " ".join(tokens)
 
 
 def display_name(name: str) -> str:

@@ -2,7 +2,7 @@
 
 Every action is recorded in the ``curation`` table (at, action, payload JSON) and applied
 in the same transaction. Payloads name companies by their stable keys
-(``normalize_company_key``), never only by row ids, because re-extraction may delete and
+(``company_key``), never only by row ids, because re-extraction may delete and
 recreate rows; ``replay_curation`` re-applies the whole log in order after
 ``newskb reextract``. Applying an action twice gives the same rows, so replaying is safe.
 
@@ -27,12 +27,12 @@ import sqlite_utils
 
 from kb.db import utcnow
 from kb.errors import CurationError, NotFound
+from kb.names import company_key
 from kb.records import RELATION_TYPES, UNDIRECTED_TYPES, document_text
 from kb.store import (
     ensure_relation,
     find_company,
     live_company,
-    normalize_company_key,
     refresh_aggregates,
     resolve_company,
     write_transaction,
@@ -103,7 +103,7 @@ def rename_company(db: sqlite_utils.Database, company_id: int, new_name: str) ->
     """
     with write_transaction(db):
         company = _company(db, company_id)
-        if not normalize_company_key(new_name):
+        if not company_key(new_name):
             raise CurationError(f"{new_name!r} is not a usable company name")
         payload = {"key": company["key"], "name": new_name.strip(), "old_name": company["name"]}
         _record_and_apply(db, "rename", payload)
@@ -329,7 +329,7 @@ def _apply_rename(db: sqlite_utils.Database, payload: dict[str, Any]) -> bool:
     db.execute("update companies set name = ? where id = ?", [payload["name"], company["id"]])
     db.table("aliases").insert(
         {
-            "key": normalize_company_key(payload["name"]),
+            "key": company_key(payload["name"]),
             "surface": payload["name"],
             "company_id": company["id"],
         },

@@ -19,7 +19,6 @@ import contextlib
 import dataclasses
 import json
 import logging
-import re
 import threading
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -32,6 +31,7 @@ import sqlite_utils
 from kb.config import Settings
 from kb.db import to_timestamp, utcnow
 from kb.errors import ConfigError, NotFound
+from kb.names import company_key
 from kb.records import RELATION_TYPES, UNDIRECTED_TYPES, Extraction, KnownCompany
 
 if TYPE_CHECKING:
@@ -39,7 +39,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ExtractStats",
-    "LEGAL_SUFFIXES",
     "ProgressCallback",
     "curated_keys",
     "ensure_relation",
@@ -47,7 +46,6 @@ __all__ = [
     "find_company",
     "known_companies",
     "live_company",
-    "normalize_company_key",
     "parse_since",
     "reextract_articles",
     "refresh_aggregates",
@@ -60,48 +58,11 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-#: Trailing words that name a legal form, not a company: folded out of keys. The list of the
-#: scorer (../shared/eval/score.py) plus a few common forms. cleanco's full list is not used
-#: on purpose: it also folds "UK", "EU", "AS", "PT" or "Private", merging "Vodafone UK"
-#: into "Vodafone" — see docs/design-notes.md, "Knowledge base".
-LEGAL_SUFFIXES = frozenset(
-    {
-        "inc", "incorporated", "corp", "corporation", "co", "company", "ltd", "limited",
-        "llc", "plc", "ag", "sa", "nv", "gmbh", "se", "lp", "llp", "holdings", "holding",
-        "group", "bv", "ab", "asa", "oyj", "spa", "srl", "pte", "pty", "kk", "pvt", "ltda",
-        "kgaa", "kg", "sas", "sarl", "bhd", "sdn", "oy", "aps", "as",
-    }
-)  # fmt: skip
-#: Left dangling once a suffix is gone: "Wells Fargo & Co" → "wells fargo".
-_CONNECTORS = frozenset({"&", "and", "+"})
-_LEADING_THE = re.compile(r"^the\s+")
-_POSSESSIVE = re.compile(r"'s?$")
-_PUNCTUATION = re.compile(r"[^\w&+ ]+")
-
 #: Rows bound per ``IN (...)`` list: far below SQLite's variable limit.
 _CHUNK = 500
 
 ProgressCallback = Callable[[int, int], None]
 """Called with (articles done, articles selected) after each stored batch."""
-
-
-def normalize_company_key(name: str) -> str:
-    """The identity of a company name: case, possessive, punctuation, "the", legal suffix folded.
-
-    "Oracle Corp.", "Oracle Corporation", "ORACLE" and "Oracle’s" all give "oracle"; the
-    same folding as the evaluation scorer, so what it counts as one company is one row here.
-    A suffix is kept when it is the whole name ("Group" stays "group"). Empty for a name
-    that is only punctuation.
-    """
-    text = unicodedata.normalize("NFKC", name).replace("\u2019", "'").replace("\u2018", "'")
-    text = _LEADING_THE.sub("", text.casefold().strip())
-    text = _POSSESSIVE.sub("", text)
-    tokens = _PUNCTUATION.sub(" ", text).split()
-    while len(tokens) > 1 and tokens[-1] in LEGAL_SUFFIXES:
-        tokens.pop()
-        while len(tokens) > 1 and tokens[-1] in _CONNECTORS:
-            tokens.pop()
-    return " ".join(tokens)
 
 
 def _fold(name: str) -> str:
@@ -222,7 +183,7 @@ def live_company(db: sqlite_utils.Database, company_id: int) -> dict[str, Any] |
 
 def find_company(db: sqlite_utils.Database, *names: str) -> dict[str, Any] | None:
     """The live company row any of ``names`` resolves to: alias keys first, then company keys."""
-    keys = [k for k in dict.fromkeys(normalize_company_key(n) for n in names) if k]
+    keys = [k for k in dict.fromkeys(company_key(n) for n in names) if k]
     for table in ("aliases", "companies"):
         column = "company_id" if table == "aliases" else "id"
         for key in keys:
@@ -241,7 +202,7 @@ def resolve_company(
     returned as such: callers drop it.
     """
     aliases = tuple(a for a in aliases if a and a.strip())
-    key = normalize_company_key(name)
+    key = company_key(name)
     if not key:
         return None
     company = find_company(db, name, *aliases)
@@ -262,7 +223,7 @@ def _add_aliases(db: sqlite_utils.Database, company_id: int, surfaces: Iterable[
     """Record surface forms for a company; a key already taken keeps its first company."""
     rows = []
     for surface in surfaces:
-        key = normalize_company_key(surface)
+        key = company_key(surface)
         if key:
             rows.append({"key": key, "surface": surface.strip(), "company_id": company_id})
     if rows:
@@ -638,12 +599,12 @@ def _prune_aliases(db: sqlite_utils.Database, surfaces: Iterable[tuple[int, str]
     """
     candidates: dict[int, set[str]] = {}
     for company_id, surface in surfaces:
-        candidates.setdefault(company_id, set()).add(normalize_company_key(surface))
+        candidates.setdefault(company_id, set()).add(company_key(surface))
     for company_id, keys in candidates.items():
         row = db.execute("select key, name, kind from companies where id = ?", [company_id]).fetchone()
         if row is None or row[2] != "company":
             continue
-        keys -= {row[0], normalize_company_key(row[1])}
+        keys -= {row[0], company_key(row[1])}
         marks = ",".join("?" * len(keys))
         aliases = {
             key: alias_id
@@ -657,7 +618,7 @@ def _prune_aliases(db: sqlite_utils.Database, surfaces: Iterable[tuple[int, str]
             key for (key,) in db.execute("select key from companies where merged_into = ?", [company_id])
         }
         supported |= {
-            normalize_company_key(surface)
+            company_key(surface)
             for (surface,) in db.execute(
                 "select distinct surface from mentions where company_id = ?", [company_id]
             )
@@ -675,7 +636,7 @@ def curated_keys(db: sqlite_utils.Database) -> set[str]:
         for field in ("key", "keep", "drop", "source", "target"):
             value = payload.get(field)
             if isinstance(value, str):
-                keys.add(normalize_company_key(value))
+                keys.add(company_key(value))
     return keys
 
 

@@ -11,12 +11,12 @@ import sqlite_utils
 from kb.config import ExtractSettings, Settings
 from kb.db import SCHEMA_VERSION, migrations, open_db, schema_version
 from kb.errors import NotFound
+from kb.names import company_key
 from kb.records import Company, DealTerms, Extraction, KnownCompany, Mention, PersonRole, Product
 from kb.store import (
     ExtractStats,
     extract_articles,
     known_companies,
-    normalize_company_key,
     rejected_names,
     select_articles,
     store_extraction,
@@ -55,7 +55,7 @@ def company(db: sqlite_utils.Database, key: str) -> dict:
     ],
 )
 def test_company_key_folds_case_possessive_punctuation_and_legal_suffix(name, key):
-    assert normalize_company_key(name) == key
+    assert company_key(name) == key
 
 
 def test_oracle_corp_in_one_article_and_oracle_in_another_are_one_company(db):
