@@ -9,7 +9,9 @@ parts of a URL that are case-insensitive or redundant are normalised. Everything
 from __future__ import annotations
 
 import logging
-from urllib.parse import SplitResult, parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+from kb.sources import DEFAULT_PORTS, folded_netloc
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +39,6 @@ TRACKING_PARAMS = frozenset(
 )
 TRACKING_PREFIXES = ("utm_",)
 
-_DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 def is_tracking_param(name: str) -> bool:
@@ -67,7 +68,7 @@ def canonicalize_url(url: str, *, base: str | None = None) -> str:
         log.debug("cannot split URL %r: %s", url, e)
         return url
     scheme = parts.scheme.lower()
-    if scheme not in _DEFAULT_PORTS:
+    if scheme not in DEFAULT_PORTS:
         return urlunsplit((scheme, parts.netloc, parts.path, parts.query, ""))
     query = parts.query
     pairs = parse_qsl(query, keep_blank_values=True)
@@ -75,23 +76,7 @@ def canonicalize_url(url: str, *, base: str | None = None) -> str:
         # Re-encoded only when something was removed, so that an untouched query keeps its
         # original spelling (%20 vs +, bare keys) and matches the link as others write it.
         query = urlencode([(k, v) for k, v in pairs if not is_tracking_param(k)])
-    return urlunsplit((scheme, _netloc(parts, scheme), parts.path or "/", query, ""))
-
-
-def _netloc(parts: SplitResult, scheme: str) -> str:
-    """Host lower-cased, default port dropped, user info kept as written."""
-    host = parts.hostname or ""
-    if ":" in host:  # IPv6 literal: hostname strips the brackets
-        host = f"[{host}]"
-    try:
-        port = parts.port
-    except ValueError:  # "host:abc": keep what was written rather than guess
-        return parts.netloc.lower()
-    userinfo, _, _ = parts.netloc.rpartition("@")
-    netloc = f"{userinfo}@{host}" if userinfo else host
-    if port is not None and port != _DEFAULT_PORTS[scheme]:
-        netloc = f"{netloc}:{port}"
-    return netloc
+    return urlunsplit((scheme, folded_netloc(parts, scheme), parts.path or "/", query, ""))
 
 
 def is_web_url(url: str) -> bool:
@@ -100,4 +85,4 @@ def is_web_url(url: str) -> bool:
         parts = urlsplit(url)
     except ValueError:
         return False
-    return parts.scheme.lower() in _DEFAULT_PORTS and bool(parts.hostname)
+    return parts.scheme.lower() in DEFAULT_PORTS and bool(parts.hostname)

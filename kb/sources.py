@@ -18,7 +18,7 @@ from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import SplitResult, urlsplit, urlunsplit
 
 import sqlite_utils
 
@@ -106,22 +106,36 @@ def normalize_source_url(url: str) -> str:
 
     Scheme and host are case-insensitive and a default port or a fragment never reaches
     the server, so two spellings would be two sources fetching one feed. Path and query are
-    kept as given (servers may treat them case-sensitively).
+    kept as given (servers may treat them case-sensitively). A port that is not a number
+    is a bad argument: ConfigError.
     """
     parts = urlsplit(url)
-    scheme = parts.scheme.lower()
-    host = (parts.hostname or "").lower()
-    if ":" in host:
-        host = f"[{host}]"  # IPv6 literal
     try:
-        port = parts.port
+        _ = parts.port  # raises on "host:abc"
     except ValueError as e:
         raise ConfigError(f"{url}: {e}") from None
-    netloc = host if port is None or (scheme, port) in {("http", 80), ("https", 443)} else f"{host}:{port}"
-    userinfo = parts.netloc.rpartition("@")[0]
-    if userinfo:
-        netloc = f"{userinfo}@{netloc}"
-    return urlunsplit((scheme, netloc, parts.path, parts.query, ""))
+    scheme = parts.scheme.lower()
+    return urlunsplit((scheme, folded_netloc(parts, scheme), parts.path, parts.query, ""))
+
+
+#: Ports a scheme implies: written out, they name the same address.
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def folded_netloc(parts: SplitResult, scheme: str) -> str:
+    """Host lower-cased, default port dropped, user info kept as written (also ingest's article URLs)."""
+    host = parts.hostname or ""
+    if ":" in host:  # IPv6 literal: hostname strips the brackets
+        host = f"[{host}]"
+    try:
+        port = parts.port
+    except ValueError:  # "host:abc": keep what was written rather than guess
+        return parts.netloc.lower()
+    userinfo, _, _ = parts.netloc.rpartition("@")
+    netloc = f"{userinfo}@{host}" if userinfo else host
+    if port is not None and port != DEFAULT_PORTS.get(scheme):
+        netloc = f"{netloc}:{port}"
+    return netloc
 
 
 def detect_source(target: str, *, page: bool = False) -> tuple[str, str]:
