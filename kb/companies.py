@@ -396,6 +396,11 @@ class CompanyResolver:
         # is a company unless it is part of a person's full name in the text.
         _promote(candidates, _business_subjects(doc, candidates, taken=taken, person_words=person_words,
                                                 gpe_tokens=gpe_tokens, common=common), argument_tokens)
+        # A subject the text goes on to call "it" or "the company" in a business role: "Monarch manages
+        # $4.9 billion in assets. It bought Oneida Limited in 2006."
+        _promote(candidates, _referred_subjects(doc, candidates, taken=taken, person_words=person_words,
+                                                gpe_tokens=gpe_tokens, common=common, trigger_words=self.trigger_words),
+                 argument_tokens)
         # A proper-noun run NER left untagged is a company when an occurrence says so: "SBS was a major
         # supplier", "Bank PHB, the Nigerian lender", "clients of Amritt", "the department store Selfridges".
         # (a CamelCase word taken alone above may open such a run: "MidOcean Partners was formed")
@@ -535,6 +540,70 @@ def _business_subjects(doc: Doc, candidates: list[_Candidate], *, taken: set[int
         if any(_written_as_place(s) for s in _occurrences(doc, span)):
             continue
         yield span.start, span.end
+
+
+#: Nouns a passage uses, after "the", for the company it is about: "Bellin opened ... In 2007, the company became".
+_SELF_NOUNS = frozenset(
+    "company firm business corporation startup start-up chain brewery distillery winery studio label publisher "
+    "retailer airline carrier agency bank lender insurer manufacturer maker group".split()
+)
+
+
+def _referred_subjects(doc: Doc, candidates: list[_Candidate], *, taken: set[int], person_words: set[str],
+                       gpe_tokens: set[int], common: frozenset[str],
+                       trigger_words: frozenset[str]) -> Iterator[tuple[int, int]]:
+    """Bounds of clause subjects the text goes on to refer to as a business.
+
+    A passage about a small company names it once as a subject and then says "it", "its" or
+    "the company": "Monarch manages $4.9 billion in assets. It bought Oneida Limited in 2006",
+    "Bellin opened a clinic in Denmark, Wisconsin. In 2007, the company became the official
+    partner of the Green Bay Packers". The reference is business evidence when it is "the
+    company" (or another trade noun), "it" as the subject of a business or relation verb ("It
+    bought", "it was sold to"), or "its" owning a business part ("its ninth store"). Only an
+    untagged name or a one-word NER "maybe" is read, and only up to the end of the next sentence,
+    with no other named subject in between; person words and places stay out.
+    """
+    verbs = business_subject_verbs()
+    maybes = {c.start: c for c in candidates if c.kind == "maybe" and c.end - c.start == 1}
+    subjects = {i for c in candidates for i in range(c.start, c.end) if doc[c.start:c.end].root.dep_ in {"nsubj", "nsubjpass"}}
+    sents = list(doc.sents)
+    for n, sent in enumerate(sents):
+        token = next((t for t in sent if t.dep_ in {"nsubj", "nsubjpass"} and t.head == sent.root), None)
+        if token is None or token.pos_ != "PROPN" or not token.text[:1].isupper() or not token.is_alpha:
+            continue
+        if token.i in taken and token.i not in maybes or token.text in person_words or token.i in gpe_tokens:
+            continue
+        if token.i not in maybes and token.text.lower() in common:
+            continue  # an untagged dictionary word: "Gold", "Sky"
+        start = token.i  # with the capitalised words before it: "Pour Moi", "Zero Deposit"
+        while start > sent.start and doc[start - 1].dep_ == "compound" and doc[start - 1].head.i == token.i \
+                and doc[start - 1].text[:1].isupper() and start - 1 not in taken and token.i not in maybes:
+            start -= 1
+        if any(c.dep_ == "compound" and c.i < start for c in token.children):
+            continue  # part of a longer name
+        span = doc[start:token.i + 1]
+        if any(_written_as_place(s) for s in _occurrences(doc, span)):
+            continue
+        window_end = sents[n + 1].end if n + 1 < len(sents) else sent.end
+        for ref in doc[token.i + 1:window_end]:
+            if ref.i in subjects or ref.dep_ in {"nsubj", "nsubjpass"} and ref.pos_ == "PROPN":
+                break  # another named subject: the references after it are its own
+            if _refers_as_business(ref, verbs=verbs, trigger_words=trigger_words):
+                yield span.start, span.end
+                break
+
+
+def _refers_as_business(token: Token, *, verbs: dict[tuple[str, str], bool], trigger_words: frozenset[str]) -> bool:
+    """Is the token "the company", "it" doing business ("It bought ...") or "its" owning a business part?"""
+    if token.lower_ == "its":
+        return token.dep_ == "poss" and token.head.lemma_.lower() in _HELD_BY_BUSINESS
+    if token.lower_ == "it":
+        if token.dep_ not in {"nsubj", "nsubjpass"} or token.head.pos_ != "VERB":
+            return False
+        lemma = token.head.lemma_.lower()
+        return _subject_of_business_verb(token, verbs) or lemma in trigger_words
+    return token.lemma_.lower() in _SELF_NOUNS and token.dep_ in {"nsubj", "nsubjpass", "poss"} and token.tag_ == "NN" \
+        and any(c.lower_ == "the" and c.dep_ == "det" for c in token.children)
 
 
 def _untagged_runs(doc: Doc, taken: set[int]) -> Iterator[tuple[int, int]]:
