@@ -1216,6 +1216,10 @@ def _direct_arguments(token: Token) -> Iterator[Token]:
     if token.pos_ == "NOUN" and dep in {"dobj", "pobj"} and verb.lemma_.lower() in _LIGHT_VERBS:
         # "Zaggora has formed partnerships with ...", "Impark entered into an agreement to be acquired"
         yield from (c for c in verb.children if c.dep_ == "nsubj")
+    elif token.pos_ == "NOUN" and dep == "dobj" and verb.pos_ == "VERB":
+        # any verb acting on a relation noun, when NER left its subject untagged: "Hupac took a 25% stake in
+        # Crossrail", "Alfdex initiated its deliveries to John Deere" (not "Harrison welcomed the investment")
+        yield from (c for c in verb.children if c.dep_ == "nsubj" and not c.ent_type_)
     if token.dep_ in {"compound", "amod"}:
         yield token.head
     if token.dep_ in {"relcl", "acl"}:

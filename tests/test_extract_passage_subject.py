@@ -40,3 +40,19 @@ def test_reference_after_another_named_subject_belongs_to_that_subject(extractor
     ex = extractor.extract("Last spring Halvorsen visited the plant. Oneida Limited said the company "
                            "was sold to Monarch Capital.")
     assert "Halvorsen" not in names(ex)
+
+
+@pytest.mark.parametrize(
+    ("text", "relation"),
+    [
+        ("In August 2010 Hupac took a 25% stake in Crossrail.", ("investment", "Hupac", "Crossrail")),
+        ("In 2010 Alfdex initiated its deliveries to John Deere.", ("supplier", "Alfdex", "John Deere")),
+    ],
+)
+def test_untagged_subject_of_a_verb_on_a_relation_noun_is_a_party(extractor, text, relation):
+    assert relation in relations(extractor.extract(text))
+
+
+def test_one_word_person_acting_on_a_relation_noun_stays_a_person(extractor):
+    ex = extractor.extract("Harrison welcomed the investment from Sequoia Capital.")
+    assert "Harrison" not in names(ex)
