@@ -401,6 +401,9 @@ class CompanyResolver:
         _promote(candidates, _referred_subjects(doc, candidates, taken=taken, person_words=person_words,
                                                 gpe_tokens=gpe_tokens, common=common, trigger_words=self.trigger_words),
                  argument_tokens)
+        _promote(candidates, _relation_clause_subjects(doc, candidates, taken=taken, person_words=person_words,
+                                                       gpe_tokens=gpe_tokens, common=common,
+                                                       trigger_words=self.trigger_words), argument_tokens)
         # A proper-noun run NER left untagged is a company when an occurrence says so: "SBS was a major
         # supplier", "Bank PHB, the Nigerian lender", "clients of Amritt", "the department store Selfridges".
         # (a CamelCase word taken alone above may open such a run: "MidOcean Partners was formed")
@@ -565,13 +568,14 @@ def _referred_subjects(doc: Doc, candidates: list[_Candidate], *, taken: set[int
     """
     verbs = business_subject_verbs()
     maybes = {c.start: c for c in candidates if c.kind == "maybe" and c.end - c.start == 1}
+    blocked = taken | {i for c in candidates if c.kind not in {"maybe", "product"} for i in range(c.start, c.end)}
     subjects = {i for c in candidates for i in range(c.start, c.end) if doc[c.start:c.end].root.dep_ in {"nsubj", "nsubjpass"}}
     sents = list(doc.sents)
     for n, sent in enumerate(sents):
         token = next((t for t in sent if t.dep_ in {"nsubj", "nsubjpass"} and t.head == sent.root), None)
         if token is None or token.pos_ != "PROPN" or not token.text[:1].isupper() or not token.is_alpha:
             continue
-        if token.i in taken and token.i not in maybes or token.text in person_words or token.i in gpe_tokens:
+        if token.i in blocked and token.i not in maybes or token.text in person_words or token.i in gpe_tokens:
             continue
         if token.i not in maybes and token.text.lower() in common:
             continue  # an untagged dictionary word: "Gold", "Sky"
@@ -581,7 +585,7 @@ def _referred_subjects(doc: Doc, candidates: list[_Candidate], *, taken: set[int
             start -= 1
         if any(c.dep_ == "compound" and c.i < start for c in token.children):
             continue  # part of a longer name
-        span = doc[start:token.i + 1]
+        span = doc[_after_heading(doc, start, token.i + 1):token.i + 1]
         if any(_written_as_place(s) for s in _occurrences(doc, span)):
             continue
         window_end = sents[n + 1].end if n + 1 < len(sents) else sent.end
@@ -591,6 +595,54 @@ def _referred_subjects(doc: Doc, candidates: list[_Candidate], *, taken: set[int
             if _refers_as_business(ref, verbs=verbs, trigger_words=trigger_words):
                 yield span.start, span.end
                 break
+
+
+#: Verbs of saying: their subject reports a relation rather than being a party to it.
+_SPEECH_VERBS = frozenset("say tell add note explain comment state write argue claim believe think remark recall "
+                          "predict warn".split())
+
+
+def _relation_clause_subjects(doc: Doc, candidates: list[_Candidate], *, taken: set[int], person_words: set[str],
+                              gpe_tokens: set[int], common: frozenset[str],
+                              trigger_words: frozenset[str]) -> Iterator[tuple[int, int]]:
+    """Bounds of main-clause subjects whose clause relates them to a company: "Ring of Fire has done
+    feature film work for Warner Bros.", "Enigma works with Fortune 500 companies, including PayPal".
+
+    The trigger may sit anywhere in the clause, not only on the subject's own verb; the clause must name
+    a company besides the subject. Only names NER left untagged, or one-word names it called
+    something other than a person, are read.
+    """
+    labels = {t.i: ent.label_ for ent in doc.ents for t in ent}
+    maybes = {c.start for c in candidates if c.kind in {"maybe", "product"} and c.end - c.start == 1
+              and labels.get(c.start) not in {None, "PERSON"}}
+    known = {i for c in candidates if c.kind in {"company", "weak", "org"} for i in range(c.start, c.end)}
+    blocked = taken | {i for c in candidates if c.kind not in {"maybe", "product"} for i in range(c.start, c.end)}
+    for sent in doc.sents:
+        token = next((t for t in sent.root.children if t.dep_ in {"nsubj", "nsubjpass"}), None)
+        if token is None or token.pos_ != "PROPN" or not token.text[:1].isupper() or not token.is_alpha:
+            continue
+        if token.i in blocked and token.i not in maybes or token.text in person_words or token.i in gpe_tokens:
+            continue
+        if token.text.lower() in common:
+            continue
+        start = token.i
+        while start > sent.start and doc[start - 1].dep_ == "compound" and doc[start - 1].head.i == token.i \
+                and doc[start - 1].text[:1].isupper() and start - 1 not in taken and token.i not in maybes:
+            start -= 1
+        if any(c.dep_ == "compound" and c.i < start for c in token.children):
+            continue
+        start = _after_heading(doc, start, token.i + 1)  # "Funding Rocketium raised ..."
+        if sent.root.lemma_.lower() in _SPEECH_VERBS:
+            continue  # a speaker: "Ganesh Moorthy, president of Microchip, said both Microchip and Microsemi ..."
+        clause = [t for t in sent.root.subtree if not start <= t.i <= token.i]
+        if not any(t.lemma_.lower() in trigger_words and t.pos_ in {"NOUN", "VERB"} for t in clause):
+            continue
+        if not known.intersection(t.i for t in clause):
+            continue
+        span = doc[start:token.i + 1]
+        if any(_written_as_place(s) for s in _occurrences(doc, span)):
+            continue
+        yield span.start, span.end
 
 
 def _refers_as_business(token: Token, *, verbs: dict[tuple[str, str], bool], trigger_words: frozenset[str]) -> bool:

@@ -56,3 +56,22 @@ def test_untagged_subject_of_a_verb_on_a_relation_noun_is_a_party(extractor, tex
 def test_one_word_person_acting_on_a_relation_noun_stays_a_person(extractor):
     ex = extractor.extract("Harrison welcomed the investment from Sequoia Capital.")
     assert "Harrison" not in names(ex)
+
+
+@pytest.mark.parametrize(
+    ("text", "relation"),
+    [
+        # the trigger is the verb's object, not the verb
+        ("Zubblo has done animation work for Warner Bros. and Paramount.", ("partnership", "Paramount", "Zubblo")),
+        # the trigger opens the sentence, before its subject
+        ("Partnered with Microsoft, Novica sells handmade jewellery online.", ("partnership", "Microsoft", "Novica")),
+    ],
+)
+def test_untagged_subject_of_a_clause_relating_it_to_a_company_is_a_party(extractor, text, relation):
+    assert relation in relations(extractor.extract(text))
+
+
+def test_heading_glued_onto_a_subject_is_not_part_of_its_name(extractor):
+    ex = extractor.extract("History Media Dreams was set up in 1997 as an entertainment unit. "
+                           "It was acquired by Pentamedia Graphics in 2000.")
+    assert ("acquisition", "Pentamedia Graphics", "Media Dreams") in relations(ex)
