@@ -567,29 +567,18 @@ def _referred_subjects(doc: Doc, candidates: list[_Candidate], *, taken: set[int
     with no other named subject in between; person words and places stay out.
     """
     verbs = business_subject_verbs()
-    maybes = {c.start: c for c in candidates if c.kind == "maybe" and c.end - c.start == 1}
+    maybes = {c.start for c in candidates if c.kind == "maybe" and c.end - c.start == 1}
     blocked = taken | {i for c in candidates if c.kind not in {"maybe", "product"} for i in range(c.start, c.end)}
     subjects = {i for c in candidates for i in range(c.start, c.end) if doc[c.start:c.end].root.dep_ in {"nsubj", "nsubjpass"}}
     sents = list(doc.sents)
     for n, sent in enumerate(sents):
-        token = next((t for t in sent if t.dep_ in {"nsubj", "nsubjpass"} and t.head == sent.root), None)
-        if token is None or token.pos_ != "PROPN" or not token.text[:1].isupper() or not token.is_alpha:
-            continue
-        if token.i in blocked and token.i not in maybes or token.text in person_words or token.i in gpe_tokens:
-            continue
-        if token.i not in maybes and token.text.lower() in common:
-            continue  # an untagged dictionary word: "Gold", "Sky"
-        start = token.i  # with the capitalised words before it: "Pour Moi", "Zero Deposit"
-        while start > sent.start and doc[start - 1].dep_ == "compound" and doc[start - 1].head.i == token.i \
-                and doc[start - 1].text[:1].isupper() and start - 1 not in taken and token.i not in maybes:
-            start -= 1
-        if any(c.dep_ == "compound" and c.i < start for c in token.children):
-            continue  # part of a longer name
-        span = doc[_after_heading(doc, start, token.i + 1):token.i + 1]
-        if any(_written_as_place(s) for s in _occurrences(doc, span)):
+        token = next((t for t in sent.root.children if t.dep_ in {"nsubj", "nsubjpass"}), None)
+        span = _subject_name(token, blocked=blocked, maybes=maybes, person_words=person_words, gpe_tokens=gpe_tokens,
+                             common=common) if token is not None else None
+        if span is None:
             continue
         window_end = sents[n + 1].end if n + 1 < len(sents) else sent.end
-        for ref in doc[token.i + 1:window_end]:
+        for ref in doc[span.end:window_end]:
             if ref.i in subjects or ref.dep_ in {"nsubj", "nsubjpass"} and ref.pos_ == "PROPN":
                 break  # another named subject: the references after it are its own
             if _refers_as_business(ref, verbs=verbs, trigger_words=trigger_words):
@@ -610,7 +599,7 @@ def _relation_clause_subjects(doc: Doc, candidates: list[_Candidate], *, taken: 
 
     The trigger may sit anywhere in the clause, not only on the subject's own verb; the clause must name
     a company besides the subject. Only names NER left untagged, or one-word names it called
-    something other than a person, are read.
+    something other than a person, are read; the subject of a verb of saying is a speaker.
     """
     labels = {t.i: ent.label_ for ent in doc.ents for t in ent}
     maybes = {c.start for c in candidates if c.kind in {"maybe", "product"} and c.end - c.start == 1
@@ -618,31 +607,45 @@ def _relation_clause_subjects(doc: Doc, candidates: list[_Candidate], *, taken: 
     known = {i for c in candidates if c.kind in {"company", "weak", "org"} for i in range(c.start, c.end)}
     blocked = taken | {i for c in candidates if c.kind not in {"maybe", "product"} for i in range(c.start, c.end)}
     for sent in doc.sents:
-        token = next((t for t in sent.root.children if t.dep_ in {"nsubj", "nsubjpass"}), None)
-        if token is None or token.pos_ != "PROPN" or not token.text[:1].isupper() or not token.is_alpha:
-            continue
-        if token.i in blocked and token.i not in maybes or token.text in person_words or token.i in gpe_tokens:
-            continue
-        if token.text.lower() in common:
-            continue
-        start = token.i
-        while start > sent.start and doc[start - 1].dep_ == "compound" and doc[start - 1].head.i == token.i \
-                and doc[start - 1].text[:1].isupper() and start - 1 not in taken and token.i not in maybes:
-            start -= 1
-        if any(c.dep_ == "compound" and c.i < start for c in token.children):
-            continue
-        start = _after_heading(doc, start, token.i + 1)  # "Funding Rocketium raised ..."
         if sent.root.lemma_.lower() in _SPEECH_VERBS:
-            continue  # a speaker: "Ganesh Moorthy, president of Microchip, said both Microchip and Microsemi ..."
-        clause = [t for t in sent.root.subtree if not start <= t.i <= token.i]
-        if not any(t.lemma_.lower() in trigger_words and t.pos_ in {"NOUN", "VERB"} for t in clause):
+            continue  # "Ganesh Moorthy, president of Microchip, said both Microchip and Microsemi ..."
+        token = next((t for t in sent.root.children if t.dep_ in {"nsubj", "nsubjpass"}), None)
+        span = _subject_name(token, blocked=blocked, maybes=maybes, person_words=person_words, gpe_tokens=gpe_tokens,
+                             common=common) if token is not None else None
+        if span is None:
             continue
-        if not known.intersection(t.i for t in clause):
-            continue
-        span = doc[start:token.i + 1]
-        if any(_written_as_place(s) for s in _occurrences(doc, span)):
-            continue
-        yield span.start, span.end
+        clause = [t for t in sent.root.subtree if not span.start <= t.i < span.end]
+        if any(t.lemma_.lower() in trigger_words and t.pos_ in {"NOUN", "VERB"} for t in clause) \
+                and known.intersection(t.i for t in clause):
+            yield span.start, span.end
+
+
+def _subject_name(token: Token, *, blocked: set[int], maybes: set[int], person_words: set[str], gpe_tokens: set[int],
+                  common: frozenset[str]) -> Span | None:
+    """The proper name a subject token ends, if it may be an unrecognised company: "Loot Drop", "Alfdex".
+
+    The capitalised compounds before it are part of the name, a heading glued onto the sentence
+    is not ("History Media Dreams was set up"). A name inside a known candidate, a one-word
+    dictionary word NER left untagged ("Gold"), a word of a personal name and a place are not read.
+    """
+    doc = token.doc
+    if token.pos_ != "PROPN" or not token.text[:1].isupper() or not token.is_alpha:
+        return None
+    if token.i in blocked and token.i not in maybes or token.text in person_words or token.i in gpe_tokens:
+        return None
+    start = token.i
+    while token.i not in maybes and start > token.sent.start and doc[start - 1].dep_ == "compound" \
+            and doc[start - 1].head.i == token.i and doc[start - 1].text[:1].isupper() and start - 1 not in blocked:
+        start -= 1
+    if any(c.dep_ == "compound" and c.i < start for c in token.children):
+        return None  # part of a longer name
+    start = _after_heading(doc, start, token.i + 1)
+    if token.i not in maybes and token.lower_ in common:
+        return None  # a name NER left untagged that ends in a dictionary word: "Gold", "Loot Drop"
+    span = doc[start:token.i + 1]
+    if any(_written_as_place(s) for s in _occurrences(doc, span)):
+        return None
+    return span
 
 
 def _refers_as_business(token: Token, *, verbs: dict[tuple[str, str], bool], trigger_words: frozenset[str]) -> bool:
@@ -652,8 +655,11 @@ def _refers_as_business(token: Token, *, verbs: dict[tuple[str, str], bool], tri
     if token.lower_ == "it":
         if token.dep_ not in {"nsubj", "nsubjpass"} or token.head.pos_ != "VERB":
             return False
-        lemma = token.head.lemma_.lower()
-        return _subject_of_business_verb(token, verbs) or lemma in trigger_words
+        # with the verbs coordinated to its own: "It went public in 1991 and was acquired by The Learning Company"
+        shared = [v for v in token.head.conjuncts if v.pos_ == "VERB" and not any(
+            c.dep_ in {"nsubj", "nsubjpass"} for c in v.children)]
+        return _subject_of_business_verb(token, verbs) or any(
+            v.lemma_.lower() in trigger_words or (v.lemma_.lower(), "active") in verbs for v in (token.head, *shared))
     return token.lemma_.lower() in _SELF_NOUNS and token.dep_ in {"nsubj", "nsubjpass", "poss"} and token.tag_ == "NN" \
         and any(c.lower_ == "the" and c.dep_ == "det" for c in token.children)
 

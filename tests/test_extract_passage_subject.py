@@ -75,3 +75,9 @@ def test_heading_glued_onto_a_subject_is_not_part_of_its_name(extractor):
     ex = extractor.extract("History Media Dreams was set up in 1997 as an entertainment unit. "
                            "It was acquired by Pentamedia Graphics in 2000.")
     assert ("acquisition", "Pentamedia Graphics", "Media Dreams") in relations(ex)
+
+
+def test_it_reference_reads_the_verbs_coordinated_with_its_own(extractor):
+    ex = extractor.extract("Zorvex ran online ticketing in Ohio for a decade. It went public in 1999 and was acquired by "
+                           "Ticketmaster in 2003.")
+    assert ("acquisition", "Ticketmaster", "Zorvex") in relations(ex)
