@@ -533,8 +533,8 @@ def _business_subjects(doc: Doc, candidates: list[_Candidate], *, taken: set[int
             start -= 1
         if doc[start].is_sent_start and doc[start].lower_ in heading_words() and start < token.i:
             start += 1  # "History Green Tomato Cars was founded": a heading glued on
-        if any(c.dep_ == "compound" and c.i < start for c in token.children):
-            continue  # part of a longer name: "Noble Roman's"
+        if any(c.dep_ == "compound" and c.i < start and not c.is_lower for c in token.children):
+            continue  # part of a longer name: "Noble Roman's" (a lowercase word, "Investment history Versive", is not)
         if start == token.i and token.i not in maybes and token.text.lower() in common:
             continue  # an untagged dictionary word: "Get", "Cars"
         span = doc[start:token.i + 1]
@@ -637,7 +637,7 @@ def _subject_name(token: Token, *, blocked: set[int], maybes: set[int], person_w
     while token.i not in maybes and start > token.sent.start and doc[start - 1].dep_ == "compound" \
             and doc[start - 1].head.i == token.i and doc[start - 1].text[:1].isupper() and start - 1 not in blocked:
         start -= 1
-    if any(c.dep_ == "compound" and c.i < start for c in token.children):
+    if any(c.dep_ == "compound" and c.i < start and not c.is_lower for c in token.children):
         return None  # part of a longer name
     start = _after_heading(doc, start, token.i + 1)
     if token.i not in maybes and token.lower_ in common:

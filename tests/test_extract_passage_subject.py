@@ -81,3 +81,9 @@ def test_it_reference_reads_the_verbs_coordinated_with_its_own(extractor):
     ex = extractor.extract("Zorvex ran online ticketing in Ohio for a decade. It went public in 1999 and was acquired by "
                            "Ticketmaster in 2003.")
     assert ("acquisition", "Ticketmaster", "Zorvex") in relations(ex)
+
+
+def test_lowercase_heading_word_before_a_subject_is_not_part_of_a_longer_name(extractor):
+    ex = extractor.extract("Investment history Versive launched with $1.3 million in seed funding from Madrona "
+                           "Venture Group.")
+    assert ("investment", "Madrona Venture Group", "Versive") in relations(ex)
