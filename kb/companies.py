@@ -396,6 +396,14 @@ class CompanyResolver:
         # is a company unless it is part of a person's full name in the text.
         _promote(candidates, _business_subjects(doc, candidates, taken=taken, person_words=person_words,
                                                 gpe_tokens=gpe_tokens, common=common), argument_tokens)
+        # A subject the text goes on to call "it" or "the company" in a business role: "Monarch manages
+        # $4.9 billion in assets. It bought Oneida Limited in 2006."
+        _promote(candidates, _referred_subjects(doc, candidates, taken=taken, person_words=person_words,
+                                                gpe_tokens=gpe_tokens, common=common, trigger_words=self.trigger_words),
+                 argument_tokens)
+        _promote(candidates, _relation_clause_subjects(doc, candidates, taken=taken, person_words=person_words,
+                                                       gpe_tokens=gpe_tokens, common=common,
+                                                       trigger_words=self.trigger_words), argument_tokens)
         # A proper-noun run NER left untagged is a company when an occurrence says so: "SBS was a major
         # supplier", "Bank PHB, the Nigerian lender", "clients of Amritt", "the department store Selfridges".
         # (a CamelCase word taken alone above may open such a run: "MidOcean Partners was formed")
@@ -525,8 +533,8 @@ def _business_subjects(doc: Doc, candidates: list[_Candidate], *, taken: set[int
             start -= 1
         if doc[start].is_sent_start and doc[start].lower_ in heading_words() and start < token.i:
             start += 1  # "History Green Tomato Cars was founded": a heading glued on
-        if any(c.dep_ == "compound" and c.i < start for c in token.children):
-            continue  # part of a longer name: "Noble Roman's"
+        if any(c.dep_ == "compound" and c.i < start and not c.is_lower for c in token.children):
+            continue  # part of a longer name: "Noble Roman's" (a lowercase word, "Investment history Versive", is not)
         if start == token.i and token.i not in maybes and token.text.lower() in common:
             continue  # an untagged dictionary word: "Get", "Cars"
         span = doc[start:token.i + 1]
@@ -535,6 +543,125 @@ def _business_subjects(doc: Doc, candidates: list[_Candidate], *, taken: set[int
         if any(_written_as_place(s) for s in _occurrences(doc, span)):
             continue
         yield span.start, span.end
+
+
+#: Nouns a passage uses, after "the", for the company it is about: "Bellin opened ... In 2007, the company became".
+_SELF_NOUNS = frozenset(
+    "company firm business corporation startup start-up chain brewery distillery winery studio label publisher "
+    "retailer airline carrier agency bank lender insurer manufacturer maker group".split()
+)
+
+
+def _referred_subjects(doc: Doc, candidates: list[_Candidate], *, taken: set[int], person_words: set[str],
+                       gpe_tokens: set[int], common: frozenset[str],
+                       trigger_words: frozenset[str]) -> Iterator[tuple[int, int]]:
+    """Bounds of clause subjects the text goes on to refer to as a business.
+
+    A passage about a small company names it once as a subject and then says "it", "its" or
+    "the company": "Monarch manages $4.9 billion in assets. It bought Oneida Limited in 2006",
+    "Bellin opened a clinic in Denmark, Wisconsin. In 2007, the company became the official
+    partner of the Green Bay Packers". The reference is business evidence when it is "the
+    company" (or another trade noun), "it" as the subject of a business or relation verb ("It
+    bought", "it was sold to"), or "its" owning a business part ("its ninth store"). Only an
+    untagged name or a one-word NER "maybe" is read, and only up to the end of the next sentence,
+    with no other named subject in between; person words and places stay out.
+    """
+    verbs = business_subject_verbs()
+    maybes = {c.start for c in candidates if c.kind == "maybe" and c.end - c.start == 1}
+    blocked = taken | {i for c in candidates if c.kind not in {"maybe", "product"} for i in range(c.start, c.end)}
+    subjects = {i for c in candidates for i in range(c.start, c.end) if doc[c.start:c.end].root.dep_ in {"nsubj", "nsubjpass"}}
+    sents = list(doc.sents)
+    for n, sent in enumerate(sents):
+        token = next((t for t in sent.root.children if t.dep_ in {"nsubj", "nsubjpass"}), None)
+        span = _subject_name(token, blocked=blocked, maybes=maybes, person_words=person_words, gpe_tokens=gpe_tokens,
+                             common=common) if token is not None else None
+        if span is None:
+            continue
+        window_end = sents[n + 1].end if n + 1 < len(sents) else sent.end
+        for ref in doc[span.end:window_end]:
+            if ref.i in subjects or ref.dep_ in {"nsubj", "nsubjpass"} and ref.pos_ == "PROPN":
+                break  # another named subject: the references after it are its own
+            if _refers_as_business(ref, verbs=verbs, trigger_words=trigger_words):
+                yield span.start, span.end
+                break
+
+
+#: Verbs of saying: their subject reports a relation rather than being a party to it.
+_SPEECH_VERBS = frozenset("say tell add note explain comment state write argue claim believe think remark recall "
+                          "predict warn".split())
+
+
+def _relation_clause_subjects(doc: Doc, candidates: list[_Candidate], *, taken: set[int], person_words: set[str],
+                              gpe_tokens: set[int], common: frozenset[str],
+                              trigger_words: frozenset[str]) -> Iterator[tuple[int, int]]:
+    """Bounds of main-clause subjects whose clause relates them to a company: "Ring of Fire has done
+    feature film work for Warner Bros.", "Enigma works with Fortune 500 companies, including PayPal".
+
+    The trigger may sit anywhere in the clause, not only on the subject's own verb; the clause must name
+    a company besides the subject. Only names NER left untagged, or one-word names it called
+    something other than a person, are read; the subject of a verb of saying is a speaker.
+    """
+    labels = {t.i: ent.label_ for ent in doc.ents for t in ent}
+    maybes = {c.start for c in candidates if c.kind in {"maybe", "product"} and c.end - c.start == 1
+              and labels.get(c.start) not in {None, "PERSON"}}
+    known = {i for c in candidates if c.kind in {"company", "weak", "org"} for i in range(c.start, c.end)}
+    blocked = taken | {i for c in candidates if c.kind not in {"maybe", "product"} for i in range(c.start, c.end)}
+    for sent in doc.sents:
+        if sent.root.lemma_.lower() in _SPEECH_VERBS:
+            continue  # "Ganesh Moorthy, president of Microchip, said both Microchip and Microsemi ..."
+        token = next((t for t in sent.root.children if t.dep_ in {"nsubj", "nsubjpass"}), None)
+        span = _subject_name(token, blocked=blocked, maybes=maybes, person_words=person_words, gpe_tokens=gpe_tokens,
+                             common=common) if token is not None else None
+        if span is None:
+            continue
+        clause = [t for t in sent.root.subtree if not span.start <= t.i < span.end]
+        if any(t.lemma_.lower() in trigger_words and t.pos_ in {"NOUN", "VERB"} for t in clause) \
+                and known.intersection(t.i for t in clause):
+            yield span.start, span.end
+
+
+def _subject_name(token: Token, *, blocked: set[int], maybes: set[int], person_words: set[str], gpe_tokens: set[int],
+                  common: frozenset[str]) -> Span | None:
+    """The proper name a subject token ends, if it may be an unrecognised company: "Loot Drop", "Alfdex".
+
+    The capitalised compounds before it are part of the name, a heading glued onto the sentence
+    is not ("History Media Dreams was set up"). A name inside a known candidate, a one-word
+    dictionary word NER left untagged ("Gold"), a word of a personal name and a place are not read.
+    """
+    doc = token.doc
+    if token.pos_ != "PROPN" or not token.text[:1].isupper() or not token.is_alpha:
+        return None
+    if token.i in blocked and token.i not in maybes or token.text in person_words or token.i in gpe_tokens:
+        return None
+    start = token.i
+    while token.i not in maybes and start > token.sent.start and doc[start - 1].dep_ == "compound" \
+            and doc[start - 1].head.i == token.i and doc[start - 1].text[:1].isupper() and start - 1 not in blocked:
+        start -= 1
+    if any(c.dep_ == "compound" and c.i < start and not c.is_lower for c in token.children):
+        return None  # part of a longer name
+    start = _after_heading(doc, start, token.i + 1)
+    if token.i not in maybes and token.lower_ in common:
+        return None  # a name NER left untagged that ends in a dictionary word: "Gold", "Loot Drop"
+    span = doc[start:token.i + 1]
+    if any(_written_as_place(s) for s in _occurrences(doc, span)):
+        return None
+    return span
+
+
+def _refers_as_business(token: Token, *, verbs: dict[tuple[str, str], bool], trigger_words: frozenset[str]) -> bool:
+    """Is the token "the company", "it" doing business ("It bought ...") or "its" owning a business part?"""
+    if token.lower_ == "its":
+        return token.dep_ == "poss" and token.head.lemma_.lower() in _HELD_BY_BUSINESS
+    if token.lower_ == "it":
+        if token.dep_ not in {"nsubj", "nsubjpass"} or token.head.pos_ != "VERB":
+            return False
+        # with the verbs coordinated to its own: "It went public in 1991 and was acquired by The Learning Company"
+        shared = [v for v in token.head.conjuncts if v.pos_ == "VERB" and not any(
+            c.dep_ in {"nsubj", "nsubjpass"} for c in v.children)]
+        return _subject_of_business_verb(token, verbs) or any(
+            v.lemma_.lower() in trigger_words or (v.lemma_.lower(), "active") in verbs for v in (token.head, *shared))
+    return token.lemma_.lower() in _SELF_NOUNS and token.dep_ in {"nsubj", "nsubjpass", "poss"} and token.tag_ == "NN" \
+        and any(c.lower_ == "the" and c.dep_ == "det" for c in token.children)
 
 
 def _untagged_runs(doc: Doc, taken: set[int]) -> Iterator[tuple[int, int]]:
@@ -1147,6 +1274,10 @@ def _direct_arguments(token: Token) -> Iterator[Token]:
     if token.pos_ == "NOUN" and dep in {"dobj", "pobj"} and verb.lemma_.lower() in _LIGHT_VERBS:
         # "Zaggora has formed partnerships with ...", "Impark entered into an agreement to be acquired"
         yield from (c for c in verb.children if c.dep_ == "nsubj")
+    elif token.pos_ == "NOUN" and dep == "dobj" and verb.pos_ == "VERB":
+        # any verb acting on a relation noun, when NER left its subject untagged: "Hupac took a 25% stake in
+        # Crossrail", "Alfdex initiated its deliveries to John Deere" (not "Harrison welcomed the investment")
+        yield from (c for c in verb.children if c.dep_ == "nsubj" and not c.ent_type_)
     if token.dep_ in {"compound", "amod"}:
         yield token.head
     if token.dep_ in {"relcl", "acl"}:
