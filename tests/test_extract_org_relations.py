@@ -1,0 +1,91 @@
+"""Relations with other organisations: a university partner, an agency customer, a foundation investor (#4).
+
+Such a party stays out of ``Extraction.companies``; the relation names it as the text
+does and ``Relation.org_side`` says which side it is on.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from kb.companies import other_org_rules
+from kb.extract import prediction
+from tests.fixtures.extracted import names, pairs, relations
+
+
+def _org_sides(extraction) -> dict[tuple[str, str, str], str | None]:
+    return {(r.type, r.source, r.target): r.org_side for r in extraction.relations}
+
+
+def test_org_relations_university_is_a_partner_not_a_company(extractor):
+    ex = extractor.extract("Acme Robotics has partnered with Stanford University to develop warehouse robots.")
+    assert ("partnership", "Acme Robotics", "Stanford University") in relations(ex)
+    assert "Stanford University" in ex.other_orgs
+    assert "Stanford University" not in names(ex)
+
+
+def test_org_relations_org_side_names_the_organisation(extractor):
+    ex = extractor.extract("Acme Robotics has partnered with Stanford University to develop warehouse robots.")
+    rel = next(r for r in ex.relations if r.type == "partnership")
+    assert rel.org_side == ("target" if rel.target == "Stanford University" else "source")
+    assert getattr(rel, rel.org_side) == "Stanford University"
+
+
+def test_org_relations_agency_is_the_customer_of_a_supplier(extractor):
+    ex = extractor.extract(
+        "Lumen Technologies will supply network services to the Environmental Protection Agency under a five-year contract."
+    )
+    assert _org_sides(ex).get(("supplier", "Lumen Technologies", "Environmental Protection Agency")) == "target"
+
+
+def test_org_relations_foundation_is_an_investor(extractor):
+    ex = extractor.extract("The Wellcome Foundation invested $20 million in Exscientia last year.")
+    assert _org_sides(ex).get(("investment", "Wellcome Foundation", "Exscientia")) == "source"
+
+
+def test_org_relations_company_to_company_relations_have_no_org_side(extractor):
+    ex = extractor.extract("Cisco agreed to acquire Splunk for $28 billion in cash.")
+    assert _org_sides(ex) == {("acquisition", "Cisco", "Splunk"): None}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Purdue University agreed to acquire Kaplan Inc. for $1 in 2017.",  # an organisation buys no company here
+        "Zovio competes with Arizona State University for online students.",  # nor is it a rival
+        "The Department of Energy supplies enriched uranium to Centrus Energy.",  # nor a supplier
+    ],
+)
+def test_org_relations_sides_an_organisation_cannot_take(extractor, text):
+    ex = extractor.extract(text)
+    assert all(r.org_side is None for r in ex.relations)
+    assert not any(o in {r.source, r.target} for r in ex.relations for o in ex.other_orgs)
+
+
+def test_org_relations_two_organisations_are_not_related(extractor):
+    ex = extractor.extract("Stanford University partnered with the Department of Energy and with Acme Robotics.")
+    assert not any({"Stanford University", "Department of Energy"} == pair for pair in pairs(ex))
+
+
+def test_org_relations_an_outlet_is_never_a_party(extractor):
+    ex = extractor.extract("Acme Robotics has partnered with Reuters on a fact-checking service.")
+    assert "Reuters" in ex.other_orgs
+    assert pairs(ex) == set()
+
+
+@pytest.mark.parametrize(
+    ("name", "party"),
+    [("Harvard University", True), ("European Space Agency", True), ("Nasdaq", False), ("CHIPS Act", False),
+     ("Paris Agreement", False), ("New York Stock Exchange", False)],
+)
+def test_org_relations_which_other_organisations_may_be_parties(name, party):
+    rules = other_org_rules()
+    assert rules.match(name)
+    assert rules.can_be_party(name) is party
+
+
+def test_org_relations_prediction_marks_the_org_side(extractor):
+    ex = extractor.extract("Acme Robotics has partnered with Stanford University to develop warehouse robots.")
+    row = prediction("t1", ex)
+    assert "Stanford University" not in row["companies"]
+    assert [r["org_side"] for r in row["relations"]] in (["target"], ["source"])
