@@ -1342,11 +1342,15 @@ def _resolve(
     for cand in candidates:
         if cand.kind == "product":
             product_names.setdefault(doc[cand.start:cand.end].text, cand.owner)
+    org_names = _other_org_names(doc, candidates, rules)
     for cand in candidates:
         span = doc[cand.start:cand.end]
         text = span.text
         if cand.kind in {"product", "maybe"}:
             continue
+        if cand.kind in {"company", "weak"} and any(
+                start <= cand.start and cand.end <= end and end - start > len(span) for start, end in org_names):
+            continue  # "University of Southern California", "Bill & Melinda Gates Foundation": not Southern, not Gates
         if _is_rejected(span):
             continue
         if _before_state_code(span) and span.end not in tickers:
@@ -1546,6 +1550,19 @@ def _resolve(
     }
     return {"data": data, "mentions": sorted(mention_spans, key=lambda s: s.start), "products": product_out,
             "other_orgs": org_mentions}
+
+
+def _other_org_names(doc: Doc, candidates: list[_Candidate], rules: OtherOrgRules) -> list[tuple[int, int]]:
+    """(start, end) of the names NER gives that are other organisations' ("Arizona State University").
+
+    A list NER ran together ("Microsoft and the University of Washington") is not one name.
+    """
+    out = []
+    for cand in candidates:
+        span = doc[cand.start:cand.end]
+        if cand.kind == "org" and rules.match(span.text) and not any(t.lower_ in {"and", ",", "with"} for t in span):
+            out.append((cand.start, cand.end))
+    return out
 
 
 def _other_org_mentions(doc: Doc, found: list[Span], names: dict[str, str], *, taken: list[Span],

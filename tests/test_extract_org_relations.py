@@ -89,3 +89,19 @@ def test_org_relations_prediction_marks_the_org_side(extractor):
     row = prediction("t1", ex)
     assert "Stanford University" not in row["companies"]
     assert [r["org_side"] for r in row["relations"]] in (["target"], ["source"])
+
+
+@pytest.mark.parametrize(
+    ("text", "org", "not_company"),
+    [
+        ("In 2017, Maven was announced as the exclusive car sharing partner for the University of Southern California.",
+         "University of Southern California", "Southern"),
+        ("The Bill & Melinda Gates Foundation announced a $40 million investment in Immunocore.",
+         "Bill & Melinda Gates Foundation", "Gates"),
+    ],
+)
+def test_org_relations_a_listed_company_inside_an_organisation_name_is_the_organisation(extractor, text, org, not_company):
+    ex = extractor.extract(text)
+    assert org in ex.other_orgs
+    assert not_company not in names(ex)
+    assert any(org in (r.source, r.target) for r in ex.relations)
