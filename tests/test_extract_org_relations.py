@@ -105,3 +105,9 @@ def test_org_relations_a_listed_company_inside_an_organisation_name_is_the_organ
     assert org in ex.other_orgs
     assert not_company not in names(ex)
     assert any(org in (r.source, r.target) for r in ex.relations)
+
+
+@pytest.mark.parametrize("name", ["FBI", "MIT", "Internal Revenue Service", "State of Oregon",
+                                  "Directorate General of Civil Aviation"])
+def test_org_relations_public_bodies_named_without_an_institution_word_are_other_orgs(name):
+    assert other_org_rules().match(name)
