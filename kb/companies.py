@@ -1343,6 +1343,11 @@ def _resolve(
         if cand.kind == "product":
             product_names.setdefault(doc[cand.start:cand.end].text, cand.owner)
     org_names = _other_org_names(doc, candidates, rules)
+    org_acronyms = _other_org_acronyms(doc, org_names)
+    for start, end, _name in org_acronyms:
+        org_spans.append(doc[start:end])
+        other_orgs.setdefault(company_key(doc[start:end].text), doc[start:end].text)
+    acronym_of = {company_key(doc[start:end].text): name for start, end, name in org_acronyms}
     for cand in candidates:
         span = doc[cand.start:cand.end]
         text = span.text
@@ -1359,7 +1364,7 @@ def _resolve(
             continue  # "chief executive officer Dana Hyatt": a surname, though a hotel group bears it
         if _names_an_index(span) or _after_name_particle(span):
             continue  # "the MSCI United Kingdom Small Cap Index", "the da Vinci surgical systems"
-        if rules.match(text) and cand.kind != "company":
+        if (rules.match(text) or company_key(text) in acronym_of) and cand.kind != "company":
             other_orgs.setdefault(company_key(text), text)
             org_spans.append(span)
             continue
@@ -1540,6 +1545,11 @@ def _resolve(
             other_orgs.setdefault(company_key(ent.text), ent.text)
             org_spans.append(ent)
     parties = {k: v for k, v in other_orgs.items() if k not in company_names and rules.can_be_party(v)}
+    for key, name in acronym_of.items():  # "the DGCA" stands for the Directorate General of Civil Aviation
+        if key in parties and company_key(name) in parties:
+            parties[key] = parties[company_key(name)]
+        else:
+            parties.pop(key, None)
     org_mentions = _other_org_mentions(doc, org_spans, parties, taken=[*mention_spans, *product_out], excluded=excluded)
     people = _people(doc, mention_spans, excluded)
     data = {
@@ -1562,6 +1572,26 @@ def _other_org_names(doc: Doc, candidates: list[_Candidate], rules: OtherOrgRule
         span = doc[cand.start:cand.end]
         if cand.kind == "org" and rules.match(span.text) and not any(t.lower_ in {"and", ",", "with"} for t in span):
             out.append((cand.start, cand.end))
+    return out
+
+
+def _other_org_acronyms(doc: Doc, org_names: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
+    """(start, end, full name) of acronyms the text defines for other organisations.
+
+    "the Directorate General of Civil Aviation (DGCA)" and "by the NHIAA (New Hampshire
+    Interscholastic Athletic Association)": the acronym names the organisation, not a company.
+    """
+    out = []
+    for start, end in org_names:
+        name = doc[start:end].text
+        if end + 2 < len(doc) and doc[end].text == "(" and doc[end + 2].text == ")":
+            acro = doc[end + 1]
+        elif start >= 2 and end < len(doc) and doc[start - 1].text == "(" and doc[end].text == ")":
+            acro = doc[start - 2]
+        else:
+            continue
+        if acro.is_upper and acro.is_alpha and len(acro) >= 2 and _looks_like_acronym(acro.text, name):
+            out.append((acro.i, acro.i + 1, name))
     return out
 
 

@@ -111,3 +111,19 @@ def test_org_relations_a_listed_company_inside_an_organisation_name_is_the_organ
                                   "Directorate General of Civil Aviation"])
 def test_org_relations_public_bodies_named_without_an_institution_word_are_other_orgs(name):
     assert other_org_rules().match(name)
+
+
+@pytest.mark.parametrize(
+    ("text", "acronym", "name"),
+    [
+        ("Acme Aero will supply engine parts to the Directorate General of Civil Aviation (DGCA). The DGCA said so.",
+         "DGCA", "Directorate General of Civil Aviation"),
+        ("Acme Aero will supply engine parts to the ACCA (Arizona Civil Contractors Association). The ACCA said so.",
+         "ACCA", "Arizona Civil Contractors Association"),
+    ],
+)
+def test_org_relations_an_acronym_defined_for_an_organisation_is_that_organisation(extractor, text, acronym, name):
+    ex = extractor.extract(text)
+    assert acronym in ex.other_orgs
+    assert acronym not in names(ex)
+    assert ("supplier", "Acme Aero", name) in relations(ex)
