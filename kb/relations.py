@@ -60,7 +60,7 @@ _CONTEXTUAL = {
     "investment": {"hold", "put", "lead", "led", "co-lead", "head", "spearhead", "participate", "participation", "round", "series", "seed", "capital",
                    "equity", "own", "owner", "portfolio", "back", "fund", "close", "get", "bring", "net", "land",
                    "receive", "secure", "attract", "obtain", "garner", "bag", "inject", "injection"},
-    "supplier": {"customer", "use", "deploy", "adopt", "select", "choose", "tap", "run", "power", "build", "host", "offer",
+    "supplier": {"customer", "use", "deploy", "adopt", "install", "instal", "select", "choose", "tap", "run", "power", "build", "host", "offer",
                  "serve", "produce", "manufacture", "order", "source", "contract", "contractor", "equip", "license",
                  "sell", "distribute", "distributor", "client", "furnish", "outsource", "develop", "design", "create",
                  "hire", "commission", "engage", "retain"},
@@ -453,7 +453,8 @@ class RelationExtractor:
                     continue  # "develops its own chips" is no supply; "developed software for X" is
                 if contextual and rel_type == "supplier" and not deal and not _lists_parties(token) and not any(
                         c.dep_ in {"prep", "dative"} and c.lower_ == "to" or c.dep_ == "poss" and c.i in inside
-                        for c in token.children) and not _made_for_a_company(token, inside):
+                        for c in token.children) and not _made_for_a_company(token, inside) \
+                        and not _uses_a_companys_product(token, inside):
                     continue  # "use" and "customer" need a deal sentence, "sells to" or "Dubway's clients"
                 out.append(_Trigger(token, rel_type, inverse, not contextual))
         return out
@@ -1050,6 +1051,21 @@ _MAKING_VERBS = {"produce", "build", "manufacture", "develop", "design", "create
 _HIRING_VERBS = {"hire", "commission", "engage", "retain"}
 #: Supplier words that never count on a deal sentence alone: the customer must be named.
 _NEEDS_CUSTOMER = {"develop", "design", "create", *_HIRING_VERBS}
+
+
+#: Verbs whose subject takes up what the object's maker supplies: "installed PlaySight's technology".
+_USING_VERBS = {"use", "deploy", "adopt", "install", "instal", "license"}  # "instal": spaCy's lemma of "installed"
+
+
+def _uses_a_companys_product(token: Token, inside: set[int]) -> bool:
+    """ "would be using SmartDrive's video systems", "uses Honeywell software": the maker of what is used supplies it.
+
+    The object must be a thing a named company owns (possessor or modifier), not the company itself.
+    """
+    if token.pos_ != "VERB" or token.lemma_.lower() not in _USING_VERBS:
+        return False
+    return any(c.dep_ == "dobj" and c.i not in inside and any(g.dep_ in {"poss", "compound"} and g.i in inside for g in c.children)
+               for c in token.children)
 
 
 def _made_for_a_company(token: Token, inside: set[int]) -> bool:

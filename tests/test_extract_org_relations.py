@@ -127,3 +127,21 @@ def test_org_relations_an_acronym_defined_for_an_organisation_is_that_organisati
     assert acronym in ex.other_orgs
     assert acronym not in names(ex)
     assert ("supplier", "Acme Aero", name) in relations(ex)
+
+
+@pytest.mark.parametrize(
+    ("text", "supplier", "customer"),
+    [
+        ("Delta Air Lines installed Honeywell's navigation systems on 32 aircraft.", "Honeywell", "Delta Air Lines"),
+        ("Delta Air Lines is using Honeywell's navigation systems for its fleet.", "Honeywell", "Delta Air Lines"),
+        ("The Arizona Transit Authority installed Honeywell's navigation systems on its buses.", "Honeywell",
+         "Arizona Transit Authority"),
+    ],
+)
+def test_org_relations_the_maker_of_what_a_party_uses_supplies_it(extractor, text, supplier, customer):
+    assert ("supplier", supplier, customer) in relations(extractor.extract(text))
+
+
+def test_org_relations_using_a_thing_of_ones_own_is_no_supply(extractor):
+    ex = extractor.extract("Delta Air Lines installed new seats on 32 aircraft after Honeywell reported losses.")
+    assert relations(ex) == set()
