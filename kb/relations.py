@@ -456,7 +456,9 @@ class RelationExtractor:
                         for c in token.children) and not _made_for_a_company(token, inside) \
                         and not _uses_a_companys_product(token, inside):
                     continue  # "use" and "customer" need a deal sentence, "sells to" or "Dubway's clients"
-                out.append(_Trigger(token, rel_type, inverse, not contextual))
+                # "won a contract from X" says the supply as plainly as "supplies X"
+                specific = not contextual or rel_type == "supplier" and bool(_deal_winners(token))
+                out.append(_Trigger(token, rel_type, inverse, specific))
         return out
 
     def _sentence_relations(self, sent: Span, mentions: list[Span], triggers: list[_Trigger]) -> Iterator[dict[str, Any]]:
@@ -1610,6 +1612,11 @@ def _direction_vote(
     trig: _Trigger, inverse: bool, a: Span, b: Span, labels_at: dict[int, str] | None = None
 ) -> float | None:
     """> 0: a is the source; < 0: b is; 0: undecided; None: the pair cannot be (the seller of a sale)."""
+    if trig.type == "supplier":
+        winners = _deal_winners(trig.token)
+        wins_a, wins_b = any(_within(w, a) for w in winners), any(_within(w, b) for w in winners)
+        if wins_a != wins_b:
+            return 1.0 if wins_a else -1.0
     ra, rb = _role(a, trig.token), _role(b, trig.token)
     passive = any(c.dep_ in {"nsubjpass", "auxpass"} for c in trig.token.children)
     if trig.type == "acquisition" and inverse and not passive:
@@ -1658,6 +1665,29 @@ def _direction_vote(
             return 0.0  # "Tempur-Pedic and Sealy announced plans to merge"
         return _SAME_SIDE  # both act (or both undergo): co-investors, co-buyers, not each other's party
     return float(sa - sb)
+
+
+#: Deal nouns whose winner supplies the one who gives them, and the verbs of winning one.
+_WON_DEALS = {"contract", "order", "tender"}
+_WINNING_VERBS = {"win", "secure", "land", "bag", "clinch", "snag", "obtain", "receive", "get", "score"}
+
+
+def _deal_winners(trigger: Token) -> list[Token]:
+    """Who won the contract the trigger names: the supplier, whoever gave it ("from", "by", "with").
+
+    "HCL won a contract for back-office services from the Department of Health", "BigTeams was
+    awarded the contract by the NHIAA", "the Army awarded Lockheed a contract": a contract is
+    an inverse trigger ("X contracts Y": Y supplies X), but its winner is the supplier.
+    """
+    if trigger.pos_ != "NOUN" or trigger.lemma_.lower() not in _WON_DEALS or trigger.dep_ != "dobj":
+        return []
+    verb = trigger.head
+    lemma = verb.lemma_.lower()
+    if lemma in _WINNING_VERBS:
+        return [c for c in verb.children if c.dep_ == "nsubj"]
+    if lemma == "award":  # passive: the subject won it; active: the indirect object did
+        return [c for c in verb.children if c.dep_ in {"nsubjpass", "dative"}]
+    return []
 
 
 def _is_apposed_party(trigger: Token) -> bool:

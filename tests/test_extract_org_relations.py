@@ -145,3 +145,18 @@ def test_org_relations_the_maker_of_what_a_party_uses_supplies_it(extractor, tex
 def test_org_relations_using_a_thing_of_ones_own_is_no_supply(extractor):
     ex = extractor.extract("Delta Air Lines installed new seats on 32 aircraft after Honeywell reported losses.")
     assert relations(ex) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "HCL won a contract from the Department of Health.",
+        "HCL won a contract from Vodafone for back-office services.",
+        "HCL won a $20 million contract with Vodafone.",
+        "HCL was awarded a contract by Vodafone.",
+        "Vodafone awarded HCL a contract for back-office services.",
+    ],
+)
+def test_org_relations_the_winner_of_a_contract_is_the_supplier(extractor, text):
+    rels = {(r.type, r.source) for r in extractor.extract(text).relations}
+    assert rels == {("supplier", "HCL")}
