@@ -160,3 +160,18 @@ def test_org_relations_using_a_thing_of_ones_own_is_no_supply(extractor):
 def test_org_relations_the_winner_of_a_contract_is_the_supplier(extractor, text):
     rels = {(r.type, r.source) for r in extractor.extract(text).relations}
     assert rels == {("supplier", "HCL")}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Acme Robotics has partnered with Stanford University to develop warehouse robots.",
+        "HCL won a contract from the Department of Health.",
+        "Acme Aero will supply engine parts to the ACCA (Arizona Civil Contractors Association). The ACCA said so.",
+    ],
+)
+def test_org_relations_the_org_party_is_named_as_other_orgs_names_it(extractor, text):
+    ex = extractor.extract(text)
+    org_parties = [getattr(r, r.org_side) for r in ex.relations if r.org_side]
+    assert org_parties
+    assert all(name in ex.other_orgs for name in org_parties)
