@@ -15,8 +15,9 @@ Raw NER is a start, not an answer: it tags Oracle as PERSON and OpenAI as GPE, r
 * products and platforms owned by a company ("Microsoft’s Azure AI platform") and people
   with their roles ("Sam Altman, CEO of OpenAI") are kept apart.
 
-The resolver writes ``doc.spans["newskb_companies"]`` (label = canonical name) and plain
-data under ``doc.user_data["newskb"]``.
+The resolver writes ``doc.spans["newskb_companies"]`` (label = canonical name),
+``doc.spans["newskb_other_orgs"]`` (governments, universities, agencies: never companies, but
+parties that kb.relations may relate to one) and plain data under ``doc.user_data["newskb"]``.
 """
 
 from __future__ import annotations
@@ -47,6 +48,8 @@ log = logging.getLogger(__name__)
 GAZETTEER_KEY = "newskb_gazetteer"
 COMPANIES_KEY = "newskb_companies"
 PRODUCTS_KEY = "newskb_products"
+#: Occurrences of other organisations (label = the name as ``other_orgs`` gives it), for kb.relations.
+OTHER_ORGS_KEY = "newskb_other_orgs"
 RESULT_KEY = "newskb"
 
 #: Words that may follow a company's short name in its full name without making it another
@@ -128,6 +131,8 @@ class OtherOrgRules:
     words: frozenset[str]
     prefixes: tuple[str, ...]
     names: frozenset[str]
+    non_party_words: frozenset[str] = frozenset()
+    non_party_names: frozenset[str] = frozenset()
 
     def match(self, name: str) -> bool:
         """Is ``name`` a government, regulator, university, exchange or outlet?"""
@@ -137,6 +142,17 @@ class OtherOrgRules:
         if len(words) > 1 and words[-1].rstrip(".") in _CORPORATE_TAILS:
             words = words[-1:]  # "Foundation Capital", "Summit Partners", "Hirslanden Private Hospital Group"
         return any(word in self.words for word in words)
+
+    def can_be_party(self, name: str) -> bool:
+        """May the other organisation ``name`` be a party to a relation (kb.relations)?
+
+        An institution acts ("partnered with Harvard University", "won a contract from the
+        Department of Health"); an outlet, an exchange, an index or a programme is only
+        named ("according to Reuters", "listed on Nasdaq", "the CHIPS Act").
+        """
+        if company_key(name) in self.non_party_names:
+            return False
+        return not any(word.rstrip(".") in self.non_party_words for word in re.findall(r"[\w.]+", name.casefold()))
 
 
 #: Last words that make a name a business whatever an institution word inside it says.
@@ -149,11 +165,15 @@ def other_org_rules() -> OtherOrgRules:
     data = tomllib.loads(_data_text("other_orgs.toml"))
     # outlets, exchanges, regulators, indices and programmes, by name
     institutions = tomllib.loads(_data_text("outlets_and_institutions.toml"))
-    names = [*data["names"], *(name for group in institutions.values() for name in group)]
+    never = data["non_parties"]
+    names = [*data["names"], *never["names"], *(name for group in institutions.values() for name in group)]
+    non_party_names = [*never["names"], *(name for group in never["groups"] for name in institutions[group])]
     return OtherOrgRules(
-        words=frozenset(w.casefold() for w in data["words"]),
+        words=frozenset(w.casefold() for w in [*data["words"], *never["words"]]),
         prefixes=tuple(data["prefixes"]),
         names=frozenset(company_key(n) for n in names),
+        non_party_words=frozenset(w.casefold() for w in never["words"]),
+        non_party_names=frozenset(company_key(n) for n in non_party_names),
     )
 
 
@@ -429,12 +449,13 @@ class CompanyResolver:
             c.kind in {"org", "maybe"} and c.end - c.start == 1 and doc[c.start].text in person_words
             and not votes[doc[c.start].text]["ORG"] > votes[doc[c.start].text]["PERSON"]) and not (
             c.kind in {"org", "maybe"} and all(t.text in role_words for t in doc[c.start:c.end]))]
-        doc.spans[COMPANIES_KEY], doc.spans[PRODUCTS_KEY] = [], []
+        doc.spans[COMPANIES_KEY], doc.spans[PRODUCTS_KEY], doc.spans[OTHER_ORGS_KEY] = [], [], []
         result = _resolve(doc, candidates, tickers=tickers, excluded=excluded, heading=heading, common=self.common_words,
                           arguments=argument_tokens)
         doc.user_data[RESULT_KEY] = result["data"]
         doc.spans[COMPANIES_KEY] = result["mentions"]
         doc.spans[PRODUCTS_KEY] = result["products"]
+        doc.spans[OTHER_ORGS_KEY] = result["other_orgs"]
         return doc
 
 
@@ -1441,6 +1462,7 @@ def _resolve(
 ) -> dict[str, Any]:
     rules = other_org_rules()
     other_orgs: dict[str, str] = {}
+    org_spans: list[Span] = []
     product_names: dict[str, str | None] = {}
     accepted: list[_Candidate] = []
     ner_org_tokens = {t.i for ent in doc.ents if ent.label_ == "ORG" for t in ent}
@@ -1451,11 +1473,20 @@ def _resolve(
     for cand in candidates:
         if cand.kind == "product":
             product_names.setdefault(doc[cand.start:cand.end].text, cand.owner)
+    org_names = _other_org_names(doc, candidates, rules)
+    org_acronyms = _other_org_acronyms(doc, org_names)
+    for start, end, _name in org_acronyms:
+        org_spans.append(doc[start:end])
+        other_orgs.setdefault(company_key(doc[start:end].text), doc[start:end].text)
+    acronym_of = {company_key(doc[start:end].text): name for start, end, name in org_acronyms}
     for cand in candidates:
         span = doc[cand.start:cand.end]
         text = span.text
         if cand.kind in {"product", "maybe"}:
             continue
+        if cand.kind in {"company", "weak"} and any(
+                start <= cand.start and cand.end <= end and end - start > len(span) for start, end in org_names):
+            continue  # "University of Southern California", "Bill & Melinda Gates Foundation": not Southern, not Gates
         if _is_rejected(span):
             continue
         if _before_state_code(span) and span.end not in tickers:
@@ -1464,8 +1495,9 @@ def _resolve(
             continue  # "chief executive officer Dana Hyatt": a surname, though a hotel group bears it
         if _names_an_index(span) or _after_name_particle(span):
             continue  # "the MSCI United Kingdom Small Cap Index", "the da Vinci surgical systems"
-        if rules.match(text) and cand.kind != "company":
+        if (rules.match(text) or company_key(text) in acronym_of) and cand.kind != "company":
             other_orgs.setdefault(company_key(text), text)
+            org_spans.append(span)
             continue
         if cand.kind == "weak" and not ner_org_tokens.intersection(range(span.start, span.end)):
             continue  # "Next", "Aurora", "Dana": listed names that are words need NER to say ORG
@@ -1642,6 +1674,14 @@ def _resolve(
     for ent in doc.ents:
         if ent.label_ == "ORG" and company_key(ent.text) not in company_names and rules.match(ent.text):
             other_orgs.setdefault(company_key(ent.text), ent.text)
+            org_spans.append(ent)
+    parties = {k: v for k, v in other_orgs.items() if k not in company_names and rules.can_be_party(v)}
+    for key, name in acronym_of.items():  # "the DGCA" stands for the Directorate General of Civil Aviation
+        if key in parties and company_key(name) in parties:
+            parties[key] = parties[company_key(name)]
+        else:
+            parties.pop(key, None)
+    org_mentions = _other_org_mentions(doc, org_spans, parties, taken=[*mention_spans, *product_out], excluded=excluded)
     people = _people(doc, mention_spans, excluded)
     data = {
         "companies": [{k: v for k, v in c.items() if k != "first"} for c in companies],
@@ -1649,7 +1689,59 @@ def _resolve(
         "people": people,
         "other_orgs": sorted(other_orgs.values()),
     }
-    return {"data": data, "mentions": sorted(mention_spans, key=lambda s: s.start), "products": product_out}
+    return {"data": data, "mentions": sorted(mention_spans, key=lambda s: s.start), "products": product_out,
+            "other_orgs": org_mentions}
+
+
+def _other_org_names(doc: Doc, candidates: list[_Candidate], rules: OtherOrgRules) -> list[tuple[int, int]]:
+    """(start, end) of the names NER gives that are other organisations' ("Arizona State University").
+
+    A list NER ran together ("Microsoft and the University of Washington") is not one name.
+    """
+    out = []
+    for cand in candidates:
+        span = doc[cand.start:cand.end]
+        if cand.kind == "org" and rules.match(span.text) and not any(t.lower_ in {"and", ",", "with"} for t in span):
+            out.append((cand.start, cand.end))
+    return out
+
+
+def _other_org_acronyms(doc: Doc, org_names: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
+    """(start, end, full name) of acronyms the text defines for other organisations.
+
+    "the Directorate General of Civil Aviation (DGCA)" and "by the NHIAA (New Hampshire
+    Interscholastic Athletic Association)": the acronym names the organisation, not a company.
+    """
+    out = []
+    for start, end in org_names:
+        name = doc[start:end].text
+        if end + 2 < len(doc) and doc[end].text == "(" and doc[end + 2].text == ")":
+            acro = doc[end + 1]
+        elif start >= 2 and end < len(doc) and doc[start - 1].text == "(" and doc[end].text == ")":
+            acro = doc[start - 2]
+        else:
+            continue
+        if acro.is_upper and acro.is_alpha and len(acro) >= 2 and _looks_like_acronym(acro.text, name):
+            out.append((acro.i, acro.i + 1, name))
+    return out
+
+
+def _other_org_mentions(doc: Doc, found: list[Span], names: dict[str, str], *, taken: list[Span],
+                        excluded: set[int]) -> list[Span]:
+    """Every occurrence of the other organisations that may be parties, labelled as ``other_orgs`` names them.
+
+    As for companies, a form found once is the organisation wherever it recurs ("the
+    University of Sheffield ... the University of Sheffield's intellectual property").
+    Tokens of a company or product mention, and boilerplate, are never an organisation's.
+    """
+    blocked = set(excluded) | {t for s in taken for t in range(s.start, s.end)}
+    found = [span for span in found if company_key(span.text) in names]
+    matcher = PhraseMatcher(doc.vocab, attr="ORTH")
+    for span in found:
+        matcher.add(span.text, [Doc(doc.vocab, words=[t.text for t in span])])
+    spans = [doc[start:end] for _match_id, start, end in matcher(doc)] + found
+    spans = [s for s in spans if not blocked.intersection(range(s.start, s.end))]
+    return [Span(doc, s.start, s.end, label=names[company_key(s.text)]) for s in filter_spans(spans)]
 
 
 #: Nouns that say the name next to them is a business: "the startup X", "X, a maker of ...".
