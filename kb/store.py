@@ -322,18 +322,14 @@ def _store(
     for company in extraction.companies:
         company_id(company.name, company.aliases, company.ticker)
 
-    organisations = {company_key(o) for o in extraction.other_orgs} - {
-        company_key(c.name) for c in extraction.companies
-    }
+    org_ids: dict[str, int | None] = {}
 
-    def party_id(name: str) -> int | None:
-        """A relation's party: a company, or a university/agency the extractor kept apart."""
-        if company_key(name) not in organisations:
-            return company_id(name)
-        if name not in ids:
+    def organisation_id(name: str) -> int | None:
+        """A relation's party that is a university or agency (``Relation.org_side``), not a company."""
+        if name not in org_ids:
             row = resolve_company(db, name, kind="other_org")
-            ids[name] = row["id"] if row and row["kind"] in ("company", "other_org") else None
-        return ids[name]
+            org_ids[name] = row["id"] if row and row["kind"] in ("company", "other_org") else None
+        return org_ids[name]
 
     mentions = []
     for mention in extraction.mentions:
@@ -351,7 +347,8 @@ def _store(
         if relation.type not in RELATION_TYPES:
             unknown_types += 1
             continue
-        source, target = party_id(relation.source), party_id(relation.target)
+        party = {side: organisation_id if relation.org_side == side else company_id for side in ("source", "target")}
+        source, target = party["source"](relation.source), party["target"](relation.target)
         if source is None or target is None or source == target:
             continue
         relation_id = ensure_relation(db, relation.type, source, target)
@@ -404,7 +401,7 @@ def _store(
     for name in ("companies", "relations", "products"):
         touched.refresh[name] |= old[name] | new[name]
     # Also every company named: one listed without any mention or relation must not linger.
-    touched.orphans["companies"] |= old["companies"] | {i for i in ids.values() if i is not None}
+    touched.orphans["companies"] |= old["companies"] | {i for i in (*ids.values(), *org_ids.values()) if i is not None}
     touched.orphans["products"] |= old["products"]
     touched.orphans["people"] |= old["people"]
     db.execute(

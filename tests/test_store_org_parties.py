@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import sqlite_utils
@@ -9,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from kb import graph, query
 from kb.curation import mark_not_company
+from kb.records import Extraction
 from kb.store import known_companies, store_extraction
 from tests.fixtures.store import add_article, extraction_of
 from tests.fixtures.store import relation_triples as relations
@@ -19,9 +21,14 @@ CONTRACT = "ZeroFox took over social media intelligence for the FBI with a $14 m
 
 def store_org_relation(db: sqlite_utils.Database, text: str = CONTRACT, **columns) -> int:
     article_id = add_article(db, text, **columns)
-    extraction = extraction_of(text, ["ZeroFox"], [("supplier", "ZeroFox", "FBI")], other_orgs=("FBI",))
-    store_extraction(db, article_id, extraction, extractor_version="v1")
+    store_extraction(db, article_id, contract_extraction(text), extractor_version="v1")
     return article_id
+
+
+def contract_extraction(text: str = CONTRACT) -> Extraction:
+    """ZeroFox supplies the FBI: the extractor marks the FBI as the organisation side."""
+    extraction = extraction_of(text, ["ZeroFox"], [("supplier", "ZeroFox", "FBI")], other_orgs=("FBI",))
+    return replace(extraction, relations=tuple(replace(r, org_side="target") for r in extraction.relations))
 
 
 def row(db: sqlite_utils.Database, name: str) -> dict:
@@ -86,11 +93,7 @@ def test_organisation_curated_as_not_a_company_drops_its_relations(db):
     article_id = store_org_relation(db)
     mark_not_company(db, row(db, "FBI")["id"])
     store_org_relation(db, url="https://news.example/again")
-    store_extraction(
-        db, article_id,
-        extraction_of(CONTRACT, ["ZeroFox"], [("supplier", "ZeroFox", "FBI")], other_orgs=("FBI",)),
-        extractor_version="v2",
-    )  # fmt: skip
+    store_extraction(db, article_id, contract_extraction(), extractor_version="v2")
 
     assert query.find_relations(db) == []
 
@@ -109,3 +112,12 @@ def test_graph_and_relations_page_mark_the_organisation(db, tmp_path, monkeypatc
     assert not at.exception, [e.value for e in at.exception]
     [table] = [df.value for df in at.dataframe if "target" in df.value.columns]
     assert list(table["target"]) == ["FBI (organisation)"]
+
+
+def test_extracted_university_partner_is_stored_as_an_organisation(db, extractor):
+    text = "KP Technology has partnered with Harvard University to build probe microscopes."
+    store_extraction(db, add_article(db, text), extractor.extract(text), extractor_version="v1")
+
+    assert relations(db) == {("partnership", "KP Technology", "Harvard University")}
+    assert row(db, "Harvard University")["kind"] == "other_org"
+    assert row(db, "KP Technology")["kind"] == "company"
