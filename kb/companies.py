@@ -1362,6 +1362,8 @@ def _resolve(
     evidenced = _evidenced_forms(doc, accepted, candidates, tickers=tickers, arguments=arguments or set(),
                                  common=common)
     accepted = [c for c in accepted if c.kind != "org" or c.canonical or doc[c.start:c.end].text in evidenced]
+    # "Aller Media bought Dagbladet" (NER: "Media"): a name always written after the same word starts there.
+    _extend_to_constant_word(doc, accepted, blocked=excluded | heading, common=common)
 
     # Acronym definitions: "Contemporary Amperex Technology Co (CATL)" -> CATL is an alias.
     acronyms: dict[str, str] = {}
@@ -1519,6 +1521,70 @@ def _resolve(
         "other_orgs": sorted(other_orgs.values()),
     }
     return {"data": data, "mentions": sorted(mention_spans, key=lambda s: s.start), "products": product_out}
+
+
+#: Deps of a name word on the word it modifies: "Aller Media", "Little Big Man".
+_NAME_MODIFIER_DEPS = frozenset({"compound", "amod", "nmod"})
+#: How many words a name may gain on the left.
+_MAX_LEFT_WORDS = 2
+
+
+def _extend_to_constant_word(doc: Doc, accepted: list[_Candidate], *, blocked: set[int], common: frozenset[str]) -> None:
+    """Move the start of NER-only names left over a capitalised word that precedes every occurrence.
+
+    NER often drops a name's first word: "Aller Media bought Dagbladet" gives "Media",
+    "Purolator Courier Ltd. was sold" gives "Courier Ltd.", "acquiring ... agency Little Big
+    Man" gives "Big Man". A name never written without the same capitalised word before it
+    is longer than NER said. The word must be attached to the name by the parser and be a name
+    word: no dictionary word, or one not at a sentence start somewhere (where "Rival" and "Big",
+    or a heading, "Television Productions CollinsAve", are capitalised anyway); it is in no other entity or candidate ("Dutch", "Google") and no
+    role or heading word. Gazetteer names are left as they are.
+    """
+    inside = {i for c in accepted for i in range(c.start, c.end)}
+    by_form: dict[str, list[_Candidate]] = defaultdict(list)
+    for cand in accepted:
+        if cand.kind == "org" and not cand.canonical:
+            by_form[doc[cand.start:cand.end].text].append(cand)
+    for form, group in by_form.items():
+        starts = [span.start for span in _occurrences(doc, doc[group[0].start:group[0].end])]
+        size = group[0].end - group[0].start
+        for _ in range(_MAX_LEFT_WORDS):
+            if not starts or any(s == 0 or doc[s].is_sent_start for s in starts):
+                break
+            words = [doc[s - 1] for s in starts]
+            if len({w.text for w in words}) != 1 or not all(_left_name_word(w, inside | blocked) for w in words):
+                break
+            if any(w.ent_type_ and doc[s].ent_iob_ != "I" for w, s in zip(words, starts, strict=True)):
+                break  # the word is an entity of its own ("World" in "World's Finest Shows")
+            if not any((not _opens_sentence(w) or not {w.lower_, _singular(w.lower_)} & common)
+                       and w.dep_ in _NAME_MODIFIER_DEPS
+                       and s <= w.head.i < s + size for w, s in zip(words, starts, strict=True)):
+                break
+            starts = [s - 1 for s in starts]
+            size += 1
+            for cand in group:
+                cand.start -= 1
+        if size > group[0].end - group[0].start:
+            log.debug("name %r extended to %r", form, doc[group[0].start:group[0].end].text)
+
+
+def _opens_sentence(token: Token) -> bool:
+    """Is the word capitalised only for standing first, perhaps after a heading ("Television Productions X")?"""
+    return all(t.text[:1].isupper() for t in token.doc[token.sent.start:token.i + 1])
+
+
+def _left_name_word(token: Token, blocked: set[int]) -> bool:
+    """Can this word open the name after it? "Aller", "TS", "Little"; not "The", "CEO", "Dutch", "History"."""
+    if token.i in blocked or "\n" in token.whitespace_ or token.ent_type_ not in {"", "ORG"}:
+        return False
+    lower = token.lower_
+    if lower in _STRIP_LEADING - _NATIONALITIES or lower in TITLE_WORDS or lower in _TITLE_START:
+        return False
+    if lower.rstrip(".") in COMPANY_WORDS or lower.rstrip(".") in LEGAL_SUFFIXES:
+        return False  # the end of another name: "First Premier Bank MasterCard"
+    if token.is_sent_start and lower in heading_words():
+        return False
+    return token.is_alpha and token.text[:1].isupper() and token.pos_ in {"PROPN", "NOUN", "ADJ"}
 
 
 #: Nouns that say the name next to them is a business: "the startup X", "X, a maker of ...".

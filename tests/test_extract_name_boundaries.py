@@ -1,0 +1,36 @@
+"""Company-name boundaries: where a name starts and ends (#4).
+
+NER often drops a name's first word ("Aller Media" -> "Media") or glues words onto it; the
+resolver repairs the boundaries before the names are grouped and related.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.fixtures.extracted import names
+
+
+@pytest.mark.issue(4)
+@pytest.mark.parametrize(
+    ("text", "name", "cut"),
+    [
+        ("In May 2014, Aller Media bought Tvnytt from Berner Gruppen.", "Aller Media", "Media"),
+        ("Purolator Courier Ltd. was sold to Halvorsen Corporation and became a stand-alone Canadian company.",
+         "Purolator Courier", "Courier"),
+        ("As none of TS Laevad's new ferries arrived in time, two vessels from Saaremaa Shipping Company were "
+         "chartered.", "TS Laevad", "Laevad"),
+        ("In 2008 the firm expanded by acquiring Chicago based music booking agency Little Big Man.",
+         "Little Big Man", "Big Man"),
+    ],
+)
+def test_name_always_written_after_the_same_word_starts_there(extractor, text, name, cut):
+    found = names(extractor.extract(text))
+    assert name in found
+    assert cut not in found
+
+
+@pytest.mark.issue(4)
+def test_heading_word_before_a_name_is_not_part_of_it(extractor):
+    ex = extractor.extract("Television Productions CollinsAve works with networks including TLC, Lifetime and Food Network.")
+    assert not any(n.startswith("Productions") for n in names(ex))
