@@ -89,7 +89,19 @@ def display_name(name: str) -> str:
     """A name as shown: legal suffix removed ("Oracle Corporation" -> "Oracle")."""
     name = name.strip().strip(",;:")
     cleaned = basename(name).strip().rstrip(",")
-    return cleaned if cleaned and company_key(cleaned) else name
+    if not cleaned or not company_key(cleaned):
+        return name
+    partners = _DANGLING_CONNECTOR.sub("", cleaned)  # cleanco leaves "Sears, Roebuck and"
+    firm = _PARTNERS_FIRM.match(name[len(partners):]) if name.startswith(partners) else None
+    if firm and partners.split()[-1].lower().rstrip(".") not in LEGAL_SUFFIXES:
+        return partners + firm.group(1)  # "Pauling & Co. Ltd" -> "Pauling & Co.", not "Pauling"
+    return cleaned
+
+
+#: "& Co" after a partners' names is part of the firm's name ("Littlejohn & Co", "Levi Strauss & Co."),
+#: not a legal form as in "Fresenius SE & Co. KGaA"; the scorer keeps the "&" too.
+_PARTNERS_FIRM = re.compile(r"^(,?\s*(?:&|\+|and)\s*(?:Co\.?|Company)(?![\w-]))")
+_DANGLING_CONNECTOR = re.compile(r",?\s*(?:&|\+|\band)$")
 
 
 # --- data files -----------------------------------------------------------------------------
@@ -1230,6 +1242,9 @@ def _clean_entity(ent: Span) -> Iterator[tuple[Span, bool]]:
     doc = ent.doc
     pieces: list[tuple[int, int, bool]] = []
     start = ent.start
+    # "Sears, Roebuck and Co.": the partners of a firm are listed with commas inside its name
+    partners_firm = len(ent) <= 7 and len(ent) > 3 and ent[-2].lower_ in {"and", "&"} \
+        and ent[-1].lower_.rstrip(".") in {"co", "company"}
     for token in ent:
         if token.text == "at" and token.i > start:
             start = token.i + 1  # "Business Development at Deepgram"
@@ -1241,6 +1256,8 @@ def _clean_entity(ent: Span) -> Iterator[tuple[Span, bool]]:
         if token.i > start and (token.text in _JOINING_WORDS or token.is_lower and token.pos_ == "VERB"):
             pieces.append((start, token.i, False))  # "Azamara to Sycamore Partners", "Rubicon purchased Enserve Group"
             start = token.i + 1
+            continue
+        if token.text == "," and partners_firm:
             continue
         if "\n" in token.text or token.is_space or token.text in {"•", "|", "—", "–"} or token.tag_ == "POS" \
                 or token.text in {"'s", "’s", "'", "’", ":", ";", ",", "(", ")", "[", "]", "/", "\"", "“", "”"}:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from kb.companies import display_name
 from tests.fixtures.extracted import names
 
 
@@ -34,3 +35,24 @@ def test_name_always_written_after_the_same_word_starts_there(extractor, text, n
 def test_heading_word_before_a_name_is_not_part_of_it(extractor):
     ex = extractor.extract("Television Productions CollinsAve works with networks including TLC, Lifetime and Food Network.")
     assert not any(n.startswith("Productions") for n in names(ex))
+
+
+@pytest.mark.issue(4)
+@pytest.mark.parametrize(
+    ("written", "shown"),
+    [
+        ("Pauling & Co. Ltd", "Pauling & Co."),
+        ("Brit + Co", "Brit + Co"),
+        ("Sears, Roebuck and Co.", "Sears, Roebuck and Co."),
+        ("Oracle Corporation", "Oracle"),
+        ("Fresenius SE & Co.", "Fresenius"),  # a legal form, not partners
+    ],
+)
+def test_partners_firm_keeps_its_and_co(written, shown):
+    assert display_name(written) == shown
+
+
+@pytest.mark.issue(4)
+def test_partners_listed_with_commas_are_one_firm(extractor):
+    ex = extractor.extract("In 1961, fifteen suppliers of soft goods to Sears, Roebuck and Co. merged to form Kellwood Company.")
+    assert "Sears, Roebuck and Co." in names(ex)
