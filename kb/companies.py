@@ -1232,6 +1232,9 @@ _NATIONALITIES = {"chinese", "american", "japanese"}
 _STRIP_LEADING = {"the", "a", "an", "its", "their", "his", "her", "our"} | _NATIONALITIES
 
 
+#: Job titles written as capitals; inside an entity they end the company's name: "Clearpath CTO Ryan Gariepy".
+_ROLE_ACRONYMS = frozenset({"CEO", "CFO", "CTO", "COO", "CIO", "CMO", "CSO", "VP", "SVP", "EVP"})
+
 #: Lower-case words that join two names inside one NER span: "Cunard or P & O" ("for" and "of" stay: "Office
 #: for Information Technology").
 _JOINING_WORDS = frozenset({"to", "or", "via"})
@@ -1257,6 +1260,10 @@ def _clean_entity(ent: Span) -> Iterator[tuple[Span, bool]]:
             pieces.append((start, token.i, False))  # "Azamara to Sycamore Partners", "Rubicon purchased Enserve Group"
             start = token.i + 1
             continue
+        if token.i > start and token.text in _ROLE_ACRONYMS and token.i + 1 < ent.end and doc[token.i + 1].is_title:
+            pieces.append((start, token.i, False))  # "Clearpath CTO Ryan Gariepy": the company, then a person
+            start = ent.end
+            break
         if token.text == "," and partners_firm:
             continue
         if "\n" in token.text or token.is_space or token.text in {"•", "|", "—", "–"} or token.tag_ == "POS" \
@@ -1285,10 +1292,15 @@ def _clean_entity(ent: Span) -> Iterator[tuple[Span, bool]]:
 
 
 def _glued_heading(doc: Doc, start: int, end: int) -> bool:
-    """Does the entity open with a section-heading word before a capitalised name, at a sentence start?"""
+    """Does the entity open with a section-heading word before a capitalised name, at a sentence start?
+
+    The heading may have two words, the first left out of the entity: "Services Retail JAX Tyres
+    & Auto sells tyres", as ``_after_heading`` reads it.
+    """
     if end - start < 2 or not doc[start + 1].text[:1].isupper():
         return False
-    at_start = start == 0 or doc[start].is_sent_start or "\n" in doc[start - 1].text_with_ws
+    at_start = start == 0 or doc[start].is_sent_start or "\n" in doc[start - 1].text_with_ws \
+        or doc[start - 1].is_sent_start and doc[start - 1].is_title
     return at_start and doc[start].is_title and doc[start].lower_ in heading_words()
 
 

@@ -56,3 +56,15 @@ def test_partners_firm_keeps_its_and_co(written, shown):
 def test_partners_listed_with_commas_are_one_firm(extractor):
     ex = extractor.extract("In 1961, fifteen suppliers of soft goods to Sears, Roebuck and Co. merged to form Kellwood Company.")
     assert "Sears, Roebuck and Co." in names(ex)
+
+
+@pytest.mark.issue(4)
+def test_two_word_heading_is_cut_from_the_name(extractor):
+    ex = extractor.extract("Services Retail JAX Tyres & Auto sells tyres from brands including Bridgestone, Dunlop and Pirelli.")
+    assert "JAX Tyres & Auto" in names(ex)
+
+
+@pytest.mark.issue(4)
+def test_role_inside_an_entity_ends_the_company_name(extractor):
+    ex = extractor.extract("In 2012, Open Robotics was established, with Clearpath CTO Ryan Gariepy joining the founding board.")
+    assert not any("Gariepy" in n for n in names(ex))
