@@ -1300,7 +1300,7 @@ def _glued_heading(doc: Doc, start: int, end: int) -> bool:
     if end - start < 2 or not doc[start + 1].text[:1].isupper():
         return False
     at_start = start == 0 or doc[start].is_sent_start or "\n" in doc[start - 1].text_with_ws \
-        or doc[start - 1].is_sent_start and doc[start - 1].is_title
+        or bool(doc[start - 1].is_sent_start) and doc[start - 1].is_title
     return at_start and doc[start].is_title and doc[start].lower_ in heading_words()
 
 
