@@ -324,8 +324,9 @@ class CompanyResolver:
                 _Candidate(span.start, span.end, kind, canonical=span.id_ if kind != "product" else None,
                            owner=span.id_ or None if kind == "product" else None)
             )
-        pieces = [(ent.label_, part, possessor) for ent in doc.ents if ent.label_ in _ENTITY_LABELS
-                  for part, possessor in _clean_entity(ent)]
+        known_bounds = {(c.start, c.end) for c in candidates if c.kind in {"company", "weak"}}
+        pieces = [(ent.label_, name, possessor) for ent in doc.ents if ent.label_ in _ENTITY_LABELS
+                  for part, possessor in _clean_entity(ent) for name in _split_at_known(part, known_bounds)]
         votes: dict[str, Counter[str]] = defaultdict(Counter)
         for label, part, _possessor in pieces:
             votes[part.text][label] += 1
@@ -333,7 +334,6 @@ class CompanyResolver:
         person_words = {t.text for ent in doc.ents if ent.label_ == "PERSON"
                         and sum(1 for t in ent if t.is_alpha and t.is_title) > 1 for t in ent if t.is_alpha}
         common = self.common_words
-        known_bounds = {(c.start, c.end) for c in candidates if c.kind in {"company", "weak"}}
         for label, part, possessor in pieces:
             if excluded.intersection(range(part.start, part.end)):
                 continue
@@ -440,6 +440,22 @@ class CompanyResolver:
         doc.spans[COMPANIES_KEY] = result["mentions"]
         doc.spans[PRODUCTS_KEY] = result["products"]
         return doc
+
+
+def _split_at_known(part: Span, known_bounds: set[tuple[int, int]]) -> list[Span]:
+    """An NER span that joins a gazetteer company to another name with "and" or "&", as two names.
+
+    "Kroger and Walmart", "Procter & Gamble and Walmart", "Panasonic and Pentax": NER reads
+    two names as one; when one side is a company the gazetteer knows by itself, the "and"
+    is a list's, not the name's. A name the gazetteer knows whole ("Marks and Spencer") stays.
+    """
+    if (part.start, part.end) in known_bounds:
+        return [part]
+    for token in part[1:-1]:
+        if token.lower_ in {"and", "&"} and ((part.start, token.i) in known_bounds or (token.i + 1, part.end) in known_bounds):
+            doc = part.doc
+            return [*_split_at_known(doc[part.start:token.i], known_bounds), *_split_at_known(doc[token.i + 1:part.end], known_bounds)]
+    return [part]
 
 
 #: Nouns a business owns whose possessor or "of" object is therefore a business: "Dalton Maag's

@@ -68,3 +68,10 @@ def test_two_word_heading_is_cut_from_the_name(extractor):
 def test_role_inside_an_entity_ends_the_company_name(extractor):
     ex = extractor.extract("In 2012, Open Robotics was established, with Clearpath CTO Ryan Gariepy joining the founding board.")
     assert not any("Gariepy" in n for n in names(ex))
+
+
+@pytest.mark.issue(4)
+def test_known_company_joined_by_and_is_not_one_name(extractor):
+    ex = extractor.extract("Koch Foods supplies chicken to grocery chains such as Kroger and Walmart.")
+    assert {"Kroger", "Walmart"} <= set(names(ex))
+    assert "Kroger and Walmart" not in names(ex)
