@@ -75,3 +75,22 @@ def test_known_company_joined_by_and_is_not_one_name(extractor):
     ex = extractor.extract("Koch Foods supplies chicken to grocery chains such as Kroger and Walmart.")
     assert {"Kroger", "Walmart"} <= set(names(ex))
     assert "Kroger and Walmart" not in names(ex)
+
+
+@pytest.mark.issue(4)
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("The park was built on the site of the old Carlton & United Breweries plant in Chippendale.", "United"),
+        ("Its largest rivals are Southern Cross University and Deakin University.", "Southern"),
+    ],
+)
+def test_known_name_inside_a_longer_name_is_not_that_company(extractor, text, word):
+    assert word not in names(extractor.extract(text))
+
+
+@pytest.mark.issue(4)
+def test_known_name_opening_a_longer_name_stays_a_company(extractor):
+    ex = extractor.extract("Google Cloud signed a five-year agreement with Deutsche Bank.")
+    assert "Deutsche Bank" in names(ex)
+    assert any(n.startswith("Google") for n in names(ex))
