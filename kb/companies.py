@@ -1274,6 +1274,10 @@ _ROLE_ACRONYMS = frozenset({"CEO", "CFO", "CTO", "COO", "CIO", "CMO", "CSO", "VP
 #: Lower-case words that join two names inside one NER span: "Cunard or P & O" ("for" and "of" stay: "Office
 #: for Information Technology").
 _JOINING_WORDS = frozenset({"to", "or", "via"})
+#: Lower-case words that open a clause or an aside after a name inside one NER span: "Lucky Stores when
+#: Lucky decided", "Broadspectrum alongside Visionstream".
+_CLAUSE_WORDS = frozenset({"when", "while", "whereas", "alongside", "after", "before", "since", "until", "because",
+                           "although", "though", "whilst", "unlike"})
 
 
 def _clean_entity(ent: Span) -> Iterator[tuple[Span, bool]]:
@@ -1288,11 +1292,16 @@ def _clean_entity(ent: Span) -> Iterator[tuple[Span, bool]]:
         if token.text == "at" and token.i > start:
             start = token.i + 1  # "Business Development at Deepgram"
             continue
+        if token.text == "The" and token.i > start and doc[token.i - 1].is_alpha and doc[token.i - 1].lower_ not in _NAME_JOINERS:
+            pieces.append((start, token.i, False))  # "Optimal Energy The Joule": a name, then a product's
+            start = token.i
+            continue
         if token.text == "on" and token.i > start and doc[token.i - 1].text != "-":
             pieces.append((start, token.i, False))  # "Ocean Networks on HIFL": the name, then what it works on
             start = ent.end
             break
-        if token.i > start and (token.text in _JOINING_WORDS or token.is_lower and token.pos_ == "VERB"):
+        if token.i > start and (token.text in _JOINING_WORDS or token.text in _CLAUSE_WORDS
+                                or token.is_lower and token.pos_ == "VERB"):
             pieces.append((start, token.i, False))  # "Azamara to Sycamore Partners", "Rubicon purchased Enserve Group"
             start = token.i + 1
             continue

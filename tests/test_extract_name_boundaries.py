@@ -94,3 +94,16 @@ def test_known_name_opening_a_longer_name_stays_a_company(extractor):
     ex = extractor.extract("Google Cloud signed a five-year agreement with Deutsche Bank.")
     assert "Deutsche Bank" in names(ex)
     assert any(n.startswith("Google") for n in names(ex))
+
+
+@pytest.mark.issue(4)
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("In 1995 Chief bought 40 Checker Auto Parts stores from Lucky Stores when Lucky decided to leave Texas.",
+         "Lucky Stores"),
+        ("Optimal Energy The Joule was a battery electric car designed in South Africa.", "Optimal Energy"),
+    ],
+)
+def test_clause_or_second_name_ends_the_entity(extractor, text, name):
+    assert name in names(extractor.extract(text))
