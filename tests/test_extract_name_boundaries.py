@@ -107,3 +107,15 @@ def test_known_name_opening_a_longer_name_stays_a_company(extractor):
 )
 def test_clause_or_second_name_ends_the_entity(extractor, text, name):
     assert name in names(extractor.extract(text))
+
+
+@pytest.mark.issue(4)
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Films Passmore Productions produced two horror films for Image Ten.", "Passmore Productions"),
+        ("Compliance Knight Software supplies the Texas Department of Public Safety.", "Knight Software"),
+    ],
+)
+def test_section_heading_glued_on_a_name_is_cut(extractor, text, name):
+    assert name in names(extractor.extract(text))
