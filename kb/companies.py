@@ -379,6 +379,9 @@ class CompanyResolver:
             elif not taken.intersection(range(start, end)) and not ner_other.intersection(range(start, end)) \
                     and not _written_as_place(doc[start:end]):  # a dateline: "SANTANDER, SPAIN, June 17"
                 candidates.append(_Candidate(start, end, "org"))
+            elif (inner := _shorter_ner_name(doc, candidates, start, end)) is not None \
+                    and not (ner_other | gpe_tokens).intersection(range(start, end)):
+                inner.start, inner.end = start, end  # "the TWG Motorsports group": NER tagged "TWG"
         argument_tokens = {i for start, end in arguments for i in range(start, end)}
         # A "maybe" (NER said PERSON, GPE, FAC...) the document shows to be a business becomes a
         # candidate; its tokens count as evidence in _resolve, as a relation argument's do.
@@ -884,6 +887,28 @@ def _trailing_name(segment: list[Token]) -> tuple[int, int] | None:
     while start < len(segment) and not segment[start].text[:1].isupper():
         start += 1
     return _whole_name(segment[start:]) if start < len(segment) else None
+
+
+def _shorter_ner_name(doc: Doc, candidates: list[_Candidate], start: int, end: int) -> _Candidate | None:
+    """The one NER name strictly inside a relation argument's proper-noun phrase, if nothing else is there.
+
+    "Andretti Global, one of the racing teams in the TWG Motorsports group": NER tags "TWG",
+    the parse reads "TWG Motorsports"; the longer name is the business. Gazetteer names keep
+    their bounds, and so does a name written elsewhere without the other words ("AOP was
+    acquired ... the AOP Connect platform") or an offering's ("the AOP Connect platform").
+    """
+    inside = [c for c in candidates if c.start < end and start < c.end]
+    if len(inside) != 1:
+        return None
+    cand = inside[0]
+    if cand.kind != "org" or cand.canonical or not (start <= cand.start and cand.end <= end) \
+            or (cand.start, cand.end) == (start, end) or _names_an_offering(doc[start:end]):
+        return None
+    longer = {span.start for span in _occurrences(doc, doc[start:end])}
+    offset = cand.start - start
+    if any(span.start - offset not in longer for span in _occurrences(doc, doc[cand.start:cand.end])):
+        return None
+    return cand
 
 
 def _names_an_offering(span: Span) -> bool:

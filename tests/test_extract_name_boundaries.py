@@ -119,3 +119,24 @@ def test_clause_or_second_name_ends_the_entity(extractor, text, name):
 )
 def test_section_heading_glued_on_a_name_is_cut(extractor, text, name):
     assert name in names(extractor.extract(text))
+
+
+@pytest.mark.issue(4)
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Andretti Global, one of the racing teams in the TWG Motorsports group, said that Stratasys will remain "
+         "its partner.", "TWG Motorsports"),
+        ("Mediaset said it was not holding merger talks with its German rival Prosiebensat1 Media.",
+         "Prosiebensat1 Media"),
+    ],
+)
+def test_relation_argument_extends_the_shorter_ner_name(extractor, text, name):
+    assert name in names(extractor.extract(text))
+
+
+@pytest.mark.issue(4)
+def test_name_written_alone_elsewhere_keeps_its_bounds(extractor):
+    ex = extractor.extract("AOP was acquired by RWS Group in 2017 and the AOP Connect platform is now part of RWS.")
+    assert "AOP" in names(ex)
+    assert "AOP Connect" not in names(ex)
