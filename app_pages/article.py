@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import PAGES, cached, day, md, page_url, query_int, safe_url
+from app_pages.common import PAGES, cached, day, md, page_url, party, query_int, safe_url
 from kb import query
 from kb.errors import NotFound
 
@@ -63,8 +63,8 @@ with side_col:
                 [
                     {
                         "type": r.type,
-                        "source": r.source_name,
-                        "target": r.target_name,
+                        "source": party(r.source_name, r.source_kind),
+                        "target": party(r.target_name, r.target_kind),
                         "confidence": r.confidence,
                         "evidence": page_url("relations", relation=r.id),
                     }

@@ -124,6 +124,11 @@ def show_error(error: NewskbError | Exception) -> None:
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=^&\"'])")
 
 
+def party(name: str, kind: str) -> str:
+    """A relation party's name, marked when it is an organisation (agency, university) and not a company."""
+    return f"{name} (organisation)" if kind == "other_org" else name
+
+
 def md(text: object) -> str:
     """Text from an article or a feed, safe inside st.markdown: every markup character escaped.
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import PAGES, cached, day, md, page_url, query_int
+from app_pages.common import PAGES, cached, day, md, page_url, party, query_int
 from kb import graph, query
 from kb.errors import NotFound
 from kb.records import UNDIRECTED_TYPES
@@ -35,7 +35,9 @@ if detail.aliases:
     facts.append("Also written " + ", ".join(f"“{md(a)}”" for a in detail.aliases))
 if detail.requested_id != detail.id:
     facts.append(f"(company {detail.requested_id} was merged into this one)")
-if detail.kind != "company":
+if detail.kind == "other_org":
+    facts.append("An **organisation** (a government body, university, agency…), not a company: kept for its relations")
+elif detail.kind != "company":
     facts.append(f"Marked as **{detail.kind.replace('_', ' ')}**")
 st.markdown(" · ".join(facts) or "No aliases or ticker known.")
 
@@ -85,7 +87,7 @@ for rtype, relations in grouped.items():
         rows.append(
             {
                 "role": role,
-                "counterpart": rel.target_name if outgoing else rel.source_name,
+                "counterpart": party(rel.target_name, rel.target_kind) if outgoing else party(rel.source_name, rel.source_kind),
                 "first seen": day(rel.first_seen),
                 "last seen": day(rel.last_seen),
                 "articles": rel.article_count,

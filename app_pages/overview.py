@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import PAGES, cached, day, md, type_bar_chart, when
+from app_pages.common import PAGES, cached, day, md, party, type_bar_chart, when
 from kb import query
 from kb.records import UNDIRECTED_TYPES
 
@@ -44,7 +44,7 @@ with left:
         arrow = "—" if rel.type in UNDIRECTED_TYPES else "→"
         with st.container(border=True):
             st.markdown(
-                f"**{md(rel.source_name)}** {arrow} **{md(rel.target_name)}** · `{rel.type}` · "
+                f"**{md(party(rel.source_name, rel.source_kind))}** {arrow} **{md(party(rel.target_name, rel.target_kind))}** · `{rel.type}` · "
                 f"last seen {day(rel.last_seen)} · {rel.article_count} article(s)"
             )
             if item.evidence is not None:

@@ -13,6 +13,7 @@ from app_pages.common import (
     filter_sidebar,
     md,
     page_url,
+    party,
     query_int,
     safe_url,
 )
@@ -38,8 +39,8 @@ event = st.dataframe(
         [
             {
                 "type": r.type,
-                "source": r.source_name,
-                "target": r.target_name,
+                "source": party(r.source_name, r.source_kind),
+                "target": party(r.target_name, r.target_kind),
                 "first seen": day(r.first_seen),
                 "last seen": day(r.last_seen),
                 "articles": r.article_count,
@@ -75,7 +76,8 @@ if selected is not None:
     arrow = "—" if selected.type in UNDIRECTED_TYPES else "→"
     st.subheader("Evidence")
     st.markdown(
-        f"**{md(selected.source_name)}** {arrow} **{md(selected.target_name)}** · `{selected.type}` · "
+        f"**{md(party(selected.source_name, selected.source_kind))}** {arrow} "
+        f"**{md(party(selected.target_name, selected.target_kind))}** · `{selected.type}` · "
         f"{selected.article_count} article(s) · status {selected.status}"
     )
     links = st.columns(3)

@@ -15,8 +15,9 @@ Raw NER is a start, not an answer: it tags Oracle as PERSON and OpenAI as GPE, r
 * products and platforms owned by a company ("Microsoft’s Azure AI platform") and people
   with their roles ("Sam Altman, CEO of OpenAI") are kept apart.
 
-The resolver writes ``doc.spans["newskb_companies"]`` (label = canonical name) and plain
-data under ``doc.user_data["newskb"]``.
+The resolver writes ``doc.spans["newskb_companies"]`` (label = canonical name),
+``doc.spans["newskb_other_orgs"]`` (governments, universities, agencies: never companies, but
+parties that kb.relations may relate to one) and plain data under ``doc.user_data["newskb"]``.
 """
 
 from __future__ import annotations
@@ -47,6 +48,8 @@ log = logging.getLogger(__name__)
 GAZETTEER_KEY = "newskb_gazetteer"
 COMPANIES_KEY = "newskb_companies"
 PRODUCTS_KEY = "newskb_products"
+#: Occurrences of other organisations (label = the name as ``other_orgs`` gives it), for kb.relations.
+OTHER_ORGS_KEY = "newskb_other_orgs"
 RESULT_KEY = "newskb"
 
 #: Words that may follow a company's short name in its full name without making it another
@@ -140,6 +143,8 @@ class OtherOrgRules:
     words: frozenset[str]
     prefixes: tuple[str, ...]
     names: frozenset[str]
+    non_party_words: frozenset[str] = frozenset()
+    non_party_names: frozenset[str] = frozenset()
 
     def match(self, name: str) -> bool:
         """Is ``name`` a government, regulator, university, exchange or outlet?"""
@@ -149,6 +154,17 @@ class OtherOrgRules:
         if len(words) > 1 and words[-1].rstrip(".") in _CORPORATE_TAILS:
             words = words[-1:]  # "Foundation Capital", "Summit Partners", "Hirslanden Private Hospital Group"
         return any(word in self.words for word in words)
+
+    def can_be_party(self, name: str) -> bool:
+        """May the other organisation ``name`` be a party to a relation (kb.relations)?
+
+        An institution acts ("partnered with Harvard University", "won a contract from the
+        Department of Health"); an outlet, an exchange, an index or a programme is only
+        named ("according to Reuters", "listed on Nasdaq", "the CHIPS Act").
+        """
+        if company_key(name) in self.non_party_names:
+            return False
+        return not any(word.rstrip(".") in self.non_party_words for word in re.findall(r"[\w.]+", name.casefold()))
 
 
 #: Last words that make a name a business whatever an institution word inside it says.
@@ -161,11 +177,15 @@ def other_org_rules() -> OtherOrgRules:
     data = tomllib.loads(_data_text("other_orgs.toml"))
     # outlets, exchanges, regulators, indices and programmes, by name
     institutions = tomllib.loads(_data_text("outlets_and_institutions.toml"))
-    names = [*data["names"], *(name for group in institutions.values() for name in group)]
+    never = data["non_parties"]
+    names = [*data["names"], *never["names"], *(name for group in institutions.values() for name in group)]
+    non_party_names = [*never["names"], *(name for group in never["groups"] for name in institutions[group])]
     return OtherOrgRules(
-        words=frozenset(w.casefold() for w in data["words"]),
+        words=frozenset(w.casefold() for w in [*data["words"], *never["words"]]),
         prefixes=tuple(data["prefixes"]),
         names=frozenset(company_key(n) for n in names),
+        non_party_words=frozenset(w.casefold() for w in never["words"]),
+        non_party_names=frozenset(company_key(n) for n in non_party_names),
     )
 
 
@@ -418,6 +438,14 @@ class CompanyResolver:
         # is a company unless it is part of a person's full name in the text.
         _promote(candidates, _business_subjects(doc, candidates, taken=taken, person_words=person_words,
                                                 gpe_tokens=gpe_tokens, common=common), argument_tokens)
+        # A subject the text goes on to call "it" or "the company" in a business role: "Monarch manages
+        # $4.9 billion in assets. It bought Oneida Limited in 2006."
+        _promote(candidates, _referred_subjects(doc, candidates, taken=taken, person_words=person_words,
+                                                gpe_tokens=gpe_tokens, common=common, trigger_words=self.trigger_words),
+                 argument_tokens)
+        _promote(candidates, _relation_clause_subjects(doc, candidates, taken=taken, person_words=person_words,
+                                                       gpe_tokens=gpe_tokens, common=common,
+                                                       trigger_words=self.trigger_words), argument_tokens)
         # A proper-noun run NER left untagged is a company when an occurrence says so: "SBS was a major
         # supplier", "Bank PHB, the Nigerian lender", "clients of Amritt", "the department store Selfridges".
         # (a CamelCase word taken alone above may open such a run: "MidOcean Partners was formed")
@@ -443,12 +471,13 @@ class CompanyResolver:
             c.kind in {"org", "maybe"} and c.end - c.start == 1 and doc[c.start].text in person_words
             and not votes[doc[c.start].text]["ORG"] > votes[doc[c.start].text]["PERSON"]) and not (
             c.kind in {"org", "maybe"} and all(t.text in role_words for t in doc[c.start:c.end]))]
-        doc.spans[COMPANIES_KEY], doc.spans[PRODUCTS_KEY] = [], []
+        doc.spans[COMPANIES_KEY], doc.spans[PRODUCTS_KEY], doc.spans[OTHER_ORGS_KEY] = [], [], []
         result = _resolve(doc, candidates, tickers=tickers, excluded=excluded, heading=heading, common=self.common_words,
                           arguments=argument_tokens)
         doc.user_data[RESULT_KEY] = result["data"]
         doc.spans[COMPANIES_KEY] = result["mentions"]
         doc.spans[PRODUCTS_KEY] = result["products"]
+        doc.spans[OTHER_ORGS_KEY] = result["other_orgs"]
         return doc
 
 
@@ -576,8 +605,8 @@ def _business_subjects(doc: Doc, candidates: list[_Candidate], *, taken: set[int
             start -= 1
         if doc[start].is_sent_start and doc[start].lower_ in heading_words() and start < token.i:
             start += 1  # "History Green Tomato Cars was founded": a heading glued on
-        if any(c.dep_ == "compound" and c.i < start for c in token.children):
-            continue  # part of a longer name: "Noble Roman's"
+        if any(c.dep_ == "compound" and c.i < start and not c.is_lower for c in token.children):
+            continue  # part of a longer name: "Noble Roman's" (a lowercase word, "Investment history Versive", is not)
         if start == token.i and token.i not in maybes and token.text.lower() in common:
             continue  # an untagged dictionary word: "Get", "Cars"
         span = doc[start:token.i + 1]
@@ -586,6 +615,125 @@ def _business_subjects(doc: Doc, candidates: list[_Candidate], *, taken: set[int
         if any(_written_as_place(s) for s in _occurrences(doc, span)):
             continue
         yield span.start, span.end
+
+
+#: Nouns a passage uses, after "the", for the company it is about: "Bellin opened ... In 2007, the company became".
+_SELF_NOUNS = frozenset(
+    "company firm business corporation startup start-up chain brewery distillery winery studio label publisher "
+    "retailer airline carrier agency bank lender insurer manufacturer maker group".split()
+)
+
+
+def _referred_subjects(doc: Doc, candidates: list[_Candidate], *, taken: set[int], person_words: set[str],
+                       gpe_tokens: set[int], common: frozenset[str],
+                       trigger_words: frozenset[str]) -> Iterator[tuple[int, int]]:
+    """Bounds of clause subjects the text goes on to refer to as a business.
+
+    A passage about a small company names it once as a subject and then says "it", "its" or
+    "the company": "Monarch manages $4.9 billion in assets. It bought Oneida Limited in 2006",
+    "Bellin opened a clinic in Denmark, Wisconsin. In 2007, the company became the official
+    partner of the Green Bay Packers". The reference is business evidence when it is "the
+    company" (or another trade noun), "it" as the subject of a business or relation verb ("It
+    bought", "it was sold to"), or "its" owning a business part ("its ninth store"). Only an
+    untagged name or a one-word NER "maybe" is read, and only up to the end of the next sentence,
+    with no other named subject in between; person words and places stay out.
+    """
+    verbs = business_subject_verbs()
+    maybes = {c.start for c in candidates if c.kind == "maybe" and c.end - c.start == 1}
+    blocked = taken | {i for c in candidates if c.kind not in {"maybe", "product"} for i in range(c.start, c.end)}
+    subjects = {i for c in candidates for i in range(c.start, c.end) if doc[c.start:c.end].root.dep_ in {"nsubj", "nsubjpass"}}
+    sents = list(doc.sents)
+    for n, sent in enumerate(sents):
+        token = next((t for t in sent.root.children if t.dep_ in {"nsubj", "nsubjpass"}), None)
+        span = _subject_name(token, blocked=blocked, maybes=maybes, person_words=person_words, gpe_tokens=gpe_tokens,
+                             common=common) if token is not None else None
+        if span is None:
+            continue
+        window_end = sents[n + 1].end if n + 1 < len(sents) else sent.end
+        for ref in doc[span.end:window_end]:
+            if ref.i in subjects or ref.dep_ in {"nsubj", "nsubjpass"} and ref.pos_ == "PROPN":
+                break  # another named subject: the references after it are its own
+            if _refers_as_business(ref, verbs=verbs, trigger_words=trigger_words):
+                yield span.start, span.end
+                break
+
+
+#: Verbs of saying: their subject reports a relation rather than being a party to it.
+_SPEECH_VERBS = frozenset("say tell add note explain comment state write argue claim believe think remark recall "
+                          "predict warn".split())
+
+
+def _relation_clause_subjects(doc: Doc, candidates: list[_Candidate], *, taken: set[int], person_words: set[str],
+                              gpe_tokens: set[int], common: frozenset[str],
+                              trigger_words: frozenset[str]) -> Iterator[tuple[int, int]]:
+    """Bounds of main-clause subjects whose clause relates them to a company: "Ring of Fire has done
+    feature film work for Warner Bros.", "Enigma works with Fortune 500 companies, including PayPal".
+
+    The trigger may sit anywhere in the clause, not only on the subject's own verb; the clause must name
+    a company besides the subject. Only names NER left untagged, or one-word names it called
+    something other than a person, are read; the subject of a verb of saying is a speaker.
+    """
+    labels = {t.i: ent.label_ for ent in doc.ents for t in ent}
+    maybes = {c.start for c in candidates if c.kind in {"maybe", "product"} and c.end - c.start == 1
+              and labels.get(c.start) not in {None, "PERSON"}}
+    known = {i for c in candidates if c.kind in {"company", "weak", "org"} for i in range(c.start, c.end)}
+    blocked = taken | {i for c in candidates if c.kind not in {"maybe", "product"} for i in range(c.start, c.end)}
+    for sent in doc.sents:
+        if sent.root.lemma_.lower() in _SPEECH_VERBS:
+            continue  # "Ganesh Moorthy, president of Microchip, said both Microchip and Microsemi ..."
+        token = next((t for t in sent.root.children if t.dep_ in {"nsubj", "nsubjpass"}), None)
+        span = _subject_name(token, blocked=blocked, maybes=maybes, person_words=person_words, gpe_tokens=gpe_tokens,
+                             common=common) if token is not None else None
+        if span is None:
+            continue
+        clause = [t for t in sent.root.subtree if not span.start <= t.i < span.end]
+        if any(t.lemma_.lower() in trigger_words and t.pos_ in {"NOUN", "VERB"} for t in clause) \
+                and known.intersection(t.i for t in clause):
+            yield span.start, span.end
+
+
+def _subject_name(token: Token, *, blocked: set[int], maybes: set[int], person_words: set[str], gpe_tokens: set[int],
+                  common: frozenset[str]) -> Span | None:
+    """The proper name a subject token ends, if it may be an unrecognised company: "Loot Drop", "Alfdex".
+
+    The capitalised compounds before it are part of the name, a heading glued onto the sentence
+    is not ("History Media Dreams was set up"). A name inside a known candidate, a one-word
+    dictionary word NER left untagged ("Gold"), a word of a personal name and a place are not read.
+    """
+    doc = token.doc
+    if token.pos_ != "PROPN" or not token.text[:1].isupper() or not token.is_alpha:
+        return None
+    if token.i in blocked and token.i not in maybes or token.text in person_words or token.i in gpe_tokens:
+        return None
+    start = token.i
+    while token.i not in maybes and start > token.sent.start and doc[start - 1].dep_ == "compound" \
+            and doc[start - 1].head.i == token.i and doc[start - 1].text[:1].isupper() and start - 1 not in blocked:
+        start -= 1
+    if any(c.dep_ == "compound" and c.i < start and not c.is_lower for c in token.children):
+        return None  # part of a longer name
+    start = _after_heading(doc, start, token.i + 1)
+    if token.i not in maybes and token.lower_ in common:
+        return None  # a name NER left untagged that ends in a dictionary word: "Gold", "Loot Drop"
+    span = doc[start:token.i + 1]
+    if any(_written_as_place(s) for s in _occurrences(doc, span)):
+        return None
+    return span
+
+
+def _refers_as_business(token: Token, *, verbs: dict[tuple[str, str], bool], trigger_words: frozenset[str]) -> bool:
+    """Is the token "the company", "it" doing business ("It bought ...") or "its" owning a business part?"""
+    if token.lower_ == "its":
+        return token.dep_ == "poss" and token.head.lemma_.lower() in _HELD_BY_BUSINESS
+    if token.lower_ == "it":
+        if token.dep_ not in {"nsubj", "nsubjpass"} or token.head.pos_ != "VERB":
+            return False
+        # with the verbs coordinated to its own: "It went public in 1991 and was acquired by The Learning Company"
+        shared = [v for v in token.head.conjuncts if v.pos_ == "VERB" and not any(
+            c.dep_ in {"nsubj", "nsubjpass"} for c in v.children)]
+        return _subject_of_business_verb(token, verbs) or any(
+            v.lemma_.lower() in trigger_words or (v.lemma_.lower(), "active") in verbs for v in (token.head, *shared))
+    return token.lemma_.lower() in _SELF_NOUNS and token.dep_ in {"nsubj", "nsubjpass", "poss"} and token.tag_ == "NN" \
+        and any(c.lower_ == "the" and c.dep_ == "det" for c in token.children)
 
 
 def _untagged_runs(doc: Doc, taken: set[int]) -> Iterator[tuple[int, int]]:
@@ -1220,6 +1368,10 @@ def _direct_arguments(token: Token) -> Iterator[Token]:
     if token.pos_ == "NOUN" and dep in {"dobj", "pobj"} and verb.lemma_.lower() in _LIGHT_VERBS:
         # "Zaggora has formed partnerships with ...", "Impark entered into an agreement to be acquired"
         yield from (c for c in verb.children if c.dep_ == "nsubj")
+    elif token.pos_ == "NOUN" and dep == "dobj" and verb.pos_ == "VERB":
+        # any verb acting on a relation noun, when NER left its subject untagged: "Hupac took a 25% stake in
+        # Crossrail", "Alfdex initiated its deliveries to John Deere" (not "Harrison welcomed the investment")
+        yield from (c for c in verb.children if c.dep_ == "nsubj" and not c.ent_type_)
     if token.dep_ in {"compound", "amod"}:
         yield token.head
     if token.dep_ in {"relcl", "acl"}:
@@ -1409,6 +1561,7 @@ def _resolve(
 ) -> dict[str, Any]:
     rules = other_org_rules()
     other_orgs: dict[str, str] = {}
+    org_spans: list[Span] = []
     product_names: dict[str, str | None] = {}
     accepted: list[_Candidate] = []
     ner_org_tokens = {t.i for ent in doc.ents if ent.label_ == "ORG" for t in ent}
@@ -1419,11 +1572,20 @@ def _resolve(
     for cand in candidates:
         if cand.kind == "product":
             product_names.setdefault(doc[cand.start:cand.end].text, cand.owner)
+    org_names = _other_org_names(doc, candidates, rules)
+    org_acronyms = _other_org_acronyms(doc, org_names)
+    for start, end, _name in org_acronyms:
+        org_spans.append(doc[start:end])
+        other_orgs.setdefault(company_key(doc[start:end].text), doc[start:end].text)
+    acronym_of = {company_key(doc[start:end].text): name for start, end, name in org_acronyms}
     for cand in candidates:
         span = doc[cand.start:cand.end]
         text = span.text
         if cand.kind in {"product", "maybe"}:
             continue
+        if cand.kind in {"company", "weak"} and any(
+                start <= cand.start and cand.end <= end and end - start > len(span) for start, end in org_names):
+            continue  # "University of Southern California", "Bill & Melinda Gates Foundation": not Southern, not Gates
         if _is_rejected(span):
             continue
         if _before_state_code(span) and span.end not in tickers:
@@ -1432,8 +1594,9 @@ def _resolve(
             continue  # "chief executive officer Dana Hyatt": a surname, though a hotel group bears it
         if _names_an_index(span) or _after_name_particle(span):
             continue  # "the MSCI United Kingdom Small Cap Index", "the da Vinci surgical systems"
-        if rules.match(text) and cand.kind != "company":
+        if (rules.match(text) or company_key(text) in acronym_of) and cand.kind != "company":
             other_orgs.setdefault(company_key(text), text)
+            org_spans.append(span)
             continue
         if cand.kind == "weak" and not ner_org_tokens.intersection(range(span.start, span.end)):
             continue  # "Next", "Aurora", "Dana": listed names that are words need NER to say ORG
@@ -1612,6 +1775,14 @@ def _resolve(
     for ent in doc.ents:
         if ent.label_ == "ORG" and company_key(ent.text) not in company_names and rules.match(ent.text):
             other_orgs.setdefault(company_key(ent.text), ent.text)
+            org_spans.append(ent)
+    parties = {k: v for k, v in other_orgs.items() if k not in company_names and rules.can_be_party(v)}
+    for key, name in acronym_of.items():  # "the DGCA" stands for the Directorate General of Civil Aviation
+        if key in parties and company_key(name) in parties:
+            parties[key] = parties[company_key(name)]
+        else:
+            parties.pop(key, None)
+    org_mentions = _other_org_mentions(doc, org_spans, parties, taken=[*mention_spans, *product_out], excluded=excluded)
     people = _people(doc, mention_spans, excluded)
     data = {
         "companies": [{k: v for k, v in c.items() if k != "first"} for c in companies],
@@ -1619,7 +1790,59 @@ def _resolve(
         "people": people,
         "other_orgs": sorted(other_orgs.values()),
     }
-    return {"data": data, "mentions": sorted(mention_spans, key=lambda s: s.start), "products": product_out}
+    return {"data": data, "mentions": sorted(mention_spans, key=lambda s: s.start), "products": product_out,
+            "other_orgs": org_mentions}
+
+
+def _other_org_names(doc: Doc, candidates: list[_Candidate], rules: OtherOrgRules) -> list[tuple[int, int]]:
+    """(start, end) of the names NER gives that are other organisations' ("Arizona State University").
+
+    A list NER ran together ("Microsoft and the University of Washington") is not one name.
+    """
+    out = []
+    for cand in candidates:
+        span = doc[cand.start:cand.end]
+        if cand.kind == "org" and rules.match(span.text) and not any(t.lower_ in {"and", ",", "with"} for t in span):
+            out.append((cand.start, cand.end))
+    return out
+
+
+def _other_org_acronyms(doc: Doc, org_names: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
+    """(start, end, full name) of acronyms the text defines for other organisations.
+
+    "the Directorate General of Civil Aviation (DGCA)" and "by the NHIAA (New Hampshire
+    Interscholastic Athletic Association)": the acronym names the organisation, not a company.
+    """
+    out = []
+    for start, end in org_names:
+        name = doc[start:end].text
+        if end + 2 < len(doc) and doc[end].text == "(" and doc[end + 2].text == ")":
+            acro = doc[end + 1]
+        elif start >= 2 and end < len(doc) and doc[start - 1].text == "(" and doc[end].text == ")":
+            acro = doc[start - 2]
+        else:
+            continue
+        if acro.is_upper and acro.is_alpha and len(acro) >= 2 and _looks_like_acronym(acro.text, name):
+            out.append((acro.i, acro.i + 1, name))
+    return out
+
+
+def _other_org_mentions(doc: Doc, found: list[Span], names: dict[str, str], *, taken: list[Span],
+                        excluded: set[int]) -> list[Span]:
+    """Every occurrence of the other organisations that may be parties, labelled as ``other_orgs`` names them.
+
+    As for companies, a form found once is the organisation wherever it recurs ("the
+    University of Sheffield ... the University of Sheffield's intellectual property").
+    Tokens of a company or product mention, and boilerplate, are never an organisation's.
+    """
+    blocked = set(excluded) | {t for s in taken for t in range(s.start, s.end)}
+    found = [span for span in found if company_key(span.text) in names]
+    matcher = PhraseMatcher(doc.vocab, attr="ORTH")
+    for span in found:
+        matcher.add(span.text, [Doc(doc.vocab, words=[t.text for t in span])])
+    spans = [doc[start:end] for _match_id, start, end in matcher(doc)] + found
+    spans = [s for s in spans if not blocked.intersection(range(s.start, s.end))]
+    return [Span(doc, s.start, s.end, label=names[company_key(s.text)]) for s in filter_spans(spans)]
 
 
 #: Deps of a name word on the word it modifies: "Aller Media", "Little Big Man".

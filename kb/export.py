@@ -31,13 +31,15 @@ RELATION_FIELDS = (
     "source_name",
     "target_id",
     "target_name",
+    "source_kind",
+    "target_kind",
     "first_seen",
     "last_seen",
     "article_count",
     "confidence",
     "status",
 )
-COMPANY_FIELDS = ("id", "name", "ticker", "mention_count", "article_count", "first_seen", "last_seen")
+COMPANY_FIELDS = ("id", "name", "kind", "ticker", "mention_count", "article_count", "first_seen", "last_seen")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 

@@ -134,6 +134,7 @@ def to_extraction(doc: Doc) -> Extraction:
                 end=r["end"],
                 confidence=r["confidence"],
                 terms=DealTerms(**r.get("terms", {})),
+                org_side=r.get("org_side"),
             )
             for r in data.get("relations", [])
         ),
@@ -158,6 +159,7 @@ def prediction(doc_id: str, extraction: Extraction) -> dict[str, Any]:
                 "end": r.end,
                 "confidence": r.confidence,
                 "attributes": r.terms.as_dict(),
+                **({"org_side": r.org_side} if r.org_side else {}),
             }
             for r in extraction.relations
         ],

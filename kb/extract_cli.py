@@ -84,6 +84,8 @@ def print_summary(extraction: Extraction, console: Console) -> None:
     for r in extraction.relations:
         arrow = "–" if r.type in UNDIRECTED_TYPES else "→"
         terms = ", ".join(f"{k}={v}" for k, v in r.terms.as_dict().items())
-        console.print(f"  {r.type}: {r.source} {arrow} {r.target}  [dim]confidence {r.confidence:.2f}"
+        source, target = (name + (" (organisation)" if r.org_side == side else "")
+                          for side, name in (("source", r.source), ("target", r.target)))
+        console.print(f"  {r.type}: {source} {arrow} {target}  [dim]confidence {r.confidence:.2f}"
                       + (f"; {terms}" if terms else "") + "[/dim]", highlight=False)
         console.print(f"    “{r.sentence}” [dim]@{r.start}–{r.end}[/dim]", highlight=False, markup=True)

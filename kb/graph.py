@@ -38,10 +38,13 @@ def build_graph(relations: Iterable[RelationRow], companies: Mapping[int, Compan
     graph = nx.MultiDiGraph()
     companies = companies or {}
     for rel in relations:
-        for node_id, name in ((rel.source_id, rel.source_name), (rel.target_id, rel.target_name)):
+        for node_id, name, kind in (
+            (rel.source_id, rel.source_name, rel.source_kind),
+            (rel.target_id, rel.target_name, rel.target_kind),
+        ):
             if node_id not in graph:
                 info = companies.get(node_id)
-                attrs: dict[str, object] = {"name": name, "mentions": info.mention_count if info else 0}
+                attrs: dict[str, object] = {"name": name, "kind": kind, "mentions": info.mention_count if info else 0}
                 if info and info.ticker:
                     attrs["ticker"] = info.ticker
                 graph.add_node(node_id, **attrs)
@@ -132,6 +135,8 @@ def network_figure(graph: nx.MultiDiGraph, *, seed: int = 7, highlight: int | No
             marker={
                 "size": sizes,
                 "color": ["#FFD54F" if n == highlight else "#ECEFF1" for n, _ in nodes],
+                # an organisation (agency, university) is a square: a party, not a company
+                "symbol": ["square" if d.get("kind") == "other_org" else "circle" for _, d in nodes],
                 "line": {"width": 1.5, "color": "#37474F"},
             },
             text=labels,

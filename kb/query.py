@@ -85,8 +85,12 @@ __all__ = [
     "source_options",
 ]
 
-#: The SQL condition "this company is shown": not merged away, not marked not-a-company.
+#: The SQL condition "this company is shown": not merged away, not marked not-a-company,
+#: and a company rather than an organisation (an agency or university kept as a relation party).
 _LIVE_COMPANY = "({c}.merged_into IS NULL AND coalesce({c}.kind, 'company') = 'company')"
+#: The SQL condition "this relation party is shown": a company or an organisation, not merged
+#: away, not marked not-a-company.
+_SHOWN_PARTY = "({c}.merged_into IS NULL AND coalesce({c}.kind, 'company') IN ('company', 'other_org'))"
 
 
 # --- records ---------------------------------------------------------------------------
@@ -118,6 +122,8 @@ class RelationRow:
     article_count: int
     confidence: float | None
     status: str  #: auto | confirmed | added
+    source_kind: str = "company"  #: company | other_org (a government body, university, agency…)
+    target_kind: str = "company"
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,6 +240,7 @@ class CompanyRow:
     article_count: int
     first_seen: str | None
     last_seen: str | None
+    kind: str = "company"  #: company | other_org
 
 
 @dataclass(frozen=True, slots=True)
@@ -383,7 +390,8 @@ def counts(db: sqlite_utils.Database) -> Counts:
 
 _RELATION_SELECT = """
 SELECT r.id, r.type, r.source_id, s.name AS source_name, r.target_id, t.name AS target_name,
-       r.first_seen, r.last_seen, r.article_count, r.confidence, r.status
+       r.first_seen, r.last_seen, r.article_count, r.confidence, r.status,
+       s.kind AS source_kind, t.kind AS target_kind
 FROM relations r
 JOIN companies s ON s.id = r.source_id
 JOIN companies t ON t.id = r.target_id
@@ -391,7 +399,8 @@ JOIN companies t ON t.id = r.target_id
 #: Companies hidden from every view. Usually few, so "NOT IN" this small set is ~10x faster
 #: on 50k relations than joining both companies to test them (benchmarks/app_bench.py).
 _HIDDEN_COMPANIES = f"(SELECT id FROM companies c WHERE NOT {_LIVE_COMPANY.format(c='c')})"
-_RELATION_SHOWN = f"r.source_id NOT IN {_HIDDEN_COMPANIES} AND r.target_id NOT IN {_HIDDEN_COMPANIES}"
+_HIDDEN_PARTIES = f"(SELECT id FROM companies c WHERE NOT {_SHOWN_PARTY.format(c='c')})"
+_RELATION_SHOWN = f"r.source_id NOT IN {_HIDDEN_PARTIES} AND r.target_id NOT IN {_HIDDEN_PARTIES}"
 
 
 def _relation(row: dict[str, Any]) -> RelationRow:
@@ -407,6 +416,8 @@ def _relation(row: dict[str, Any]) -> RelationRow:
         article_count=row["article_count"] or 0,
         confidence=row["confidence"],
         status=row["status"] or "auto",
+        source_kind=row["source_kind"] or "company",
+        target_kind=row["target_kind"] or "company",
     )
 
 
@@ -863,7 +874,8 @@ def companies_by_id(db: sqlite_utils.Database, ids: Iterable[int]) -> list[Compa
             CompanyRow(**r)
             for r in _rows(
                 db,
-                "SELECT id, name, ticker, mention_count, article_count, first_seen, last_seen"
+                "SELECT id, name, ticker, mention_count, article_count, first_seen, last_seen,"
+                " coalesce(kind, 'company') AS kind"
                 f" FROM companies WHERE id IN ({','.join('?' * len(chunk))})",
                 chunk,
             )

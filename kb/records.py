@@ -98,7 +98,12 @@ class DealTerms:
 
 @dataclass(frozen=True, slots=True)
 class Relation:
-    """A business relation stated in one sentence of the document."""
+    """A business relation stated in one sentence of the document.
+
+    Both parties are companies unless ``org_side`` names the side that is an other
+    organisation: "KP Technology has partnered with Harvard University" is a partnership with
+    ``org_side="target"``; an organisation is never bought nor a rival (kb.relations).
+    """
 
     type: str  #: one of RELATION_TYPES
     source: str  #: canonical company name; for undirected types the order is arbitrary
@@ -108,6 +113,10 @@ class Relation:
     end: int
     confidence: float  #: 0..1
     terms: DealTerms = field(default_factory=DealTerms)
+    #: "source" or "target" when that party is not a company but one of ``Extraction.other_orgs``
+    #: (a university partner, an agency customer, a state fund investor), named as the text
+    #: gives it; None when both parties are companies. At most one side is an organisation.
+    org_side: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,6 +22,13 @@ A few passage-level patterns of company profiles (CORE, Wikipedia) are read outs
 trigger paths: "X became part of Y" (Y acquired X), a party list that a colon split into a
 sentence of its own ("Dubway's clients have included: HBO, ..."), and an unowned party list
 ("Other investors include X"), which belongs to the company the passage is about.
+
+Other organisations (``doc.spans["newskb_other_orgs"]``: universities, agencies, public
+bodies) are parties too, on the side they can take (``_ORG_SIDES``): a partner ("KP
+Technology has partnered with Harvard University"), the customer of a supplier ("won a
+contract for back-office services from the Department of Health"), an investor ("the Bill &
+Melinda Gates Foundation announced a $40 million investment in Immunocore"). Such a relation
+names the organisation as the text gives it and says which side it is on (``org_side``).
 """
 
 from __future__ import annotations
@@ -30,7 +37,7 @@ import bisect
 import logging
 import re
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -41,7 +48,7 @@ from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 
-from kb.companies import COMPANIES_KEY, GAZETTEER_KEY, RESULT_KEY
+from kb.companies import COMPANIES_KEY, GAZETTEER_KEY, OTHER_ORGS_KEY, RESULT_KEY
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +60,7 @@ _CONTEXTUAL = {
     "investment": {"hold", "put", "lead", "led", "co-lead", "head", "spearhead", "participate", "participation", "round", "series", "seed", "capital",
                    "equity", "own", "owner", "portfolio", "back", "fund", "close", "get", "bring", "net", "land",
                    "receive", "secure", "attract", "obtain", "garner", "bag", "inject", "injection"},
-    "supplier": {"customer", "use", "deploy", "adopt", "select", "choose", "tap", "run", "power", "build", "host", "offer",
+    "supplier": {"customer", "use", "deploy", "adopt", "install", "instal", "select", "choose", "tap", "run", "power", "build", "host", "offer",
                  "serve", "produce", "manufacture", "order", "source", "contract", "contractor", "equip", "license",
                  "sell", "distribute", "distributor", "client", "furnish", "outsource", "develop", "design", "create",
                  "hire", "commission", "engage", "retain"},
@@ -248,9 +255,10 @@ class RelationExtractor:
         data["mentions"] = [
             {"company": m.label_, "surface": m.text, "start": m.start_char, "end": m.end_char} for m in mentions
         ]
+        orgs = [Span(doc, s.start, s.end, label=s.label_, kb_id=_ORG) for s in doc.spans.get(OTHER_ORGS_KEY, [])]
         ents = list(doc.ents)
         doc.user_data[_ENTS_KEY] = ([e.start for e in ents], ents)
-        data["relations"] = list(self.extract(doc, mentions))
+        data["relations"] = list(self.extract(doc, mentions, orgs=orgs))
         doc.user_data.pop(_ENTS_KEY, None)
         # Everything downstream reads user_data["newskb"]: drop what would only be shipped back
         # from n_process workers (the tok2vec tensor, the raw gazetteer matches).
@@ -258,13 +266,17 @@ class RelationExtractor:
         doc.tensor = numpy.zeros((0, 0), dtype="float32")
         return doc
 
-    def extract(self, doc: Doc, mentions: list[Span]) -> Iterator[dict[str, Any]]:
+    def extract(self, doc: Doc, mentions: list[Span], *, orgs: Sequence[Span] = ()) -> Iterator[dict[str, Any]]:
+        """Relations between company mentions, and between a company and an other organisation (``orgs``)."""
         best: dict[tuple[str, str, str], dict[str, Any]] = {}
         by_sent: dict[int, list[Span]] = {}
         for m in mentions:
             by_sent.setdefault(m.sent.start, []).append(m)
         for m in _resolve_references(doc, mentions):
             by_sent.setdefault(m.sent.start, []).append(m)
+        for m in orgs:
+            by_sent.setdefault(m.sent.start, []).append(m)
+        org_names = {m.label_ for m in orgs}
         for ms in by_sent.values():
             ms.sort(key=lambda m: m.start)
         phrase_hits: dict[int, list[_Trigger]] = {}
@@ -295,7 +307,10 @@ class RelationExtractor:
             key = (rel["type"], *sorted((rel["source"], rel["target"])))
             if not any((k[0], *sorted(k[1:])) == key for k in best):
                 best[key] = rel
-        yield from sorted(best.values(), key=lambda r: (r["start"], r["type"]))
+        for rel in sorted(best.values(), key=lambda r: (r["start"], r["type"])):
+            side = _org_side(rel, org_names)
+            if side != _NOT_A_PARTY:
+                yield {**rel, "org_side": side}
 
     def _labelled_pairs(self, doc: Doc, by_sent: dict[int, list[Span]]) -> Iterator[dict[str, Any]]:
         """Roundups: "Meta and Google: A cloud computing agreement ..." relates the two named in the label."""
@@ -438,9 +453,12 @@ class RelationExtractor:
                     continue  # "develops its own chips" is no supply; "developed software for X" is
                 if contextual and rel_type == "supplier" and not deal and not _lists_parties(token) and not any(
                         c.dep_ in {"prep", "dative"} and c.lower_ == "to" or c.dep_ == "poss" and c.i in inside
-                        for c in token.children) and not _made_for_a_company(token, inside):
+                        for c in token.children) and not _made_for_a_company(token, inside) \
+                        and not _uses_a_companys_product(token, inside):
                     continue  # "use" and "customer" need a deal sentence, "sells to" or "Dubway's clients"
-                out.append(_Trigger(token, rel_type, inverse, not contextual))
+                # "won a contract from X" says the supply as plainly as "supplies X"
+                specific = not contextual or rel_type == "supplier" and bool(_deal_winners(token))
+                out.append(_Trigger(token, rel_type, inverse, specific))
         return out
 
     def _sentence_relations(self, sent: Span, mentions: list[Span], triggers: list[_Trigger]) -> Iterator[dict[str, Any]]:
@@ -609,6 +627,23 @@ _COMPANY_NOUNS = {"company", "firm", "group", "startup", "start-up", "carrier", 
                   "developer", "miner", "brewer", "conglomerate", "supplier", "business", "corporation", "drugmaker",
                   "biotech", "provider", "publisher", "studio", "platform", "network", "telco", "unit"}
 _REFERENCE = "newskb_reference"  #: kb_id of pseudo-mentions made by _resolve_references
+_ORG = "newskb_other_org"  #: kb_id of other organisations' mentions
+#: The side of a relation an other organisation may take: a partner, the customer of a supplier,
+#: the investor (a state fund, a development bank). An organisation is not bought, and no
+#: company's rival (issue #4).
+_ORG_SIDES = {"partnership": ("source", "target"), "supplier": ("target",), "investment": ("source",)}
+_NOT_A_PARTY = "-"
+
+
+def _org_side(rel: dict[str, Any], org_names: set[str]) -> str | None:
+    """``"source"`` or ``"target"`` when that party is an other organisation, None when both are
+    companies, ``_NOT_A_PARTY`` when an organisation cannot take that side (or both are organisations)."""
+    sides = [side for side in ("source", "target") if rel[side] in org_names]
+    if not sides:
+        return None
+    if len(sides) == 2 or sides[0] not in _ORG_SIDES.get(rel["type"], ()):
+        return _NOT_A_PARTY
+    return sides[0]
 _ROUND_NOUNS = {"round", "funding", "financing", "raise"}
 _REFERENCE_DEPS = {"nsubj", "nsubjpass", "poss", "pobj", "dobj", "dative"}
 
@@ -822,11 +857,11 @@ def _salient_company(doc: Doc, earlier: list[list[Span]]) -> str | None:
     counts: dict[str, int] = {}
     for mentions in reversed(earlier):
         for m in mentions:
-            if m.kb_id_ != _REFERENCE and m.root.dep_ in {"nsubj", "nsubjpass"} and m.root.head == m.sent.root:
+            if m.kb_id_ not in {_REFERENCE, _ORG} and m.root.dep_ in {"nsubj", "nsubjpass"} and m.root.head == m.sent.root:
                 return m.label_
     for mentions in earlier:
         for m in mentions:
-            if m.kb_id_ != _REFERENCE:
+            if m.kb_id_ not in {_REFERENCE, _ORG}:
                 counts[m.label_] = counts.get(m.label_, 0) + 1
     return max(counts, key=lambda name: counts[name]) if counts else None
 
@@ -1018,6 +1053,21 @@ _MAKING_VERBS = {"produce", "build", "manufacture", "develop", "design", "create
 _HIRING_VERBS = {"hire", "commission", "engage", "retain"}
 #: Supplier words that never count on a deal sentence alone: the customer must be named.
 _NEEDS_CUSTOMER = {"develop", "design", "create", *_HIRING_VERBS}
+
+
+#: Verbs whose subject takes up what the object's maker supplies: "installed PlaySight's technology".
+_USING_VERBS = {"use", "deploy", "adopt", "install", "instal", "license"}  # "instal": spaCy's lemma of "installed"
+
+
+def _uses_a_companys_product(token: Token, inside: set[int]) -> bool:
+    """ "would be using SmartDrive's video systems", "uses Honeywell software": the maker of what is used supplies it.
+
+    The object must be a thing a named company owns (possessor or modifier), not the company itself.
+    """
+    if token.pos_ != "VERB" or token.lemma_.lower() not in _USING_VERBS:
+        return False
+    return any(c.dep_ == "dobj" and c.i not in inside and any(g.dep_ in {"poss", "compound"} and g.i in inside for g in c.children)
+               for c in token.children)
 
 
 def _made_for_a_company(token: Token, inside: set[int]) -> bool:
@@ -1562,6 +1612,11 @@ def _direction_vote(
     trig: _Trigger, inverse: bool, a: Span, b: Span, labels_at: dict[int, str] | None = None
 ) -> float | None:
     """> 0: a is the source; < 0: b is; 0: undecided; None: the pair cannot be (the seller of a sale)."""
+    if trig.type == "supplier":
+        winners = _deal_winners(trig.token)
+        wins_a, wins_b = any(_within(w, a) for w in winners), any(_within(w, b) for w in winners)
+        if wins_a != wins_b:
+            return 1.0 if wins_a else -1.0
     ra, rb = _role(a, trig.token), _role(b, trig.token)
     passive = any(c.dep_ in {"nsubjpass", "auxpass"} for c in trig.token.children)
     if trig.type == "acquisition" and inverse and not passive:
@@ -1610,6 +1665,29 @@ def _direction_vote(
             return 0.0  # "Tempur-Pedic and Sealy announced plans to merge"
         return _SAME_SIDE  # both act (or both undergo): co-investors, co-buyers, not each other's party
     return float(sa - sb)
+
+
+#: Deal nouns whose winner supplies the one who gives them, and the verbs of winning one.
+_WON_DEALS = {"contract", "order", "tender"}
+_WINNING_VERBS = {"win", "secure", "land", "bag", "clinch", "snag", "obtain", "receive", "get", "score"}
+
+
+def _deal_winners(trigger: Token) -> list[Token]:
+    """Who won the contract the trigger names: the supplier, whoever gave it ("from", "by", "with").
+
+    "HCL won a contract for back-office services from the Department of Health", "BigTeams was
+    awarded the contract by the NHIAA", "the Army awarded Lockheed a contract": a contract is
+    an inverse trigger ("X contracts Y": Y supplies X), but its winner is the supplier.
+    """
+    if trigger.pos_ != "NOUN" or trigger.lemma_.lower() not in _WON_DEALS or trigger.dep_ != "dobj":
+        return []
+    verb = trigger.head
+    lemma = verb.lemma_.lower()
+    if lemma in _WINNING_VERBS:
+        return [c for c in verb.children if c.dep_ == "nsubj"]
+    if lemma == "award":  # passive: the subject won it; active: the indirect object did
+        return [c for c in verb.children if c.dep_ in {"nsubjpass", "dative"}]
+    return []
 
 
 def _is_apposed_party(trigger: Token) -> bool:

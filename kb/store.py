@@ -194,12 +194,19 @@ def find_company(db: sqlite_utils.Database, *names: str) -> dict[str, Any] | Non
 
 
 def resolve_company(
-    db: sqlite_utils.Database, name: str, *, aliases: Iterable[str] = (), ticker: str | None = None
+    db: sqlite_utils.Database,
+    name: str,
+    *,
+    aliases: Iterable[str] = (),
+    ticker: str | None = None,
+    kind: str = "company",
 ) -> dict[str, Any] | None:
-    """The live company row for ``name`` (creating it when new), with ``aliases`` recorded.
+    """The live row for ``name`` (creating it, of ``kind``, when new), with ``aliases`` recorded.
 
     None when the name has no key (only punctuation). A row of kind ``not_company`` is
-    returned as such: callers drop it.
+    returned as such: callers drop it. ``kind="other_org"`` is for a government, university
+    or agency that is a party of a relation: it never turns a company row into one, but a row
+    first stored as an organisation becomes a company once the extractor calls it one.
     """
     aliases = tuple(a for a in aliases if a and a.strip())
     key = company_key(name)
@@ -208,13 +215,20 @@ def resolve_company(
     company = find_company(db, name, *aliases)
     if company is None:
         cursor = db.conn.execute(
-            "insert into companies (key, name, ticker, kind) values (?, ?, ?, 'company')",
-            [key, name.strip(), ticker],
+            "insert into companies (key, name, ticker, kind) values (?, ?, ?, ?)",
+            [key, name.strip(), ticker, kind],
         )
         company = live_company(db, int(cursor.lastrowid or 0))
         assert company is not None
-    elif ticker and not company["ticker"]:
-        db.table("companies").update(company["id"], {"ticker": ticker})
+    else:
+        changes: dict[str, Any] = {}
+        if ticker and not company["ticker"]:
+            changes["ticker"] = ticker
+        if kind == "company" and company["kind"] == "other_org":
+            changes["kind"] = "company"
+        if changes:
+            db.table("companies").update(company["id"], changes)
+            company = {**company, **changes}
     _add_aliases(db, company["id"], (name, *aliases))
     return company
 
@@ -308,6 +322,15 @@ def _store(
     for company in extraction.companies:
         company_id(company.name, company.aliases, company.ticker)
 
+    org_ids: dict[str, int | None] = {}
+
+    def organisation_id(name: str) -> int | None:
+        """A relation's party that is a university or agency (``Relation.org_side``), not a company."""
+        if name not in org_ids:
+            row = resolve_company(db, name, kind="other_org")
+            org_ids[name] = row["id"] if row and row["kind"] in ("company", "other_org") else None
+        return org_ids[name]
+
     mentions = []
     for mention in extraction.mentions:
         cid = company_id(mention.company)
@@ -324,7 +347,8 @@ def _store(
         if relation.type not in RELATION_TYPES:
             unknown_types += 1
             continue
-        source, target = company_id(relation.source), company_id(relation.target)
+        party = {side: organisation_id if relation.org_side == side else company_id for side in ("source", "target")}
+        source, target = party["source"](relation.source), party["target"](relation.target)
         if source is None or target is None or source == target:
             continue
         relation_id = ensure_relation(db, relation.type, source, target)
@@ -377,7 +401,7 @@ def _store(
     for name in ("companies", "relations", "products"):
         touched.refresh[name] |= old[name] | new[name]
     # Also every company named: one listed without any mention or relation must not linger.
-    touched.orphans["companies"] |= old["companies"] | {i for i in ids.values() if i is not None}
+    touched.orphans["companies"] |= old["companies"] | {i for i in (*ids.values(), *org_ids.values()) if i is not None}
     touched.orphans["products"] |= old["products"]
     touched.orphans["people"] |= old["people"]
     db.execute(
@@ -510,6 +534,19 @@ def refresh_aggregates(
             where id in ({marks})""",
             chunk,
         )
+        # An organisation has no mentions of its own: it is seen where a relation names it.
+        party_evidence = (
+            "from evidence e join relations r on r.id = e.relation_id join articles a on a.id = e.article_id"
+            " where companies.id in (r.source_id, r.target_id)"
+        )
+        db.execute(
+            f"""update companies set
+              article_count = (select count(distinct e.article_id) {party_evidence}),
+              first_seen = (select min({_SEEN}) {party_evidence}),
+              last_seen = (select max({_SEEN}) {party_evidence})
+            where id in ({marks}) and kind = 'other_org'""",
+            chunk,
+        )
     for chunk in _chunks(sorted(set(relation_ids))):
         marks = ",".join("?" * len(chunk))
         db.execute(
@@ -559,7 +596,8 @@ def _collect_garbage(
     for chunk in _chunks(sorted(set(company_ids))):
         marks = ",".join("?" * len(chunk))
         rows = db.query(
-            f"""select id, key from companies c where id in ({marks}) and kind = 'company' and merged_into is null
+            f"""select id, key from companies c where id in ({marks})
+              and kind in ('company', 'other_org') and merged_into is null
               and not exists (select 1 from mentions where company_id = c.id)
               and not exists (select 1 from relations where source_id = c.id or target_id = c.id)
               and not exists (select 1 from roles where company_id = c.id)
