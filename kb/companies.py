@@ -367,10 +367,10 @@ class CompanyResolver:
             candidates.append(_Candidate(part.start, part.end, kind))
             if label == "ORG":
                 org_parts.append(part)
-        # "Carlton & United Breweries", "Southern Cross University": a gazetteer word inside a longer name
-        rules = other_org_rules()
+        # "the old Carlton & United Breweries plant": a gazetteer word inside a longer name (an other
+        # organisation's, "Southern Cross University", is read in _resolve)
         candidates = [c for c in candidates if not (c.kind in {"company", "weak"} and any(
-            _inner_part(c, part, other_org=rules.match(part.text)) for part in org_parts))]
+            _inner_part(c, part) for part in org_parts))]
         taken = {t for c in candidates for t in range(c.start, c.end)} | excluded
         # a one-word "person" that is bought, invested in or partnered with is a company ("a stake in Yager")
         ner_other = {t.i for ent in doc.ents if ent.label_ not in {"ORG", "PRODUCT", "FAC", "WORK_OF_ART", "NORP", "GPE"}
@@ -481,17 +481,14 @@ class CompanyResolver:
         return doc
 
 
-def _inner_part(cand: _Candidate, part: Span, *, other_org: bool) -> bool:
-    """Is a gazetteer match only a piece of the longer name NER tagged around it?
+def _inner_part(cand: _Candidate, part: Span) -> bool:
+    """Is a gazetteer match only a word inside the longer name NER tagged around it?
 
-    "the old Carlton & United Breweries plant" holds "United", "Southern Cross University" holds
-    "Southern": the known name is a word of another name, not a mention of that company. A
-    name opening a company's span stays its own ("Google Cloud", "Amazon Web Services"): units
-    and products are named after their owner.
+    "the old Carlton & United Breweries plant" holds "United": the known name is a word of
+    another name, not a mention of that company. A name opening the span stays its own
+    ("Google Cloud", "Amazon Web Services"): units and products are named after their owner.
     """
-    if not (part.start <= cand.start and cand.end <= part.end) or (cand.start, cand.end) == (part.start, part.end):
-        return False
-    return cand.start > part.start or other_org
+    return part.start < cand.start and cand.end <= part.end
 
 
 def _split_at_known(part: Span, known_bounds: set[tuple[int, int]]) -> list[Span]:
