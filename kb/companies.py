@@ -145,6 +145,7 @@ class OtherOrgRules:
     names: frozenset[str]
     non_party_words: frozenset[str] = frozenset()
     non_party_names: frozenset[str] = frozenset()
+    head_words: frozenset[str] = frozenset()
 
     def match(self, name: str) -> bool:
         """Is ``name`` a government, regulator, university, exchange or outlet?"""
@@ -153,7 +154,8 @@ class OtherOrgRules:
         words = re.findall(r"[\w.]+", name.casefold())
         if len(words) > 1 and words[-1].rstrip(".") in _CORPORATE_TAILS:
             words = words[-1:]  # "Foundation Capital", "Summit Partners", "Hirslanden Private Hospital Group"
-        return any(word in self.words for word in words)
+        # "the Qi Standard" is a standard, "Standard Life Aberdeen" a business
+        return any(word in self.words for word in words) or bool(words) and words[-1] in self.head_words
 
     def can_be_party(self, name: str) -> bool:
         """May the other organisation ``name`` be a party to a relation (kb.relations)?
@@ -164,7 +166,8 @@ class OtherOrgRules:
         """
         if company_key(name) in self.non_party_names:
             return False
-        return not any(word.rstrip(".") in self.non_party_words for word in re.findall(r"[\w.]+", name.casefold()))
+        words = [word.rstrip(".") for word in re.findall(r"[\w.]+", name.casefold())]
+        return not any(word in self.non_party_words for word in words) and not (words and words[-1] in self.head_words)
 
 
 #: Last words that make a name a business whatever an institution word inside it says.
@@ -185,6 +188,7 @@ def other_org_rules() -> OtherOrgRules:
         prefixes=tuple(data["prefixes"]),
         names=frozenset(company_key(n) for n in names),
         non_party_words=frozenset(w.casefold() for w in never["words"]),
+        head_words=frozenset(w.casefold() for w in never["head_words"]),
         non_party_names=frozenset(company_key(n) for n in non_party_names),
     )
 

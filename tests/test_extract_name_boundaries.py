@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from kb.companies import display_name
+from kb.companies import display_name, other_org_rules
 from tests.fixtures.extracted import names
 
 
@@ -140,3 +140,12 @@ def test_name_written_alone_elsewhere_keeps_its_bounds(extractor):
     ex = extractor.extract("AOP was acquired by RWS Group in 2017 and the AOP Connect platform is now part of RWS.")
     assert "AOP" in names(ex)
     assert "AOP Connect" not in names(ex)
+
+
+@pytest.mark.issue(4)
+@pytest.mark.parametrize(
+    ("name", "other"),
+    [("Standard Life Aberdeen", False), ("Protocol Labs", False), ("the Qi Standard", True)],
+)
+def test_standard_makes_an_other_organisation_only_as_the_last_word(name, other):
+    assert other_org_rules().match(name) is other
