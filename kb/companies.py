@@ -88,12 +88,18 @@ _ROLE_CORE = frozenset(
 # --- names --------------------------------------------------------------------------------
 
 
-def display_name(name: str) -> str:
-    """A name as shown: legal suffix removed ("Oracle Corporation" -> "Oracle")."""
+def display_name(name: str, *, keep_firm: bool = True) -> str:
+    """A name as shown: legal suffix removed ("Oracle Corporation" -> "Oracle").
+
+    A partners' firm keeps its "& Co" ("Pauling & Co."), unless ``keep_firm`` is false: the
+    gazetteer's short forms are the names as written without it ("Merck & Co." -> "Merck").
+    """
     name = name.strip().strip(",;:")
     cleaned = basename(name).strip().rstrip(",")
     if not cleaned or not company_key(cleaned):
         return name
+    if not keep_firm:
+        return cleaned
     partners = _DANGLING_CONNECTOR.sub("", cleaned)  # cleanco leaves "Sears, Roebuck and"
     firm = _PARTNERS_FIRM.match(name[len(partners):]) if name.startswith(partners) else None
     if firm and partners.split()[-1].lower().rstrip(".") not in LEGAL_SUFFIXES:
@@ -257,7 +263,7 @@ def gazetteer_patterns(
             seen.add(row["name"])
             patterns.append({"label": "PRODUCT", "pattern": row["name"], "id": row.get("owner") or ""})
     for name, _ticker in listed_companies():
-        short = display_name(name)
+        short = display_name(name, keep_firm=False)
         add(short, short, strong=len(short) > 3 or short.isupper(), listed=True)
         if name != short:
             add(name, short, strong=True, listed=True)

@@ -149,3 +149,11 @@ def test_name_written_alone_elsewhere_keeps_its_bounds(extractor):
 )
 def test_standard_makes_an_other_organisation_only_as_the_last_word(name, other):
     assert other_org_rules().match(name) is other
+
+
+@pytest.mark.issue(4)
+def test_gazetteer_keeps_the_short_form_of_a_listed_partners_firm(nlp):
+    patterns = {p["pattern"]: p.get("id") for p in nlp.get_pipe("newskb_company_ruler").patterns
+                if isinstance(p["pattern"], str)}
+    assert patterns.get("Eli Lilly") == "Eli Lilly"  # listed as "Eli Lilly and Company"
+    assert patterns.get("Merck & Co.") == "Merck"
