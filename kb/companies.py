@@ -1866,8 +1866,9 @@ def _extend_to_constant_word(doc: Doc, accepted: list[_Candidate], *, blocked: s
     Man" gives "Big Man". A name never written without the same capitalised word before it
     is longer than NER said. The word must be attached to the name by the parser and be a name
     word: no dictionary word, or one not at a sentence start somewhere (where "Rival" and "Big",
-    or a heading, "Television Productions CollinsAve", are capitalised anyway); it is in no other entity or candidate ("Dutch", "Google") and no
-    role or heading word. Gazetteer names are left as they are.
+    or a heading, "Television Productions CollinsAve", are capitalised anyway); it is in no
+    other entity or candidate ("Dutch", "Google") and no role or heading word. Gazetteer names
+    are left as they are.
     """
     inside = {i for c in accepted for i in range(c.start, c.end)}
     by_form: dict[str, list[_Candidate]] = defaultdict(list)
