@@ -20,8 +20,11 @@ to") cuts the confidence below the output threshold.
 
 A few passage-level patterns of company profiles (CORE, Wikipedia) are read outside the
 trigger paths: "X became part of Y" (Y acquired X), a party list that a colon split into a
-sentence of its own ("Dubway's clients have included: HBO, ..."), and an unowned party list
-("Other investors include X"), which belongs to the company the passage is about.
+sentence of its own ("Dubway's clients have included: HBO, ..."), an unowned party list
+("Other investors include X", "Among the investors were X"), which belongs to the company the
+passage is about, and "X was founded as a joint venture between A and B" (A and B hold X).
+The members of a named consortium ("the Osprey Consortium, made up of A, B and C") take the
+consortium's part in its deals.
 
 Other organisations (``doc.spans["newskb_other_orgs"]``: universities, agencies, public
 bodies) are parties too, on the side they can take (``_ORG_SIDES``): a partner ("KP
@@ -58,7 +61,7 @@ DIRECTED = ("investment", "acquisition", "supplier")
 #: Triggers that only mean the type when the sentence is about money or a deal.
 _CONTEXTUAL = {
     "investment": {"hold", "put", "lead", "led", "co-lead", "head", "spearhead", "participate", "participation", "round", "series", "seed", "capital",
-                   "equity", "own", "owner", "portfolio", "back", "fund", "close", "get", "bring", "net", "land",
+                   "equity", "own", "owner", "portfolio", "back", "fund", "contribution", "close", "get", "bring", "net", "land",
                    "receive", "secure", "attract", "obtain", "garner", "bag", "inject", "injection"},
     "supplier": {"customer", "use", "deploy", "adopt", "install", "instal", "select", "choose", "tap", "run", "power", "build", "host", "offer",
                  "serve", "produce", "manufacture", "order", "source", "contract", "contractor", "equip", "license",
@@ -294,6 +297,7 @@ class RelationExtractor:
             found = list(self._sentence_relations(sent, sent_mentions, triggers)) if triggers else []
             if self.classifier is not None:
                 found = self._with_classifier(sent, sent_mentions, found, triggered=bool(triggers))
+            found = _with_members(found, _group_members(sent_mentions))
             for rel in found:
                 if rel["confidence"] < MIN_CONFIDENCE:
                     continue
@@ -303,6 +307,7 @@ class RelationExtractor:
                 if key not in best or best[key]["confidence"] < rel["confidence"]:
                     best[key] = rel
         for rel in [*self._labelled_pairs(doc, by_sent), *self._absorbed_pairs(by_sent), *self._colon_lists(doc, by_sent),
+                    *self._joint_venture_owners(by_sent),
                     *_bare_party_lists(doc, by_sent)]:
             key = (rel["type"], *sorted((rel["source"], rel["target"])))
             if not any((k[0], *sorted(k[1:])) == key for k in best):
@@ -347,8 +352,9 @@ class RelationExtractor:
     def _absorbed_pairs(self, by_sent: dict[int, list[Span]]) -> Iterator[dict[str, Any]]:
         """ "Birmingham Midshires became part of the Halifax": the company it became part of took it over.
 
-        Only the change of state counts: "X, part of Y" and "became a subsidiary of Y" say who
-        owns whom, not that a takeover happened (CORE keeps subsidiary_of apart from acquired_by).
+        "became part of Y's division" names Y as the buyer too. Only the change of state counts:
+        "X, part of Y" and "became a subsidiary of Y" say who owns whom, not that a takeover
+        happened (CORE keeps subsidiary_of apart from acquired_by).
         """
         for mentions in by_sent.values():
             for verb in {m.root.head for m in mentions if m.root.dep_ == "nsubj"}:
@@ -357,6 +363,8 @@ class RelationExtractor:
                 parts = [c for c in verb.children if c.dep_ in {"attr", "acomp"} and c.lemma_.lower() == "part"]
                 owners = [g for p in parts for c in p.children if c.dep_ == "prep" and c.lower_ == "of"
                           for g in c.children if g.dep_ == "pobj"]
+                # "became part of Wesfarmers' Home Improvement division": the division's owner took it over
+                owners += [o for g in owners if g.lemma_.lower() in _PART_NOUNS for o in _owners_of(g)]
                 subjects = [c for c in verb.children if c.dep_ == "nsubj"]
                 buyers = [m for m in mentions for g in owners if _within(g, m)]
                 bought = [m for m in mentions for s in subjects if _within(s, m)]
@@ -369,6 +377,32 @@ class RelationExtractor:
                             "type": "acquisition", "source": buyer.label_, "target": target.label_,
                             "sentence": sent.text.strip(), "start": sent.start_char, "end": sent.end_char,
                             "confidence": 0.7, "trigger": verb.text, "terms": deal_terms(sent),
+                        }
+
+    def _joint_venture_owners(self, by_sent: dict[int, list[Span]]) -> Iterator[dict[str, Any]]:
+        """ "Virgin Mobile USA was founded as a joint venture between Virgin Group and Sprint": its parents hold it.
+
+        Only a company founded (created, formed, established) *as* the venture counts: "CFM, a
+        joint venture of Safran and GE" describes the partners, not a holding a text states.
+        """
+        for mentions in by_sent.values():
+            for verb in {t for m in mentions for t in m.root.ancestors if t.lemma_.lower() in _FOUNDING_VERBS}:
+                if verb.pos_ != "VERB" or _negated(verb, self.lexicon) or _speculative(verb, self.lexicon):
+                    continue
+                ventures = [g for c in verb.children if c.dep_ == "prep" and c.lower_ == "as" for g in c.children
+                            if g.dep_ == "pobj" and g.lemma_.lower() == "venture"
+                            and any(a.lower_ == "joint" for a in g.children)]
+                parents = [m for v in ventures for c in v.children if c.dep_ == "prep" and c.lower_ in {"between", "of"}
+                           for g in c.children if g.dep_ == "pobj" for m in mentions
+                           if m.kb_id_ != _REFERENCE and _within(g, m)]
+                founded = [m for m in mentions if m.kb_id_ != _REFERENCE and any(_within(s, m) for s in _founded_subject(verb))]
+                for venture in founded:
+                    for parent in dict.fromkeys(m.label_ for m in parents if m.label_ != venture.label_):
+                        sent = verb.sent
+                        yield {
+                            "type": "investment", "source": parent, "target": venture.label_,
+                            "sentence": sent.text.strip(), "start": sent.start_char, "end": sent.end_char,
+                            "confidence": 0.7, "trigger": verb.text, "terms": {},
                         }
 
     def _colon_lists(self, doc: Doc, by_sent: dict[int, list[Span]]) -> Iterator[dict[str, Any]]:
@@ -429,7 +463,7 @@ class RelationExtractor:
 
     def _triggers(self, sent: Span, mentions: list[Span]) -> list[_Trigger]:
         inside = {t for m in mentions for t in range(m.start, m.end)}
-        lower = {t.lower_ for t in sent}
+        lower = {t.lower_ for t in sent if t.lower_ != "series" or _names_a_round(t)}
         money = bool(lower & _MONEY_WORDS) or any(t.ent_type_ in {"MONEY", "PERCENT"} for t in sent)
         deal = bool(lower & _DEAL_WORDS)
         out = []
@@ -439,13 +473,15 @@ class RelationExtractor:
             entries = self.lexicon.by_lemma.get(token.lemma_.lower()) or self.lexicon.by_lemma.get(token.lower_)
             if not entries:
                 continue
+            if token.lower_ == "series" and not _names_a_round(token):
+                continue  # "the HBO Max series Rap Sh*t", "a series of reactors": no funding round
             for rel_type, inverse in entries:
                 word = token.lemma_.lower()
                 contextual = word in _CONTEXTUAL.get(rel_type, ()) or token.lower_ in _CONTEXTUAL.get(rel_type, ())
                 if contextual and rel_type == "investment" and not money:
                     continue
-                if rel_type == "partnership" and _other_sense_particle(token):
-                    continue  # "are working out the final terms": no working together
+                if _other_sense_particle(token):
+                    continue  # "are working out the final terms": no working together; "built up a reputation": no supply
                 if (rel_type == "supplier" and token.pos_ == "NOUN" and token.dep_ == "compound"
                         and token.head.lemma_.lower() not in _DEAL_NOUNS and token.head.i not in inside):
                     continue  # "its food delivery arm", "a supply chain": a line of business, not a supply
@@ -528,6 +564,8 @@ class RelationExtractor:
                         continue
                     if _is_the_party(trig.token, a) or _is_the_party(trig.token, b):
                         continue
+                    if trig.type in DIRECTED and "conj_argument" in (_role(a, trig.token), _role(b, trig.token)):
+                        continue  # "acquired Wind-Up's catalogue and partnered with Concord": Concord is the partner's
                     if _in_subordinate_clause(trig.token, a) or _in_subordinate_clause(trig.token, b):
                         continue  # "Uber offloaded Uber Eats to Zomato, while Ola closed its grocery arm"
                     if _in_description_clause(trig.token, a, labels_at) or _in_description_clause(trig.token, b, labels_at):
@@ -619,6 +657,72 @@ class RelationExtractor:
                         "trigger": trig.token.text,
                         "terms": deal_terms(sent) if rel_type in ("investment", "acquisition", "supplier", "partnership") else {},
                     }
+
+
+#: Participles that list a group's members: "the Osprey Consortium, made up of CPPIB, Colonial First State ...".
+_MEMBERSHIP_VERBS = {"consist", "comprise", "compose", "make"}
+
+
+def _group_members(mentions: list[Span]) -> dict[str, set[str]]:
+    """The members a named group is said to be made of, by the group's name.
+
+    "AWG was acquired by the Osprey Consortium, made up of Canada Pension Plan Investment
+    Board, Colonial First State ...": the members are what the consortium is, not its
+    counterparts. The small parser often hangs the participle on the main verb, so the group
+    is the company named just before it (a comma between).
+    """
+    out: dict[str, set[str]] = {}
+    by_end = {m.end: m for m in mentions if m.kb_id_ != _REFERENCE}
+    for m in mentions:
+        verb = _membership_verb(_effective_head(m.root))
+        if m.kb_id_ == _REFERENCE or verb is None:
+            continue
+        start = verb.i
+        while start > 0 and verb.doc[start - 1].is_punct:
+            start -= 1
+        group = by_end.get(start)
+        if group is not None and group.label_ != m.label_:
+            out.setdefault(group.label_, set()).add(m.label_)
+    return out
+
+
+def _membership_verb(member: Token) -> Token | None:
+    """The verb listing the member: "made up of X", "consisting of X", "comprising X"."""
+    if member.dep_ == "pobj" and member.head.lower_ == "of":
+        verb = member.head.head
+    elif member.dep_ == "dobj":
+        verb = member.head
+    else:
+        return None
+    lemma = verb.lemma_.lower()
+    if verb.pos_ != "VERB" or lemma not in _MEMBERSHIP_VERBS or (member.dep_ == "dobj") != (lemma == "comprise"):
+        return None
+    if lemma == "make" and not any(c.dep_ == "prt" and c.lower_ == "up" for c in verb.children):
+        return None
+    return verb
+
+
+def _with_members(found: list[dict[str, Any]], members: dict[str, set[str]]) -> list[dict[str, Any]]:
+    """Give a group's members the group's relations, and drop the group's deals with its own members.
+
+    "AWG was acquired by the Osprey Consortium, made up of X, Y and Z": X, Y and Z acquired
+    AWG; the consortium did not acquire X, Y or Z.
+    """
+    if not members:
+        return found
+    out = []
+    for rel in found:
+        source, target = rel["source"], rel["target"]
+        if target in members.get(source, ()) or source in members.get(target, ()):
+            continue
+        out.append(rel)
+        for name in members.get(source, ()):
+            if name != target:
+                out.append({**rel, "source": name, "confidence": round(rel["confidence"] - 0.05, 3)})
+        for name in members.get(target, ()):
+            if name != source:
+                out.append({**rel, "target": name, "confidence": round(rel["confidence"] - 0.05, 3)})
+    return out
 
 
 #: "the company", "the carrier"...: a reference to a company named before.
@@ -749,12 +853,12 @@ def _chosen_for_its_own(token: Token, starts: dict[int, Span]) -> str | None:
     return objects[0].label_ if objects else None
 
 
-#: Verb particles that give a partnership verb another sense: "work out the terms", "work off a debt".
-_OTHER_SENSE_PARTICLES = {"work": {"out", "off", "through"}}
+#: Verb particles that give a trigger verb another sense: "work out the terms", "built up a reputation".
+_OTHER_SENSE_PARTICLES = {"work": {"out", "off", "through"}, "build": {"up"}, "use": {"up"}, "serve": {"out"}}
 
 
 def _other_sense_particle(token: Token) -> bool:
-    """Is the trigger a phrasal verb that does not mean working together ("are working out the terms")?"""
+    """Is the trigger a phrasal verb in another sense ("are working out the terms", "built up a reputation")?"""
     particles = _OTHER_SENSE_PARTICLES.get(token.lemma_.lower(), set())
     return any(c.dep_ == "prt" and c.lower_ in particles for c in token.children)
 
@@ -832,13 +936,24 @@ def _bare_party_lists(doc: Doc, by_sent: dict[int, list[Span]]) -> Iterator[dict
         mentions = by_sent[start]
         sent = mentions[0].sent
         for verb in sent:
-            if verb.lemma_.lower() not in _LISTING_VERBS or verb.pos_ != "VERB":
+            among = _among_party_noun(verb)
+            if among is not None:
+                # "Among the investors in the transaction were NIB Capital, HarbourVest Partners ..."
+                anchor: Token | None = among
+                objects = [c for c in verb.children if c.dep_ in {"nsubj", "attr"}]
+            elif verb.lemma_.lower() in _LISTING_VERBS and verb.pos_ == "VERB":
+                anchor = _list_anchor(verb)
+                objects = [c for c in verb.children if c.dep_ in {"dobj", "attr"}]
+            else:
                 continue
-            anchor = _list_anchor(verb)
             if (anchor is None or anchor.lemma_.lower() not in _LIST_PARTIES or anchor.pos_ != "NOUN"
-                    or any(c.dep_ in {"poss", "compound", "nmod"} or c.lower_ in {"the", "whose", "which"} for c in anchor.children)):
+                    or any(c.dep_ in {"poss", "compound", "nmod"} or c.lower_ in {"whose", "which"}
+                           or c.lower_ == "the" and among is None for c in anchor.children)):
                 continue
-            objects = [c for c in verb.children if c.dep_ in {"dobj", "attr"}]
+            # "Customers included Fortune 500 companies by late 2014, including AT&T, Microsoft":
+            # the parser hangs the examples of the object on the verb or on a date of its clause
+            objects += [g for c in verb.subtree if c.dep_ == "prep" and c.lower_ in {"including", "like"}
+                        and _clause_verb(c) == verb for g in c.children if g.dep_ == "pobj"]
             listed = [m for m in mentions if m.kb_id_ != _REFERENCE and any(_within(o, m) for o in objects)]
             owner = _salient_company(doc, [by_sent[k] for k in ordered[:n]])
             if owner is None or not listed:
@@ -850,6 +965,49 @@ def _bare_party_lists(doc: Doc, by_sent: dict[int, list[Span]]) -> Iterator[dict
                     "type": rel_type, "source": source, "target": target, "sentence": sent.text.strip(),
                     "start": sent.start_char, "end": sent.end_char, "confidence": 0.6, "trigger": anchor.text, "terms": {},
                 }
+
+
+_FOUNDING_VERBS = {"found", "create", "form", "establish", "launch", "start"}
+
+
+def _founded_subject(verb: Token) -> list[Token]:
+    """What a founding verb founded: its passive subject, or, for a fronted participle, the main clause's subject."""
+    subjects = [c for c in verb.children if c.dep_ == "nsubjpass"]
+    if not subjects and verb.tag_ == "VBN" and verb.dep_ == "advcl":
+        subjects = [c for c in verb.head.children if c.dep_ in {"nsubj", "nsubjpass"}]  # "Founded in 2001 as ..., X commenced"
+    return subjects
+
+
+def _names_a_round(token: Token) -> bool:
+    """Is "series" a funding round ("Series B", "a series A round"), not a TV show or a run of things?"""
+    after = token.nbor(1) if token.i + 1 < len(token.doc) else None
+    if after is None:
+        return False
+    return (len(after.text) <= 2 and after.text[:1].isalpha() and after.text[:1].upper() in "ABCDEFGH"
+            or after.lower_ in {"round", "funding", "financing", "seed", "investment"})
+
+
+def _owners_of(noun: Token) -> list[Token]:
+    """Whose the noun is: its possessor or "of" object ("Wesfarmers' division", "the division of Wesfarmers")."""
+    owners = [c for c in noun.children if c.dep_ == "poss"]
+    owners += [g for c in noun.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
+    return owners
+
+
+def _among_party_noun(verb: Token) -> Token | None:
+    """The party noun of a fronted "Among the investors were X, Y": what the subjects of "be" are."""
+    if verb.lemma_.lower() != "be":
+        return None
+    noun = next((g for c in verb.children if c.dep_ == "prep" and c.lower_ == "among" and c.i < verb.i
+                 for g in c.children if g.dep_ == "pobj"), None)
+    if noun is not None and any(g.pos_ == "PROPN" for c in noun.children if c.dep_ == "prep" for g in c.children):
+        return None  # "Among the investors in Square were ...": the investors of someone named, not the passage's company
+    return noun
+
+
+def _clause_verb(token: Token) -> Token | None:
+    """The nearest verb above the token: the clause it belongs to."""
+    return next((t for t in token.ancestors if t.pos_ in {"VERB", "AUX"}), None)
 
 
 def _salient_company(doc: Doc, earlier: list[list[Span]]) -> str | None:
@@ -959,6 +1117,12 @@ def _event_slots(trig: _Trigger, mentions: list[Span]) -> list[set[str]]:
                       if c.dep_ in {"nsubj", "nsubjpass"} and _within(c, m)}
         if owner or child.lower_ in _POSSESSIVE_PRONOUNS or child.pos_ == "PROPN":
             out.append(owner)
+    # "Following the purchase of Coles Group by Wesfarmers, Officeworks became ...": the "by"
+    # object is the actor, as a possessor would be
+    actors = {m.label_ for c in token.children if c.dep_ in {"prep", "agent"} and c.lower_ == "by"
+              for g in c.children if g.dep_ == "pobj" for m in mentions if m.kb_id_ != _REFERENCE and _within(g, m)}
+    if actors:
+        out.append(actors)
     preps = _EVENT_OBJECT_PREPS.get(trig.type, set())
     of_objects = [g for c in token.children if c.dep_ == "prep" and c.lower_ in preps for g in c.children if g.dep_ == "pobj"]
     bought = {m.label_ for g in of_objects for m in mentions if m.kb_id_ != _REFERENCE and _within(g, m)}
@@ -1430,6 +1594,9 @@ def _resolve_type(trig: _Trigger, a: Span, b: Span) -> tuple[str, bool] | None:
         shares = [c for c in token.children if c.dep_ in {"dobj", "nsubjpass"} and c.lemma_.lower() in _SHARE_NOUNS]
         if shares and not any(g.lower_ in _WHOLE for c in shares for g in c.subtree):
             return "investment", False  # "a warrant to acquire as many as 160 million AMD shares", "acquired a 30% stake"
+    if trig.type == "supplier" and token.pos_ == "VERB" and lemma in _FUNDING_VERBS and any(
+            t.lemma_.lower() in _FUNDING_NOUNS for c in token.children if c.dep_ in {"dobj", "nsubjpass"} for t in c.subtree):
+        return "investment", trig.inverse  # "Kleiner Perkins provided seed funding to Nest": money, not a supply
     if lemma in {"buy", "purchase", "sell"}:
         objects = [c for c in token.children if c.dep_ in {"dobj", "nsubjpass"}]
         objects += [g for c in token.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
@@ -1454,6 +1621,9 @@ def _resolve_type(trig: _Trigger, a: Span, b: Span) -> tuple[str, bool] | None:
     return trig.type, trig.inverse
 
 
+#: A supply verb whose object is money gives an investment: "provided $9.8 million in series A funding".
+_FUNDING_VERBS = {"provide", "supply", "deliver", "furnish"}
+_FUNDING_NOUNS = {"funding", "financing", "capital", "investment", "backing", "equity"}
 _SHARE_NOUNS = {"share", "stake", "interest", "holding", "shareholding", "equity", "percent", "%", "warrant", "option"}
 #: Words that make a purchase of shares a takeover: "the remaining 60%", "a majority stake", "all of the shares".
 _WHOLE = {"majority", "controlling", "remaining", "full", "entire", "outstanding", "all", "100", "100%", "rest", "control"}
@@ -1497,6 +1667,8 @@ def _within(token: Token, span: Span) -> bool:
     return False
 
 
+#: Conjoined verbs whose object names what the first verb's party became: "acquire Continental and change its name to UCH".
+_RENAMING_VERBS = {"rename", "change", "become", "name", "rebrand", "turn", "convert", "merge", "integrate", "fold", "combine"}
 _SUBJECT = {"nsubj", "poss", "agent", "by", "csubj", "compound", "nmod"}
 _OBJECT = {"dobj", "nsubjpass", "pobj", "of", "in", "into", "to", "for", "with", "iobj", "dative", "attr", "oprd", "on", "behind"}
 
@@ -1524,6 +1696,9 @@ def _role(mention: Span, trigger: Token) -> str | None:
     ancestors = [token, *token.ancestors]
     if trigger in ancestors:
         path = ancestors[: ancestors.index(trigger)]
+        if any(tok.dep_ == "conj" and tok.pos_ == "VERB" and prev.dep_ == "prep" and prev.head == tok
+               and tok.lemma_.lower() not in _RENAMING_VERBS for prev, tok in zip(path, path[1:], strict=False)):
+            return "conj_argument"  # "acquired the catalogue of Wind-Up and partnered with Concord": the partner's
         if agent_noun and len(path) >= 2 and path[0].dep_ == "pobj" and path[1].lower_ in _SKIP_PREPS and path[1].head == trigger:
             return "agent_noun"  # "customers including Audi", "clients such as HBO": the listed are the customers
         for tok in path:
