@@ -88,11 +88,29 @@ _ROLE_CORE = frozenset(
 # --- names --------------------------------------------------------------------------------
 
 
-def display_name(name: str) -> str:
-    """A name as shown: legal suffix removed ("Oracle Corporation" -> "Oracle")."""
+def display_name(name: str, *, keep_firm: bool = True) -> str:
+    """A name as shown: legal suffix removed ("Oracle Corporation" -> "Oracle").
+
+    A partners' firm keeps its "& Co" ("Pauling & Co."), unless ``keep_firm`` is false: the
+    gazetteer's short forms are the names as written without it ("Merck & Co." -> "Merck").
+    """
     name = name.strip().strip(",;:")
     cleaned = basename(name).strip().rstrip(",")
-    return cleaned if cleaned and company_key(cleaned) else name
+    if not cleaned or not company_key(cleaned):
+        return name
+    if not keep_firm:
+        return cleaned
+    partners = _DANGLING_CONNECTOR.sub("", cleaned)  # cleanco leaves "Sears, Roebuck and"
+    firm = _PARTNERS_FIRM.match(name[len(partners):]) if name.startswith(partners) else None
+    if firm and partners.split()[-1].lower().rstrip(".") not in LEGAL_SUFFIXES:
+        return partners + firm.group(1)  # "Pauling & Co. Ltd" -> "Pauling & Co.", not "Pauling"
+    return cleaned
+
+
+#: "& Co" after a partners' names is part of the firm's name ("Littlejohn & Co", "Levi Strauss & Co."),
+#: not a legal form as in "Fresenius SE & Co. KGaA"; the scorer keeps the "&" too.
+_PARTNERS_FIRM = re.compile(r"^(,?\s*(?:&|\+|and)\s*(?:Co\.?|Company)(?![\w-]))")
+_DANGLING_CONNECTOR = re.compile(r",?\s*(?:&|\+|\band)$")
 
 
 # --- data files -----------------------------------------------------------------------------
@@ -133,6 +151,7 @@ class OtherOrgRules:
     names: frozenset[str]
     non_party_words: frozenset[str] = frozenset()
     non_party_names: frozenset[str] = frozenset()
+    head_words: frozenset[str] = frozenset()
 
     def match(self, name: str) -> bool:
         """Is ``name`` a government, regulator, university, exchange or outlet?"""
@@ -141,7 +160,8 @@ class OtherOrgRules:
         words = re.findall(r"[\w.]+", name.casefold())
         if len(words) > 1 and words[-1].rstrip(".") in _CORPORATE_TAILS:
             words = words[-1:]  # "Foundation Capital", "Summit Partners", "Hirslanden Private Hospital Group"
-        return any(word in self.words for word in words)
+        # "the Qi Standard" is a standard, "Standard Life Aberdeen" a business
+        return any(word in self.words for word in words) or bool(words) and words[-1] in self.head_words
 
     def can_be_party(self, name: str) -> bool:
         """May the other organisation ``name`` be a party to a relation (kb.relations)?
@@ -152,7 +172,8 @@ class OtherOrgRules:
         """
         if company_key(name) in self.non_party_names:
             return False
-        return not any(word.rstrip(".") in self.non_party_words for word in re.findall(r"[\w.]+", name.casefold()))
+        words = [word.rstrip(".") for word in re.findall(r"[\w.]+", name.casefold())]
+        return not any(word in self.non_party_words for word in words) and not (words and words[-1] in self.head_words)
 
 
 #: Last words that make a name a business whatever an institution word inside it says.
@@ -173,6 +194,7 @@ def other_org_rules() -> OtherOrgRules:
         prefixes=tuple(data["prefixes"]),
         names=frozenset(company_key(n) for n in names),
         non_party_words=frozenset(w.casefold() for w in never["words"]),
+        head_words=frozenset(w.casefold() for w in never["head_words"]),
         non_party_names=frozenset(company_key(n) for n in non_party_names),
     )
 
@@ -241,7 +263,7 @@ def gazetteer_patterns(
             seen.add(row["name"])
             patterns.append({"label": "PRODUCT", "pattern": row["name"], "id": row.get("owner") or ""})
     for name, _ticker in listed_companies():
-        short = display_name(name)
+        short = display_name(name, keep_firm=False)
         add(short, short, strong=len(short) > 3 or short.isupper(), listed=True)
         if name != short:
             add(name, short, strong=True, listed=True)
@@ -332,8 +354,9 @@ class CompanyResolver:
                 _Candidate(span.start, span.end, kind, canonical=span.id_ if kind != "product" else None,
                            owner=span.id_ or None if kind == "product" else None)
             )
-        pieces = [(ent.label_, part, possessor) for ent in doc.ents if ent.label_ in _ENTITY_LABELS
-                  for part, possessor in _clean_entity(ent)]
+        known_bounds = {(c.start, c.end) for c in candidates if c.kind in {"company", "weak"}}
+        pieces = [(ent.label_, name, possessor) for ent in doc.ents if ent.label_ in _ENTITY_LABELS
+                  for part, possessor in _clean_entity(ent) for name in _split_at_known(part, known_bounds)]
         votes: dict[str, Counter[str]] = defaultdict(Counter)
         for label, part, _possessor in pieces:
             votes[part.text][label] += 1
@@ -341,7 +364,7 @@ class CompanyResolver:
         person_words = {t.text for ent in doc.ents if ent.label_ == "PERSON"
                         and sum(1 for t in ent if t.is_alpha and t.is_title) > 1 for t in ent if t.is_alpha}
         common = self.common_words
-        known_bounds = {(c.start, c.end) for c in candidates if c.kind in {"company", "weak"}}
+        org_parts: list[Span] = []
         for label, part, possessor in pieces:
             if excluded.intersection(range(part.start, part.end)):
                 continue
@@ -352,6 +375,12 @@ class CompanyResolver:
             if possessor and kind == "org" and label != "ORG":
                 kind = "maybe"
             candidates.append(_Candidate(part.start, part.end, kind))
+            if label == "ORG":
+                org_parts.append(part)
+        # "the old Carlton & United Breweries plant": a gazetteer word inside a longer name (an other
+        # organisation's, "Southern Cross University", is read in _resolve)
+        candidates = [c for c in candidates if not (c.kind in {"company", "weak"} and any(
+            _inner_part(c, part) for part in org_parts))]
         taken = {t for c in candidates for t in range(c.start, c.end)} | excluded
         # a one-word "person" that is bought, invested in or partnered with is a company ("a stake in Yager")
         ner_other = {t.i for ent in doc.ents if ent.label_ not in {"ORG", "PRODUCT", "FAC", "WORK_OF_ART", "NORP", "GPE"}
@@ -380,6 +409,9 @@ class CompanyResolver:
             elif not taken.intersection(range(start, end)) and not ner_other.intersection(range(start, end)) \
                     and not _written_as_place(doc[start:end]):  # a dateline: "SANTANDER, SPAIN, June 17"
                 candidates.append(_Candidate(start, end, "org"))
+            elif (inner := _shorter_ner_name(doc, candidates, start, end)) is not None \
+                    and not (ner_other | gpe_tokens).intersection(range(start, end)):
+                inner.start, inner.end = start, end  # "the TWG Motorsports group": NER tagged "TWG"
         argument_tokens = {i for start, end in arguments for i in range(start, end)}
         # A "maybe" (NER said PERSON, GPE, FAC...) the document shows to be a business becomes a
         # candidate; its tokens count as evidence in _resolve, as a relation argument's do.
@@ -457,6 +489,32 @@ class CompanyResolver:
         doc.spans[PRODUCTS_KEY] = result["products"]
         doc.spans[OTHER_ORGS_KEY] = result["other_orgs"]
         return doc
+
+
+def _inner_part(cand: _Candidate, part: Span) -> bool:
+    """Is a gazetteer match only a word inside the longer name NER tagged around it?
+
+    "the old Carlton & United Breweries plant" holds "United": the known name is a word of
+    another name, not a mention of that company. A name opening the span stays its own
+    ("Google Cloud", "Amazon Web Services"): units and products are named after their owner.
+    """
+    return part.start < cand.start and cand.end <= part.end
+
+
+def _split_at_known(part: Span, known_bounds: set[tuple[int, int]]) -> list[Span]:
+    """An NER span that joins a gazetteer company to another name with "and" or "&", as two names.
+
+    "Kroger and Walmart", "Procter & Gamble and Walmart", "Panasonic and Pentax": NER reads
+    two names as one; when one side is a company the gazetteer knows by itself, the "and"
+    is a list's, not the name's. A name the gazetteer knows whole ("Marks and Spencer") stays.
+    """
+    if (part.start, part.end) in known_bounds:
+        return [part]
+    for token in part[1:-1]:
+        if token.lower_ in {"and", "&"} and ((part.start, token.i) in known_bounds or (token.i + 1, part.end) in known_bounds):
+            doc = part.doc
+            return [*_split_at_known(doc[part.start:token.i], known_bounds), *_split_at_known(doc[token.i + 1:part.end], known_bounds)]
+    return [part]
 
 
 #: Nouns a business owns whose possessor or "of" object is therefore a business: "Dalton Maag's
@@ -986,6 +1044,28 @@ def _trailing_name(segment: list[Token]) -> tuple[int, int] | None:
     return _whole_name(segment[start:]) if start < len(segment) else None
 
 
+def _shorter_ner_name(doc: Doc, candidates: list[_Candidate], start: int, end: int) -> _Candidate | None:
+    """The one NER name strictly inside a relation argument's proper-noun phrase, if nothing else is there.
+
+    "Andretti Global, one of the racing teams in the TWG Motorsports group": NER tags "TWG",
+    the parse reads "TWG Motorsports"; the longer name is the business. Gazetteer names keep
+    their bounds, and so does a name written elsewhere without the other words ("AOP was
+    acquired ... the AOP Connect platform") or an offering's ("the AOP Connect platform").
+    """
+    inside = [c for c in candidates if c.start < end and start < c.end]
+    if len(inside) != 1:
+        return None
+    cand = inside[0]
+    if cand.kind != "org" or cand.canonical or not (start <= cand.start and cand.end <= end) \
+            or (cand.start, cand.end) == (start, end) or _names_an_offering(doc[start:end]):
+        return None
+    longer = {span.start for span in _occurrences(doc, doc[start:end])}
+    offset = cand.start - start
+    if any(span.start - offset not in longer for span in _occurrences(doc, doc[cand.start:cand.end])):
+        return None
+    return cand
+
+
 def _names_an_offering(span: Span) -> bool:
     """ "the HIFL project", "the Talis library system": the name modifies a project or offering noun."""
     root = span.root
@@ -1372,9 +1452,16 @@ _NATIONALITIES = {"chinese", "american", "japanese"}
 _STRIP_LEADING = {"the", "a", "an", "its", "their", "his", "her", "our"} | _NATIONALITIES
 
 
+#: Job titles written as capitals; inside an entity they end the company's name: "Clearpath CTO Ryan Gariepy".
+_ROLE_ACRONYMS = frozenset({"CEO", "CFO", "CTO", "COO", "CIO", "CMO", "CSO", "VP", "SVP", "EVP"})
+
 #: Lower-case words that join two names inside one NER span: "Cunard or P & O" ("for" and "of" stay: "Office
 #: for Information Technology").
 _JOINING_WORDS = frozenset({"to", "or", "via"})
+#: Lower-case words that open a clause or an aside after a name inside one NER span: "Lucky Stores when
+#: Lucky decided", "Broadspectrum alongside Visionstream".
+_CLAUSE_WORDS = frozenset({"when", "while", "whereas", "alongside", "after", "before", "since", "until", "because",
+                           "although", "though", "whilst", "unlike"})
 
 
 def _clean_entity(ent: Span) -> Iterator[tuple[Span, bool]]:
@@ -1382,17 +1469,31 @@ def _clean_entity(ent: Span) -> Iterator[tuple[Span, bool]]:
     doc = ent.doc
     pieces: list[tuple[int, int, bool]] = []
     start = ent.start
+    # "Sears, Roebuck and Co.": the partners of a firm are listed with commas inside its name
+    partners_firm = len(ent) <= 7 and len(ent) > 3 and ent[-2].lower_ in {"and", "&"} \
+        and ent[-1].lower_.rstrip(".") in {"co", "company"}
     for token in ent:
         if token.text == "at" and token.i > start:
             start = token.i + 1  # "Business Development at Deepgram"
+            continue
+        if token.text == "The" and token.i > start and doc[token.i - 1].is_alpha and doc[token.i - 1].lower_ not in _NAME_JOINERS:
+            pieces.append((start, token.i, False))  # "Optimal Energy The Joule": a name, then a product's
+            start = token.i
             continue
         if token.text == "on" and token.i > start and doc[token.i - 1].text != "-":
             pieces.append((start, token.i, False))  # "Ocean Networks on HIFL": the name, then what it works on
             start = ent.end
             break
-        if token.i > start and (token.text in _JOINING_WORDS or token.is_lower and token.pos_ == "VERB"):
+        if token.i > start and (token.text in _JOINING_WORDS or token.text in _CLAUSE_WORDS
+                                or token.is_lower and token.pos_ == "VERB"):
             pieces.append((start, token.i, False))  # "Azamara to Sycamore Partners", "Rubicon purchased Enserve Group"
             start = token.i + 1
+            continue
+        if token.i > start and token.text in _ROLE_ACRONYMS and token.i + 1 < ent.end and doc[token.i + 1].is_title:
+            pieces.append((start, token.i, False))  # "Clearpath CTO Ryan Gariepy": the company, then a person
+            start = ent.end
+            break
+        if token.text == "," and partners_firm:
             continue
         if "\n" in token.text or token.is_space or token.text in {"•", "|", "—", "–"} or token.tag_ == "POS" \
                 or token.text in {"'s", "’s", "'", "’", ":", ";", ",", "(", ")", "[", "]", "/", "\"", "“", "”"}:
@@ -1420,10 +1521,15 @@ def _clean_entity(ent: Span) -> Iterator[tuple[Span, bool]]:
 
 
 def _glued_heading(doc: Doc, start: int, end: int) -> bool:
-    """Does the entity open with a section-heading word before a capitalised name, at a sentence start?"""
+    """Does the entity open with a section-heading word before a capitalised name, at a sentence start?
+
+    The heading may have two words, the first left out of the entity: "Services Retail JAX Tyres
+    & Auto sells tyres", as ``_after_heading`` reads it.
+    """
     if end - start < 2 or not doc[start + 1].text[:1].isupper():
         return False
-    at_start = start == 0 or doc[start].is_sent_start or "\n" in doc[start - 1].text_with_ws
+    at_start = start == 0 or doc[start].is_sent_start or "\n" in doc[start - 1].text_with_ws \
+        or bool(doc[start - 1].is_sent_start) and doc[start - 1].is_title
     return at_start and doc[start].is_title and doc[start].lower_ in heading_words()
 
 
@@ -1525,6 +1631,8 @@ def _resolve(
     evidenced = _evidenced_forms(doc, accepted, candidates, tickers=tickers, arguments=arguments or set(),
                                  common=common)
     accepted = [c for c in accepted if c.kind != "org" or c.canonical or doc[c.start:c.end].text in evidenced]
+    # "Aller Media bought Dagbladet" (NER: "Media"): a name always written after the same word starts there.
+    _extend_to_constant_word(doc, accepted, blocked=excluded | heading, common=common)
 
     # Acronym definitions: "Contemporary Amperex Technology Co (CATL)" -> CATL is an alias.
     acronyms: dict[str, str] = {}
@@ -1742,6 +1850,71 @@ def _other_org_mentions(doc: Doc, found: list[Span], names: dict[str, str], *, t
     spans = [doc[start:end] for _match_id, start, end in matcher(doc)] + found
     spans = [s for s in spans if not blocked.intersection(range(s.start, s.end))]
     return [Span(doc, s.start, s.end, label=names[company_key(s.text)]) for s in filter_spans(spans)]
+
+
+#: Deps of a name word on the word it modifies: "Aller Media", "Little Big Man".
+_NAME_MODIFIER_DEPS = frozenset({"compound", "amod", "nmod"})
+#: How many words a name may gain on the left.
+_MAX_LEFT_WORDS = 2
+
+
+def _extend_to_constant_word(doc: Doc, accepted: list[_Candidate], *, blocked: set[int], common: frozenset[str]) -> None:
+    """Move the start of NER-only names left over a capitalised word that precedes every occurrence.
+
+    NER often drops a name's first word: "Aller Media bought Dagbladet" gives "Media",
+    "Purolator Courier Ltd. was sold" gives "Courier Ltd.", "acquiring ... agency Little Big
+    Man" gives "Big Man". A name never written without the same capitalised word before it
+    is longer than NER said. The word must be attached to the name by the parser and be a name
+    word: no dictionary word, or one not at a sentence start somewhere (where "Rival" and "Big",
+    or a heading, "Television Productions CollinsAve", are capitalised anyway); it is in no
+    other entity or candidate ("Dutch", "Google") and no role or heading word. Gazetteer names
+    are left as they are.
+    """
+    inside = {i for c in accepted for i in range(c.start, c.end)}
+    by_form: dict[str, list[_Candidate]] = defaultdict(list)
+    for cand in accepted:
+        if cand.kind == "org" and not cand.canonical:
+            by_form[doc[cand.start:cand.end].text].append(cand)
+    for form, group in by_form.items():
+        starts = [span.start for span in _occurrences(doc, doc[group[0].start:group[0].end])]
+        size = group[0].end - group[0].start
+        for _ in range(_MAX_LEFT_WORDS):
+            if not starts or any(s == 0 or doc[s].is_sent_start for s in starts):
+                break
+            words = [doc[s - 1] for s in starts]
+            if len({w.text for w in words}) != 1 or not all(_left_name_word(w, inside | blocked) for w in words):
+                break
+            if any(w.ent_type_ and doc[s].ent_iob_ != "I" for w, s in zip(words, starts, strict=True)):
+                break  # the word is an entity of its own ("World" in "World's Finest Shows")
+            if not any((not _opens_sentence(w) or not {w.lower_, _singular(w.lower_)} & common)
+                       and w.dep_ in _NAME_MODIFIER_DEPS
+                       and s <= w.head.i < s + size for w, s in zip(words, starts, strict=True)):
+                break
+            starts = [s - 1 for s in starts]
+            size += 1
+            for cand in group:
+                cand.start -= 1
+        if size > group[0].end - group[0].start:
+            log.debug("name %r extended to %r", form, doc[group[0].start:group[0].end].text)
+
+
+def _opens_sentence(token: Token) -> bool:
+    """Is the word capitalised only for standing first, perhaps after a heading ("Television Productions X")?"""
+    return all(t.text[:1].isupper() for t in token.doc[token.sent.start:token.i + 1])
+
+
+def _left_name_word(token: Token, blocked: set[int]) -> bool:
+    """Can this word open the name after it? "Aller", "TS", "Little"; not "The", "CEO", "Dutch", "History"."""
+    if token.i in blocked or "\n" in token.whitespace_ or token.ent_type_ not in {"", "ORG"}:
+        return False
+    lower = token.lower_
+    if lower in _STRIP_LEADING - _NATIONALITIES or lower in TITLE_WORDS or lower in _TITLE_START:
+        return False
+    if lower.rstrip(".") in COMPANY_WORDS or lower.rstrip(".") in LEGAL_SUFFIXES:
+        return False  # the end of another name: "First Premier Bank MasterCard"
+    if token.is_sent_start and lower in heading_words():
+        return False
+    return token.is_alpha and token.text[:1].isupper() and token.pos_ in {"PROPN", "NOUN", "ADJ"}
 
 
 #: Nouns that say the name next to them is a business: "the startup X", "X, a maker of ...".
