@@ -836,15 +836,16 @@ def _listed_with_companies(doc: Doc, candidates: list[_Candidate], *, taken: set
         return
     labels = {t.i: ent.label_ for ent in doc.ents for t in ent}
     ner_orgs = {(c.start, c.end) for c in candidates if c.kind == "org"}
-    for items in _surface_lists(doc):
+    for items in surface_lists(doc):
         held = sum(1 for item in items if item in anchors)
         named = sum(1 for item in items if item in anchors | ner_orgs)
         announced = _announced_by_party_noun(doc[items[0][0]])
-        if held < _LIST_COMPANIES and not (announced and named):
-            continue
         # a list the text calls one of businesses, or held mostly by companies, vouches for its
         # dictionary words too: "Other partners include ..., EarthLink, Excite, FastNet", "Enterprise Inns, Punch, Spirit"
-        vouched = announced or named >= _VOUCHING_LIST and 2 * named >= len(items)
+        # (one of them a known or evidenced company: NER calls file formats ORG, "JPG, PDF, PNG, DOCX")
+        vouched = announced or held and named >= _VOUCHING_LIST and 2 * named >= len(items)
+        if held < _LIST_COMPANIES and not (announced and named) and not vouched:
+            continue
         for start, end in items:
             span = doc[start:end]
             span_labels = {labels.get(i, "") for i in range(start, end)}
@@ -987,9 +988,9 @@ _LIST_SEPARATORS = frozenset({",", "and", "or"})
 _LIST_BREAKS = frozenset({";", "(", ")", ":", ".", "!", "?"})
 
 
-def _surface_lists(doc: Doc) -> Iterator[list[tuple[int, int]]]:
+def surface_lists(doc: Doc, *, sents: Iterable[Span] | None = None) -> Iterator[list[tuple[int, int]]]:
     """Runs of three or more capitalised names separated by commas and a closing "and"/"or", per sentence."""
-    for sent in doc.sents:
+    for sent in doc.sents if sents is None else sents:
         items: list[tuple[int, int]] = []
         segment: list[Token] = []
         for token in [*sent, None]:
@@ -1830,7 +1831,7 @@ def _evidenced_forms(
     vetoed = set(concepts)
     for cand in ner_only:
         span = doc[cand.start:cand.end]
-        if span.text not in vetoed and _not_a_business(span, common=common, arguments=arguments):
+        if span.text not in vetoed and _not_a_business(span, common=common, arguments=arguments, known=known):
             vetoed.add(span.text)
     for cand in ner_only:
         span = doc[cand.start:cand.end]
@@ -1860,7 +1861,7 @@ _OFFERING_HEADS = frozenset("platform platforms product products solution soluti
 _TITLE_BEFORE = frozenset("president vp svp evp director head chief officer manager executive leader lead".split())
 
 
-def _not_a_business(span: Span, *, common: frozenset[str], arguments: set[int]) -> bool:
+def _not_a_business(span: Span, *, common: frozenset[str], arguments: set[int], known: set[int] | None = None) -> bool:
     """A sector, a department in a job title, or a place ("Carlstadt, NJ"), though NER said ORG."""
     doc = span.doc
     root = span.root
@@ -1883,8 +1884,10 @@ def _not_a_business(span: Span, *, common: frozenset[str], arguments: set[int]) 
     if any(c.dep_ == "appos" and c.is_lower and c.lemma_.lower() in _OFFERING_HEADS for c in root.children) \
             and not arguments.intersection(range(span.start, span.end)):
         return True  # "CompassOne, its security platform", but "Convesio buys Growmatik, a marketing platform"
-    if sum(1 for t in root.conjuncts if t.ent_type_ in {"GPE", "LOC"} and not (span.start <= t.i < span.end)) >= 2:
-        return True  # listed with places: "Oʻahu, Kauaʻi, Lānaʻi and Molokaʻi"
+    if sum(1 for t in root.conjuncts if t.ent_type_ in {"GPE", "LOC"} and not (span.start <= t.i < span.end)
+           and t.i not in (known or ())) >= 2:
+        return True  # listed with places: "Oʻahu, Kauaʻi, Lānaʻi and Molokaʻi" (not known companies NER
+        # took for places: "games for RockYou, Electronic Arts, Ubisoft, Mogol, and Zynga")
     if _common_words_only(span, common):
         before = [t.lower_ for t in doc[max(0, span.start - 3):span.start] if t.is_alpha and t.lower_ not in {"of", "for", "and"}]
         if before and before[-1] in _TITLE_BEFORE:

@@ -51,7 +51,7 @@ from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 
-from kb.companies import COMPANIES_KEY, GAZETTEER_KEY, OTHER_ORGS_KEY, RESULT_KEY
+from kb.companies import COMPANIES_KEY, GAZETTEER_KEY, OTHER_ORGS_KEY, RESULT_KEY, surface_lists
 
 log = logging.getLogger(__name__)
 
@@ -312,10 +312,10 @@ class RelationExtractor:
             key = (rel["type"], *sorted((rel["source"], rel["target"])))
             if not any((k[0], *sorted(k[1:])) == key for k in best):
                 best[key] = rel
-        lists = [(ms[0].sent.start_char, ms[0].sent.end_char, names) for ms in by_sent.values() for names in _name_lists(ms)]
-        for start, end, names in lists:
+        for ms in by_sent.values():
+            start, end = ms[0].sent.start_char, ms[0].sent.end_char
             within = [rel for rel in best.values() if rel["start"] <= start and end <= rel["end"]]
-            for extra in _with_list_members(within, [names])[len(within):]:
+            for extra in _with_list_members(within, [*_name_lists(ms), *_surface_name_lists(ms)])[len(within):]:
                 key = (extra["type"], *sorted((extra["source"], extra["target"])))
                 if not any((k[0], *sorted(k[1:])) == key for k in best):
                     best[key] = extra
@@ -762,6 +762,25 @@ def _name_lists(mentions: list[Span]) -> list[set[str]]:
     return out
 
 
+def _surface_name_lists(mentions: list[Span]) -> list[set[str]]:
+    """The names of the companies in each list of three or more capitalised names of a sentence,
+    as the company rules read lists (``kb.companies.surface_lists``), when it holds two or more.
+
+    "games for RockYou, Electronic Arts, Ubisoft, Mogol, and Zynga": an item no rule took for
+    a company does not cut the list in two.
+    """
+    if not mentions:
+        return []
+    sent = mentions[0].sent
+    out = []
+    for items in surface_lists(sent.doc, sents=[sent]):
+        names = {m.label_ for m in mentions if m.kb_id_ != _REFERENCE
+                 and any(start <= m.root.i < end for start, end in items)}
+        if len(names) >= 2:
+            out.append(names)
+    return out
+
+
 def _with_list_members(found: list[dict[str, Any]], lists: list[set[str]]) -> list[dict[str, Any]]:
     """Give every member of a list the relation found for one of them.
 
@@ -773,11 +792,14 @@ def _with_list_members(found: list[dict[str, Any]], lists: list[set[str]]) -> li
     relation between two members of the same list is left as it is.
     """
     out = list(found)
+    listed = {name for names in lists for name in names}
     for names in lists:
         best: dict[str, dict[str, Any]] = {}  # type -> the surest relation of a member with an outsider
         for rel in found:
-            if (rel["source"] in names) != (rel["target"] in names) and (
-                    rel["type"] not in best or rel["confidence"] > best[rel["type"]]["confidence"]):
+            if (rel["source"] in names) == (rel["target"] in names) or {rel["source"], rel["target"]} <= listed:
+                continue  # the outsider must be listed nowhere in the sentence: "backed by investors Sequoia
+                # Capital, Intel Capital, DLJ, Walden and Mofet" (one list the parse cut in two)
+            if rel["type"] not in best or rel["confidence"] > best[rel["type"]]["confidence"]:
                 best[rel["type"]] = rel
         for rel in best.values():
             side = "source" if rel["source"] in names else "target"

@@ -61,3 +61,26 @@ def test_word_tagged_as_place_in_a_list_held_by_companies_is_a_company(extractor
 ])
 def test_places_and_products_in_a_party_list_stay_out(extractor, text, outsider):
     assert outsider not in names(extractor.extract(text))
+
+
+@pytest.mark.issue(4)
+@pytest.mark.parametrize("member", ["RockYou", "Mogol"])
+def test_known_companies_ner_took_for_places_do_not_make_a_list_of_places(extractor, member):
+    ex = extractor.extract("In its existence, Loot Drop had developed games for RockYou, Electronic Arts, Ubisoft, "
+                           "Mogol, and Zynga.")
+    assert member in names(ex)
+
+
+@pytest.mark.issue(4)
+def test_list_read_on_the_surface_reaches_members_past_an_unknown_one(extractor):
+    ex = extractor.extract("Code Rebel later relocated to the United States mainland. Customers included Fortune 500 "
+                           "companies by late 2014, including AT & T, Microsoft, Cisco, IBM, Bloomberg, Lloyds Bank, "
+                           "Merck, Panasonic and IKEA.")
+    assert frozenset(("Code Rebel", "IKEA")) in pairs(ex, "supplier")
+
+
+@pytest.mark.issue(4)
+def test_member_of_a_list_is_not_the_counterpart_of_its_own_list(extractor):
+    ex = extractor.extract("The company was backed by investors Sequoia Capital, Intel Capital, Goldman Sachs, DLJ, "
+                           "Walden and Mofet.")
+    assert frozenset(("Walden", "Goldman Sachs")) not in pairs(ex)
