@@ -808,6 +808,15 @@ def _announced_by_party_noun(first: Token) -> bool:
         i -= 1
     if i < 0 or doc[i].lower_ not in _EXAMPLE_OPENERS:
         return False
+    verb = doc[i]
+    if verb.pos_ in {"VERB", "AUX"} and verb.lemma_.lower() == "include":
+        # the listing verb's subject: "Distributors for Screen Door's films have included X"
+        # (through a relative pronoun: "an initial roster of clients that include X")
+        subject = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+        if subject is not None and subject.tag_ == "WDT" and verb.dep_ == "relcl":
+            subject = verb.head
+        if subject is not None and subject.tag_ in {"NNS", "NNPS"}:
+            return subject.lemma_.lower() in party_nouns()
     # "networks such as", "clients that include", "Companies that Eniac has invested in include"
     for token in reversed(doc[max(first.sent.start, i - 8):i]):
         if token.pos_ in {"NOUN", "PROPN"} and token.tag_ in {"NNS", "NNPS"}:
@@ -832,10 +841,10 @@ def _listed_with_companies(doc: Doc, candidates: list[_Candidate], *, taken: set
     """
     anchors = {(c.start, c.end) for c in candidates
                if c.kind in {"company", "weak"} or c.kind == "org" and evidenced.intersection(range(c.start, c.end))}
-    if not anchors:
+    ner_orgs = {(c.start, c.end) for c in candidates if c.kind == "org"}
+    if not anchors and not ner_orgs:
         return
     labels = {t.i: ent.label_ for ent in doc.ents for t in ent}
-    ner_orgs = {(c.start, c.end) for c in candidates if c.kind == "org"}
     for items in surface_lists(doc):
         held = sum(1 for item in items if item in anchors)
         named = sum(1 for item in items if item in anchors | ner_orgs)

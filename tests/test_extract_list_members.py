@@ -84,3 +84,10 @@ def test_member_of_a_list_is_not_the_counterpart_of_its_own_list(extractor):
     ex = extractor.extract("The company was backed by investors Sequoia Capital, Intel Capital, Goldman Sachs, DLJ, "
                            "Walden and Mofet.")
     assert frozenset(("Walden", "Goldman Sachs")) not in pairs(ex)
+
+
+@pytest.mark.issue(4)
+def test_subject_of_include_announces_the_list(extractor):
+    ex = extractor.extract("Distributors for Screen Door's films have included Alliance Atlantis, Seville, Power, "
+                           "Marvista, and Oasis.")
+    assert "Marvista" in names(ex)
