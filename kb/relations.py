@@ -317,7 +317,7 @@ class RelationExtractor:
             within = [rel for rel in best.values() if rel["start"] <= start and end <= rel["end"]]
             for extra in _with_list_members(within, [*_name_lists(ms), *_surface_name_lists(ms)])[len(within):]:
                 key = (extra["type"], *sorted((extra["source"], extra["target"])))
-                if not any((k[0], *sorted(k[1:])) == key for k in best):
+                if extra["confidence"] >= MIN_CONFIDENCE and not any((k[0], *sorted(k[1:])) == key for k in best):
                     best[key] = extra
         for rel in sorted(best.values(), key=lambda r: (r["start"], r["type"])):
             side = _org_side(rel, org_names)
