@@ -274,7 +274,7 @@ def gazetteer_patterns(
     return patterns
 
 
-def _common_words(nlp: Language) -> frozenset[str]:
+def _common_words(nlp: Language, parts: tuple[str, ...] = ("noun", "verb", "adj", "adv")) -> frozenset[str]:
     """English words (WordNet's index as shipped with the lemmatizer), when the model has it."""
     if "lemmatizer" not in nlp.pipe_names:
         return frozenset()
@@ -282,7 +282,7 @@ def _common_words(nlp: Language) -> frozenset[str]:
     if lookups is None or not lookups.has_table("lemma_index"):
         return frozenset()
     index = lookups.get_table("lemma_index")
-    return frozenset(w for pos in ("noun", "verb", "adj", "adv") for w in index.get(pos, []))
+    return frozenset(w for pos in parts for w in index.get(pos, []))
 
 
 @Language.factory(
@@ -324,6 +324,8 @@ class CompanyResolver:
     def __init__(self, nlp: Language) -> None:
         self.vocab = nlp.vocab
         self.common_words = _common_words(nlp)
+        # words that are verbs or adjectives too ("punch", "spirit"): WordNet's nouns hold places ("france")
+        self.not_only_nouns = _common_words(nlp, ("verb", "adj"))
         from kb.relations import trigger_lexicon
 
         self.trigger_words = frozenset(w for w, entries in trigger_lexicon().by_lemma.items()
@@ -438,7 +440,8 @@ class CompanyResolver:
         # A name coordinated with two or more companies is one of them: "partners include Concentric
         # Network, EarthLink, Excite and FastNet" (NER said PERSON, GPE or nothing for some items).
         _promote(candidates, _listed_with_companies(doc, candidates, taken=taken, evidenced=argument_tokens,
-                                                    gpe_tokens=gpe_tokens, common=common), argument_tokens)
+                                                    gpe_tokens=gpe_tokens, common=common,
+                                                    not_only_nouns=self.not_only_nouns), argument_tokens)
         # The names a company lists as its rivals or clients are companies: "PocketBell's main
         # competitor was EasyCall", "Miracle Mart competed with the likes of Zellers, Woolco and Kmart".
         _promote(candidates, _rivals_and_clients(doc, candidates, taken=taken, evidenced=argument_tokens,
@@ -836,10 +839,54 @@ def _subject_of_business_verb(token: Token, verbs: dict[tuple[str, str], bool]) 
 
 #: How many companies a list must hold before its other items are read as companies too.
 _LIST_COMPANIES = 2
+#: How many names NER or the gazetteer vouch for (and at least half the items) a list must hold to
+#: vouch for its dictionary words.
+_VOUCHING_LIST = 3
+#: Words that open a list of examples after a noun: "retailers including X", "networks such as X".
+_EXAMPLE_OPENERS = frozenset({"including", "include", "includes", "included", "as", "like", ":"})
+
+
+@cache
+def party_nouns() -> frozenset[str]:
+    """Plural nouns whose examples are businesses ("clients", "retailers"): see ``data/party_nouns.txt``."""
+    lines = (line.strip() for line in _data_text("party_nouns.txt").splitlines())
+    return frozenset(line.casefold() for line in lines if line and not line.startswith("#"))
+
+
+def _announced_by_party_noun(first: Token) -> bool:
+    """Whether the list opening at ``first`` gives examples of a plural business noun.
+
+    "formed partnerships with major retailers including Equinox Fitness, Boots UK, Selfridges",
+    "clients that include Old Navy, Yahoo!", "cable networks such as HGTV": the noun is read on
+    the surface, a few words before the list, as the parser hangs long lists anywhere.
+    """
+    doc = first.doc
+    i = first.i - 1
+    if i >= 0 and doc[i].lower_ == "the":
+        i -= 1
+    if i < 0 or doc[i].lower_ not in _EXAMPLE_OPENERS:
+        return False
+    verb = doc[i]
+    if verb.pos_ in {"VERB", "AUX"} and verb.lemma_.lower() == "include":
+        # the listing verb's subject: "Distributors for Screen Door's films have included X"
+        # (through a relative pronoun: "an initial roster of clients that include X")
+        subject = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+        if subject is not None and subject.tag_ == "WDT" and verb.dep_ == "relcl":
+            subject = verb.head
+        if subject is not None and subject.tag_ in {"NNS", "NNPS"}:
+            return subject.lemma_.lower() in party_nouns()
+    # "networks such as", "clients that include", "Companies that Eniac has invested in include"
+    for token in reversed(doc[max(first.sent.start, i - 8):i]):
+        if token.pos_ in {"NOUN", "PROPN"} and token.tag_ in {"NNS", "NNPS"}:
+            return token.lemma_.lower() in party_nouns() or token.lower_.rstrip("s") in party_nouns()
+        if token.is_punct and token.text != "’":
+            return False
+    return False
 
 
 def _listed_with_companies(doc: Doc, candidates: list[_Candidate], *, taken: set[int], evidenced: set[int],
-                           gpe_tokens: set[int], common: frozenset[str]) -> Iterator[tuple[int, int]]:
+                           gpe_tokens: set[int], common: frozenset[str],
+                           not_only_nouns: frozenset[str] = frozenset()) -> Iterator[tuple[int, int]]:
     """Bounds of names listed with companies: "Concentric Network, EarthLink, Excite, FastNet".
 
     A list of businesses ("clients include Asos, Next and Zalando", "partners include Concentric
@@ -852,22 +899,33 @@ def _listed_with_companies(doc: Doc, candidates: list[_Candidate], *, taken: set
     """
     anchors = {(c.start, c.end) for c in candidates
                if c.kind in {"company", "weak"} or c.kind == "org" and evidenced.intersection(range(c.start, c.end))}
-    if len(anchors) < _LIST_COMPANIES:
+    ner_orgs = {(c.start, c.end) for c in candidates if c.kind == "org"}
+    if not anchors and not ner_orgs:
         return
     labels = {t.i: ent.label_ for ent in doc.ents for t in ent}
-    for items in _surface_lists(doc):
-        if sum(1 for item in items if item in anchors) < _LIST_COMPANIES:
+    for items in surface_lists(doc):
+        held = sum(1 for item in items if item in anchors)
+        named = sum(1 for item in items if item in anchors | ner_orgs)
+        announced = _announced_by_party_noun(doc[items[0][0]])
+        # a list the text calls one of businesses, or held mostly by companies, vouches for its
+        # dictionary words too: "Other partners include ..., EarthLink, Excite, FastNet", "Enterprise Inns, Punch, Spirit"
+        # (one of them a known or evidenced company: NER calls file formats ORG, "JPG, PDF, PNG, DOCX")
+        vouched = announced or held and named >= _VOUCHING_LIST and 2 * named >= len(items)
+        if held < _LIST_COMPANIES and not (announced and named) and not vouched:
             continue
         for start, end in items:
             span = doc[start:end]
             span_labels = {labels.get(i, "") for i in range(start, end)}
-            if (start, end) in anchors or gpe_tokens.intersection(range(start, end)):
-                continue  # "Evian, France, Lacoste": the country
-            if span_labels & _NOT_LISTED_LABELS or not any(t.is_alpha and len(t) > 1 for t in span):
-                continue  # "History On 17 October 1996", "Zune HD", "L.C."
+            word = len(span) == 1 and span.text.lower() in common
+            if (start, end) in anchors or gpe_tokens.intersection(range(start, end)) and not (
+                    vouched and word and span.text.lower() in not_only_nouns):
+                continue  # "Evian, France, Lacoste": the country (but "Enterprise Inns, Punch, Spirit")
+            if span_labels & _NOT_LISTED_LABELS and not (announced and word and span_labels == {"PRODUCT"}) \
+                    or not any(t.is_alpha and len(t) > 1 for t in span):
+                continue  # "History On 17 October 1996", "Zune HD", "L.C." (but "networks including HGTV, Discovery")
             if "PERSON" in span_labels and len(span) > 1:
                 continue  # "Sequoia, Accel and Peter Thiel"
-            if span_labels == {""} and span.text.lower() in common:
+            if span_labels == {""} and word and not vouched:
                 continue  # an untagged dictionary word ("Excite") may be a heading or a category
             if taken.intersection(range(start, end)) and not any((c.start, c.end) == (start, end) for c in candidates):
                 continue  # part of a longer name
@@ -997,9 +1055,9 @@ _LIST_SEPARATORS = frozenset({",", "and", "or"})
 _LIST_BREAKS = frozenset({";", "(", ")", ":", ".", "!", "?"})
 
 
-def _surface_lists(doc: Doc) -> Iterator[list[tuple[int, int]]]:
+def surface_lists(doc: Doc, *, sents: Iterable[Span] | None = None) -> Iterator[list[tuple[int, int]]]:
     """Runs of three or more capitalised names separated by commas and a closing "and"/"or", per sentence."""
-    for sent in doc.sents:
+    for sent in doc.sents if sents is None else sents:
         items: list[tuple[int, int]] = []
         segment: list[Token] = []
         for token in [*sent, None]:
@@ -1027,9 +1085,14 @@ def _is_name_token(token: Token) -> bool:
 
 
 def _whole_name(segment: list[Token]) -> tuple[int, int] | None:
-    """The segment when it is a name of up to five words: "Juno Online Services"."""
-    if not segment or len(segment) > 5 or not all(_is_name_token(t) for t in segment) \
-            or not segment[0].text[:1].isupper() or segment[0].pos_ not in {"PROPN", "NOUN", "ADJ", "X"}:
+    """The segment when it is a name of up to five words: "Juno Online Services", "Dick’s
+    Sporting Goods" (a possessive inside), "the Sundance Channel" (the article left out)."""
+    if len(segment) > 1 and segment[0].lower_ == "the":
+        segment = segment[1:]
+    if not segment or len(segment) > 5 or not all(_is_name_token(t) or t.tag_ == "POS" and t.i > segment[0].i
+                                                  for t in segment) \
+            or not segment[0].text[:1].isupper() or segment[0].pos_ not in {"PROPN", "NOUN", "ADJ", "X"} \
+            or segment[-1].tag_ == "POS":
         return None
     return segment[0].i, segment[-1].i + 1
 
@@ -1950,7 +2013,7 @@ def _evidenced_forms(
     vetoed = set(concepts)
     for cand in ner_only:
         span = doc[cand.start:cand.end]
-        if span.text not in vetoed and _not_a_business(span, common=common, arguments=arguments):
+        if span.text not in vetoed and _not_a_business(span, common=common, arguments=arguments, known=known):
             vetoed.add(span.text)
     for cand in ner_only:
         span = doc[cand.start:cand.end]
@@ -1980,7 +2043,7 @@ _OFFERING_HEADS = frozenset("platform platforms product products solution soluti
 _TITLE_BEFORE = frozenset("president vp svp evp director head chief officer manager executive leader lead".split())
 
 
-def _not_a_business(span: Span, *, common: frozenset[str], arguments: set[int]) -> bool:
+def _not_a_business(span: Span, *, common: frozenset[str], arguments: set[int], known: set[int] | None = None) -> bool:
     """A sector, a department in a job title, or a place ("Carlstadt, NJ"), though NER said ORG."""
     doc = span.doc
     root = span.root
@@ -2003,8 +2066,10 @@ def _not_a_business(span: Span, *, common: frozenset[str], arguments: set[int]) 
     if any(c.dep_ == "appos" and c.is_lower and c.lemma_.lower() in _OFFERING_HEADS for c in root.children) \
             and not arguments.intersection(range(span.start, span.end)):
         return True  # "CompassOne, its security platform", but "Convesio buys Growmatik, a marketing platform"
-    if sum(1 for t in root.conjuncts if t.ent_type_ in {"GPE", "LOC"} and not (span.start <= t.i < span.end)) >= 2:
-        return True  # listed with places: "Oʻahu, Kauaʻi, Lānaʻi and Molokaʻi"
+    if sum(1 for t in root.conjuncts if t.ent_type_ in {"GPE", "LOC"} and not (span.start <= t.i < span.end)
+           and t.i not in (known or ())) >= 2:
+        return True  # listed with places: "Oʻahu, Kauaʻi, Lānaʻi and Molokaʻi" (not known companies NER
+        # took for places: "games for RockYou, Electronic Arts, Ubisoft, Mogol, and Zynga")
     if _common_words_only(span, common):
         before = [t.lower_ for t in doc[max(0, span.start - 3):span.start] if t.is_alpha and t.lower_ not in {"of", "for", "and"}]
         if before and before[-1] in _TITLE_BEFORE:

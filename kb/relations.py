@@ -51,7 +51,7 @@ from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 
-from kb.companies import COMPANIES_KEY, GAZETTEER_KEY, OTHER_ORGS_KEY, RESULT_KEY
+from kb.companies import COMPANIES_KEY, GAZETTEER_KEY, OTHER_ORGS_KEY, RESULT_KEY, surface_lists
 
 log = logging.getLogger(__name__)
 
@@ -312,6 +312,13 @@ class RelationExtractor:
             key = (rel["type"], *sorted((rel["source"], rel["target"])))
             if not any((k[0], *sorted(k[1:])) == key for k in best):
                 best[key] = rel
+        for ms in by_sent.values():
+            start, end = ms[0].sent.start_char, ms[0].sent.end_char
+            within = [rel for rel in best.values() if rel["start"] <= start and end <= rel["end"]]
+            for extra in _with_list_members(within, [*_name_lists(ms), *_surface_name_lists(ms)])[len(within):]:
+                key = (extra["type"], *sorted((extra["source"], extra["target"])))
+                if extra["confidence"] >= MIN_CONFIDENCE and not any((k[0], *sorted(k[1:])) == key for k in best):
+                    best[key] = extra
         for rel in sorted(best.values(), key=lambda r: (r["start"], r["type"])):
             side = _org_side(rel, org_names)
             if side != _NOT_A_PARTY:
@@ -722,6 +729,82 @@ def _with_members(found: list[dict[str, Any]], members: dict[str, set[str]]) -> 
         for name in members.get(target, ()):
             if name != source:
                 out.append({**rel, "target": name, "confidence": round(rel["confidence"] - 0.05, 3)})
+    return out
+
+
+#: Words that may stand between the names of one list: "A, B, and the C".
+_LIST_LINKS = frozenset({",", "and", "or", "the", "&"})
+#: How many names a run must hold to be read as a list whose members share a role.
+_MIN_LIST = 3
+
+
+def _name_lists(mentions: list[Span]) -> list[set[str]]:
+    """The names of each list of three or more companies in a sentence, read on the surface.
+
+    "partnerships with Concentric Network, EarthLink, Excite, FastNet and FlashNet": only commas,
+    "and", "or" and "the" between the names, and at least one comma.
+    """
+    named = sorted((m for m in mentions if m.kb_id_ != _REFERENCE), key=lambda m: m.start)
+    runs: list[list[Span]] = []
+    for m in named:
+        if runs and m.start >= runs[-1][-1].end:
+            between = m.doc[runs[-1][-1].end:m.start]
+            if len(between) and all(t.lower_ in _LIST_LINKS for t in between):
+                runs[-1].append(m)
+                continue
+        runs.append([m])
+    out = []
+    for run in runs:
+        names = {m.label_ for m in run}
+        commas = sum(1 for t in run[0].doc[run[0].start:run[-1].end] if t.text == ",")
+        if len(names) >= _MIN_LIST and commas:
+            out.append(names)
+    return out
+
+
+def _surface_name_lists(mentions: list[Span]) -> list[set[str]]:
+    """The names of the companies in each list of three or more capitalised names of a sentence,
+    as the company rules read lists (``kb.companies.surface_lists``), when it holds two or more.
+
+    "games for RockYou, Electronic Arts, Ubisoft, Mogol, and Zynga": an item no rule took for
+    a company does not cut the list in two.
+    """
+    if not mentions:
+        return []
+    sent = mentions[0].sent
+    out = []
+    for items in surface_lists(sent.doc, sents=[sent]):
+        names = {m.label_ for m in mentions if m.kb_id_ != _REFERENCE
+                 and any(start <= m.root.i < end for start, end in items)}
+        if len(names) >= 2:
+            out.append(names)
+    return out
+
+
+def _with_list_members(found: list[dict[str, Any]], lists: list[set[str]]) -> list[dict[str, Any]]:
+    """Give every member of a list the relation found for one of them.
+
+    "Other partners include AT&T WorldNet, Concentric Network, EarthLink, Excite and FastNet":
+    the parse reaches some members and not others, but a list's members share one role with
+    one counterpart. For each type, the counterpart is the party outside the list with the
+    surest relation to a member: "backers such as Kleiner Perkins, ... and MUIP led the round,
+    with FUJIFILM taking on equity" gives the list Ripcord's relation, not FUJIFILM's. A
+    relation between two members of the same list is left as it is.
+    """
+    out = list(found)
+    listed = {name for names in lists for name in names}
+    for names in lists:
+        best: dict[str, dict[str, Any]] = {}  # type -> the surest relation of a member with an outsider
+        for rel in found:
+            if (rel["source"] in names) == (rel["target"] in names) or {rel["source"], rel["target"]} <= listed:
+                continue  # the outsider must be listed nowhere in the sentence: "backed by investors Sequoia
+                # Capital, Intel Capital, DLJ, Walden and Mofet" (one list the parse cut in two)
+            if rel["type"] not in best or rel["confidence"] > best[rel["type"]]["confidence"]:
+                best[rel["type"]] = rel
+        for rel in best.values():
+            side = "source" if rel["source"] in names else "target"
+            for name in sorted(names - {rel[side]}):
+                out.append({**rel, side: name, "confidence": round(rel["confidence"] - 0.05, 3)})
     return out
 
 
