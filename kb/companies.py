@@ -1606,8 +1606,9 @@ def _resolve(
                 and surface_counts[span[0].text] <= 1 and span.start not in (arguments or ()) \
                 and span[-1].lower_ not in COMPANY_WORDS and span.root.head.lemma_.lower() not in _PARTY_NOUNS:
             continue  # named once, only as a modifier ("MAM software", "TWG Motorsports group"): no evidence
-        if cand.kind == "org" and sum(1 for t in span if t.like_num or t.is_currency or t.text.upper() in _CURRENCY_CODES) * 2 >= len(span):
-            continue  # "USD 85.00"
+        if cand.kind == "org" and sum(1 for t in span if t.like_num or t.is_currency or t.text.upper() in _CURRENCY_CODES) * 2 >= len(span) \
+                and (span.start not in (arguments or ()) or any(t.is_currency or t.text.upper() in _CURRENCY_CODES for t in span)):
+            continue  # "USD 85.00", but a deal's party is a name: "a game funded by Channel 4"
         if text in product_names and cand.kind == "org":
             continue
         if cand.kind == "org" and set(range(span.start, span.end)) <= heading:
@@ -1666,8 +1667,12 @@ def _resolve(
         spans.append(doc[start:end])
     for c in accepted:
         spans.append(doc[c.start:c.end])
-    # Products win over company readings of the same tokens, unless the gazetteer says company.
-    product_spans = [doc[c.start:c.end] for c in candidates if c.kind == "product"]
+    # Products win over company readings of the same tokens, unless the gazetteer says company, or the
+    # product opens a longer name that is a party to a deal: "acquired Clinique La Colline" (not Clinique).
+    party_names = [(c.start, c.end) for c in accepted if c.kind == "org" and arguments
+                   and arguments.issuperset(range(c.start, c.end))]
+    product_spans = [doc[c.start:c.end] for c in candidates if c.kind == "product"
+                     and not any(start == c.start and end > c.end for start, end in party_names)]
     product_spans += list(_owned_products(doc, spans, product_names))
     # Brands and platforms named like companies: "Paqui tortilla chips", "brands such as Oreo"
     gazetteer_forms = {doc[c.start:c.end].text for c in candidates if c.canonical}

@@ -43,3 +43,23 @@ def test_place_in_a_deal_verbs_object_is_not_a_company(extractor):
 def test_deal_verb_with_no_company_subject_promotes_nothing(extractor):
     ex = extractor.extract("When the council took over Fairfax Media in 2009, the shares rose.")
     assert "Fairfax Media" not in names(ex)
+
+
+@pytest.mark.issue(4)
+def test_product_opening_a_bought_companys_name_does_not_hide_it(extractor):
+    # "Clinique" is a listed Estée Lauder brand; the clinic bought here only begins with the word
+    ex = extractor.extract("The Hirslanden Private Hospital Group acquired Clinique La Colline for $146 million.")
+    assert "Clinique La Colline" in names(ex)
+
+
+@pytest.mark.issue(4)
+def test_numbered_name_of_a_deal_party_is_a_company(extractor):
+    ex = extractor.extract("In 2010, Zombie Cow Studios released Privates, a game funded by Channel 4.")
+    assert "Channel 4" in names(ex)
+
+
+@pytest.mark.issue(4)
+def test_amount_tagged_org_is_still_not_a_company(extractor):
+    # NER tags "USD 85.00" ORG, and as the object of "pay" it is a deal's argument
+    ex = extractor.extract("Borealis agreed to pay USD 85.00 per share to acquire Acme Robotics.")
+    assert not any("85" in name for name in names(ex))
