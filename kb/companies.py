@@ -1568,8 +1568,16 @@ def _resolve(
     lowercase_words = {t.text for t in doc if t.is_lower}
     strong_forms: dict[str, str | None] = {}  # surface -> canonical hint
 
+    # A listed product is no product where it opens a longer name that is a party to a deal ("acquired
+    # Clinique La Colline", not Clinique), or is that party while the text never names its owner
+    # ("partnered with AllStream and Clio").
+    party_names = [(c.start, c.end) for c in candidates if c.kind == "org" and arguments
+                   and arguments.issuperset(range(c.start, c.end))]
+    party_products = [c for c in candidates if c.kind == "product" and any(
+        start == c.start and (end > c.end or end == c.end and c.owner and c.owner not in doc.text)
+        for start, end in party_names)]
     for cand in candidates:
-        if cand.kind == "product":
+        if cand.kind == "product" and cand not in party_products:
             product_names.setdefault(doc[cand.start:cand.end].text, cand.owner)
     org_names = _other_org_names(doc, candidates, rules)
     org_acronyms = _other_org_acronyms(doc, org_names)
@@ -1667,12 +1675,8 @@ def _resolve(
         spans.append(doc[start:end])
     for c in accepted:
         spans.append(doc[c.start:c.end])
-    # Products win over company readings of the same tokens, unless the gazetteer says company, or the
-    # product opens a longer name that is a party to a deal: "acquired Clinique La Colline" (not Clinique).
-    party_names = [(c.start, c.end) for c in accepted if c.kind == "org" and arguments
-                   and arguments.issuperset(range(c.start, c.end))]
-    product_spans = [doc[c.start:c.end] for c in candidates if c.kind == "product"
-                     and not any(start == c.start and end > c.end for start, end in party_names)]
+    # Products win over company readings of the same tokens, unless the gazetteer says company.
+    product_spans = [doc[c.start:c.end] for c in candidates if c.kind == "product" and c not in party_products]
     product_spans += list(_owned_products(doc, spans, product_names))
     # Brands and platforms named like companies: "Paqui tortilla chips", "brands such as Oreo"
     gazetteer_forms = {doc[c.start:c.end].text for c in candidates if c.canonical}

@@ -63,3 +63,16 @@ def test_amount_tagged_org_is_still_not_a_company(extractor):
     # NER tags "USD 85.00" ORG, and as the object of "pay" it is a deal's argument
     ex = extractor.extract("Borealis agreed to pay USD 85.00 per share to acquire Acme Robotics.")
     assert not any("85" in name for name in names(ex))
+
+
+@pytest.mark.issue(4)
+def test_listed_product_whose_owner_goes_unnamed_is_a_deal_party(extractor):
+    # "Clio" is listed as a Renault car; nothing here names Renault, and CloudMask partners with it
+    ex = extractor.extract("Since then, CloudMask has partnered with AllStream and Clio to secure customer data.")
+    assert "Clio" in names(ex)
+
+
+@pytest.mark.issue(4)
+def test_listed_product_of_a_named_owner_stays_a_product(extractor):
+    ex = extractor.extract("Since then, CloudMask has partnered with AllStream and Clio, the Renault hatchback.")
+    assert "Clio" not in names(ex)
