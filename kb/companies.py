@@ -331,6 +331,9 @@ class CompanyResolver:
         self.trigger_words = frozenset(w for w, entries in trigger_lexicon().by_lemma.items()
                                        if any(e[0] in {"acquisition", "investment", "partnership", "competitor"} or not e[1]
                                               for e in entries))
+        # verbs of a deal between two businesses, either way round: "acquire", "sell", "invest", "partner"
+        self.deal_words = frozenset(w for w, entries in trigger_lexicon().by_lemma.items()
+                                    if any(e[0] in {"acquisition", "investment", "partnership"} for e in entries))
         # phrasal verbs of the lexicon, as (verb, particle): "taken over by", "bought out", "teamed up with"
         self.phrasal_triggers = frozenset(
             (words[0], words[1]) for phrase, rel_type, _inverse in trigger_lexicon().phrases
@@ -459,6 +462,11 @@ class CompanyResolver:
         _promote(candidates, _relation_clause_subjects(doc, candidates, taken=taken, person_words=person_words,
                                                        gpe_tokens=gpe_tokens, common=common,
                                                        trigger_words=self.trigger_words), argument_tokens)
+        # A name in the object slot of a deal verb whose subject is a company: "Wesfarmers merged Total West
+        # and Gascoyne Trading Company", "sold these businesses to FilmOn", "its sister company, Coast".
+        _promote(candidates, _trigger_objects(doc, candidates, taken=taken, gpe_tokens=gpe_tokens, common=common,
+                                              deal_words=self.deal_words, phrasal=self.phrasal_triggers),
+                 argument_tokens)
         # A proper-noun run NER left untagged is a company when an occurrence says so: "SBS was a major
         # supplier", "Bank PHB, the Nigerian lender", "clients of Amritt", "the department store Selfridges".
         # (a CamelCase word taken alone above may open such a run: "MidOcean Partners was formed")
@@ -700,6 +708,96 @@ def _relation_clause_subjects(doc: Doc, candidates: list[_Candidate], *, taken: 
         if any(t.lemma_.lower() in trigger_words and t.pos_ in {"NOUN", "VERB"} for t in clause) \
                 and known.intersection(t.i for t in clause):
             yield span.start, span.end
+
+
+#: Prepositions whose object is the other party of a deal verb: "sold to", "bought from", "merged with".
+_OBJECT_PREPS = frozenset({"to", "from", "with", "by", "into"})
+#: Nouns for a company's kin: a name in apposition to "its sister company" or "a rival" is a business.
+_KIN_NOUNS = frozenset("company subsidiary affiliate sister parent rival competitor partner unit division".split())
+#: NER labels a name in a deal verb's object may carry and still be read as a company.
+_OBJECT_LABELS = frozenset({"", "PERSON", "GPE", "LOC", "NORP", "FAC", "WORK_OF_ART", "PRODUCT"})
+
+
+def _trigger_objects(doc: Doc, candidates: list[_Candidate], *, taken: set[int], gpe_tokens: set[int],
+                     common: frozenset[str], deal_words: frozenset[str],
+                     phrasal: frozenset[tuple[str, str]] = frozenset()) -> Iterator[tuple[int, int]]:
+    """Bounds of names in the object slots of a deal verb whose subject is a company.
+
+    "Wesfarmers merged Total West and Gascoyne Trading Company", "Regent sold these businesses
+    to FilmOn", "Endemol took over Fairfax Media", "Karen Millen acquired the assets of its
+    sister company, Coast": what a company buys, sells to, merges or partners with is a
+    business, whatever NER said (nothing, a place, a work, a product). The slots are the direct
+    and dative objects, the objects of "to", "from", "with", "by" and "into", and a name in
+    apposition to a kin noun there ("its sister company, Coast"). Full personal names (the
+    buyer may be a person), places written as places, gazetteer products, places and names made
+    of dictionary words stay out, except beside a kin noun ("its sister company, Coast").
+    """
+    labels = {t.i: ent.label_ for ent in doc.ents for t in ent}
+    companies = {i for c in candidates if c.kind in {"company", "weak", "org"} for i in range(c.start, c.end)}
+    loose = {i for c in candidates if c.kind in {"maybe", "product"} and not c.owner for i in range(c.start, c.end)}
+    gazetteer_products = {i for span in doc.spans[GAZETTEER_KEY] if span.label_ == "PRODUCT"
+                          for i in range(span.start, span.end)} if GAZETTEER_KEY in doc.spans else set()
+    for verb in doc:
+        lemma = verb.lemma_.lower()
+        if verb.pos_ != "VERB" or lemma not in deal_words and not any(
+                c.dep_ == "prt" and (lemma, c.lower_) in phrasal for c in verb.children):
+            continue  # "acquired", "took over"
+        subject = _clause_subject(verb)
+        if subject is None or subject.i not in companies:
+            continue
+        for token, kin in _object_slots(verb):
+            bounds = _object_name(token)
+            if bounds is None:
+                continue
+            start, end = bounds
+            span = doc[start:end]
+            if companies.issuperset(range(start, end)) or any(i in taken and i not in loose for i in range(start, end)):
+                continue  # known already, or part of another name
+            span_labels = {labels.get(i, "") for i in range(start, end)}
+            if not span_labels <= _OBJECT_LABELS or gazetteer_products.intersection(range(start, end)):
+                continue
+            if "PERSON" in span_labels and len(span) > 1 and span[-1].lower_ not in COMPANY_WORDS:
+                continue  # "sold the label to Richard Branson"
+            if not kin and (_common_words_only(span, common) or gpe_tokens.issuperset(range(start, end))):
+                continue  # "merged with Sales", "sold to Northern Ireland"
+            if any(_written_as_place(s) for s in _occurrences(doc, span)):
+                continue
+            yield start, end
+
+
+def _object_slots(verb: Token) -> Iterator[tuple[Token, bool]]:
+    """The heads of a deal verb's objects, and the names apposed to a kin noun there (marked True)."""
+    heads: list[Token] = []
+    for child in verb.children:
+        if child.dep_ in {"dobj", "dative"}:
+            heads.append(child)
+        elif child.dep_ in {"prep", "agent"} and child.lower_ in _OBJECT_PREPS:
+            heads += [g for g in child.children if g.dep_ == "pobj"]
+    for head in heads:
+        for item in (head, *head.conjuncts):
+            yield item, False
+            # "the assets of its sister company, Coast": a name apposed to a kin noun, or to the object's "of" noun
+            nouns = [item, *(g for c in item.children if c.dep_ == "prep" and c.lower_ == "of"
+                             for g in c.children if g.dep_ == "pobj")]
+            yield from ((a, True) for noun in nouns if noun.is_lower and noun.lemma_.lower() in _KIN_NOUNS
+                        for a in noun.children if a.dep_ == "appos")
+
+
+def _object_name(token: Token) -> tuple[int, int] | None:
+    """Bounds of the capitalised name a token ends, its capitalised modifiers and joining words included:
+    "Clinique La Colline", "Fairfax Media" (NER may tag the last word a common noun)."""
+    if not token.text[:1].isupper() or not token.is_alpha or token.is_sent_start:
+        return None
+    doc = token.doc
+    start = token.i
+    while start > 0 and doc[start - 1].head.i == token.i and doc[start - 1].dep_ in {"compound", "nmod", "amod"} \
+            and (doc[start - 1].text[:1].isupper() or doc[start - 1].lower_ in _NAME_JOINERS):
+        start -= 1
+    while start < token.i and not doc[start].text[:1].isupper():
+        start += 1
+    if token.pos_ != "PROPN" and not (start < token.i and doc[start].pos_ == "PROPN"):
+        return None  # "acquired Media": a capitalised noun alone is no name
+    return start, token.i + 1
 
 
 def _subject_name(token: Token, *, blocked: set[int], maybes: set[int], person_words: set[str], gpe_tokens: set[int],
@@ -1639,8 +1737,16 @@ def _resolve(
     lowercase_words = {t.text for t in doc if t.is_lower}
     strong_forms: dict[str, str | None] = {}  # surface -> canonical hint
 
+    # A listed product is no product where it opens a longer name that is a party to a deal ("acquired
+    # Clinique La Colline", not Clinique), or is that party while the text never names its owner
+    # ("partnered with AllStream and Clio").
+    party_names = [(c.start, c.end) for c in candidates if c.kind == "org" and arguments
+                   and arguments.issuperset(range(c.start, c.end))]
+    party_products = [c for c in candidates if c.kind == "product" and any(
+        start == c.start and (end > c.end or end == c.end and c.owner and c.owner not in doc.text)
+        for start, end in party_names)]
     for cand in candidates:
-        if cand.kind == "product":
+        if cand.kind == "product" and cand not in party_products:
             product_names.setdefault(doc[cand.start:cand.end].text, cand.owner)
     org_names = _other_org_names(doc, candidates, rules)
     org_acronyms = _other_org_acronyms(doc, org_names)
@@ -1677,8 +1783,9 @@ def _resolve(
                 and surface_counts[span[0].text] <= 1 and span.start not in (arguments or ()) \
                 and span[-1].lower_ not in COMPANY_WORDS and span.root.head.lemma_.lower() not in _PARTY_NOUNS:
             continue  # named once, only as a modifier ("MAM software", "TWG Motorsports group"): no evidence
-        if cand.kind == "org" and sum(1 for t in span if t.like_num or t.is_currency or t.text.upper() in _CURRENCY_CODES) * 2 >= len(span):
-            continue  # "USD 85.00"
+        if cand.kind == "org" and sum(1 for t in span if t.like_num or t.is_currency or t.text.upper() in _CURRENCY_CODES) * 2 >= len(span) \
+                and (span.start not in (arguments or ()) or any(t.is_currency or t.text.upper() in _CURRENCY_CODES for t in span)):
+            continue  # "USD 85.00", but a deal's party is a name: "a game funded by Channel 4"
         if text in product_names and cand.kind == "org":
             continue
         if cand.kind == "org" and set(range(span.start, span.end)) <= heading:
@@ -1740,7 +1847,7 @@ def _resolve(
     for c in accepted:
         spans.append(doc[c.start:c.end])
     # Products win over company readings of the same tokens, unless the gazetteer says company.
-    product_spans = [doc[c.start:c.end] for c in candidates if c.kind == "product"]
+    product_spans = [doc[c.start:c.end] for c in candidates if c.kind == "product" and c not in party_products]
     product_spans += list(_owned_products(doc, spans, product_names))
     # Brands and platforms named like companies: "Paqui tortilla chips", "brands such as Oreo"
     gazetteer_forms = {doc[c.start:c.end].text for c in candidates if c.canonical}
