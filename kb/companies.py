@@ -916,8 +916,9 @@ _COUNTERPART_NOUNS = word_class("counterpart_nouns")
 #: Verbs whose objects are a company's rivals or customers: "competes with", "supplies ... to", "is used by".
 _COUNTERPART_VERBS = {"compete": {"with", "against"}, "vie": {"with", "against"}, "supply": {"to"},
                       "sell": {"to"}, "use": {"by"}}
-#: Verbs that list what their subject is: "its competitors are X and Y", "clients include X".
-_LISTING_VERBS = word_class("listing_verbs_for_names")
+#: Verbs that list what their subject is: "its competitors are X and Y", "clients include X". The copula is
+#: grammar, so it is added here rather than to the shared class (kb.relations leaves it out).
+_LISTING_VERBS = word_class("listing_verbs") | {"be"}
 #: Prepositions after a counterpart noun that open its list: "rivals such as", "competition from".
 _COUNTERPART_PREPS = frozenset({"as", "like", "including", "from", "to", "of", "with", "against", "among"})
 
@@ -1317,7 +1318,7 @@ _PARTY_LIST_NOUNS = word_class("include_list_nouns")
 
 
 #: Nouns that, as the object of a light verb, make its subject a party: "X signed a deal", "X has customers like Y".
-_DEAL_NOUNS = _PARTY_LIST_NOUNS | word_class("deal_nouns_after_light_verbs")
+_DEAL_NOUNS = _PARTY_LIST_NOUNS | word_class("deal_nouns")
 
 
 def _trigger_arguments(doc: Doc, trigger_words: frozenset[str], common: frozenset[str], *,

@@ -1474,7 +1474,7 @@ def _examples_on_verb(trigger: Token) -> bool:
                                           for c in verb.children)
 
 
-_LISTING_VERBS = word_class("listing_verbs_for_relations")
+_LISTING_VERBS = word_class("listing_verbs")
 
 
 def _listing_verb(trigger: Token) -> Token | None:
