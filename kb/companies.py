@@ -40,6 +40,7 @@ from spacy.pipeline import SpanRuler
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
+from kb.lexicon import word_class
 from kb.names import LEGAL_SUFFIXES, company_key
 from kb.nlp import BOILERPLATE_KEY
 
@@ -68,21 +69,9 @@ _ENTITY_LABELS = {"ORG", "PERSON", "GPE", "NORP", "PRODUCT", "FAC", "WORK_OF_ART
 _EXCHANGES = ["NASDAQ", "Nasdaq", "NYSE", "OTC", "OTCQX", "OTCQB", "TSX", "TSXV", "LSE", "ASX", "HKEX", "SEHK",
               "SSE", "SZSE", "TYO", "TSE", "KRX", "BSE", "NSE", "FRA", "ETR", "XETRA", "Euronext", "AMEX", "NYSEAMERICAN",
               "CSE", "SIX", "BIT", "EPA", "AMS", "BME", "OMX", "NasdaqGS", "NasdaqGM", "NasdaqCM", "NYSEArca"]
-_PRODUCT_HEADS = frozenset(
-    "platform platforms service services app apps application model models chip chips cloud infrastructure "
-    "software system systems device devices phone phones assistant chatbot engine browser console tool tools "
-    "suite processor processors gpu gpus api network operating os vehicle car truck drug vaccine therapy".split()
-)
-TITLE_WORDS = frozenset(
-    "ceo cfo cto coo cio cmo cso chief executive officer founder co-founder cofounder president chairman "
-    "chairwoman chair director head vp vice manager partner principal analyst spokesperson spokesman "
-    "spokeswoman chairperson general counsel secretary treasurer owner lead leader md managing senior "
-    "technology financial operating marketing product investment research engineer scientist".split()
-)
-_ROLE_CORE = frozenset(
-    "ceo cfo cto coo cio cmo cso founder co-founder cofounder president chairman chairwoman chair director "
-    "head vp chairperson spokesperson spokesman spokeswoman executive officer partner analyst".split()
-)
+_PRODUCT_HEADS = word_class("product_heads")
+TITLE_WORDS = word_class("title_words")
+_ROLE_CORE = word_class("role_core")
 
 
 # --- names --------------------------------------------------------------------------------
@@ -177,8 +166,7 @@ class OtherOrgRules:
 
 
 #: Last words that make a name a business whatever an institution word inside it says.
-_CORPORATE_TAILS = frozenset("inc incorporated corp corporation ltd limited llc plc ag gmbh holdings group capital "
-                             "partners ventures".split())
+_CORPORATE_TAILS = word_class("corporate_tails")
 
 
 @cache
@@ -531,22 +519,13 @@ def _split_at_known(part: Span, known_bounds: set[tuple[int, int]]) -> list[Span
 #: Nouns a business owns whose possessor or "of" object is therefore a business: "Dalton Maag's
 #: larger clients", "shareholders of Rubicon". Roles ("France's president", "Smith's partner")
 #: are left out: people and countries have them too.
-_HELD_BY_BUSINESS = frozenset(
-    "shareholder shareholders share shares stock stake subsidiary subsidiaries unit arm division revenue revenues "
-    "sales profit earnings customer customers client clients employees workforce headquarters store stores "
-    "outlet outlets factory factories plant plants brand brands product products acquisition takeover "
-    "listing ipo valuation".split()
-)
+_HELD_BY_BUSINESS = word_class("held_by_business")
 #: Nouns before a name that say a business follows: "the department store Selfridges", "discount chain Value City".
-_TRADE_NOUNS = frozenset(
-    "store chain retailer restaurant brewery distillery studio label publisher airline carrier shipyard "
-    "manufacturer maker firm company startup start-up business".split()
-)
+_TRADE_NOUNS = word_class("trade_nouns")
 
 
 #: Nouns for parts of a business that a name before them owns: "the Radio Rentals chain", "Ace Hotel locations".
-_BUSINESS_PARTS = frozenset("store chain office headquarters location outlet branch subsidiary division ownership "
-                            "shareholder employee staff management factory plant restaurant dealership".split())
+_BUSINESS_PARTS = word_class("business_parts")
 
 
 def _business_maybes(doc: Doc, candidates: list[_Candidate], *, tickers: dict[int, str], arguments: set[int],
@@ -636,10 +615,7 @@ def _business_subjects(doc: Doc, candidates: list[_Candidate], *, taken: set[int
 
 
 #: Nouns a passage uses, after "the", for the company it is about: "Bellin opened ... In 2007, the company became".
-_SELF_NOUNS = frozenset(
-    "company firm business corporation startup start-up chain brewery distillery winery studio label publisher "
-    "retailer airline carrier agency bank lender insurer manufacturer maker group".split()
-)
+_SELF_NOUNS = word_class("self_nouns")
 
 
 def _referred_subjects(doc: Doc, candidates: list[_Candidate], *, taken: set[int], person_words: set[str],
@@ -677,8 +653,7 @@ def _referred_subjects(doc: Doc, candidates: list[_Candidate], *, taken: set[int
 
 
 #: Verbs of saying: their subject reports a relation rather than being a party to it.
-_SPEECH_VERBS = frozenset("say tell add note explain comment state write argue claim believe think remark recall "
-                          "predict warn".split())
+_SPEECH_VERBS = word_class("speech_verbs")
 
 
 def _relation_clause_subjects(doc: Doc, candidates: list[_Candidate], *, taken: set[int], person_words: set[str],
@@ -944,11 +919,13 @@ _VOUCHING_LIST = 3
 _EXAMPLE_OPENERS = frozenset({"including", "include", "includes", "included", "as", "like", ":"})
 
 
-@cache
+_LISTING_PARTY_NOUNS = word_class("listing_party_nouns")
+
+
 def party_nouns() -> frozenset[str]:
-    """Plural nouns whose examples are businesses ("clients", "retailers"): see ``data/party_nouns.txt``."""
-    lines = (line.strip() for line in _data_text("party_nouns.txt").splitlines())
-    return frozenset(line.casefold() for line in lines if line and not line.startswith("#"))
+    """Plural nouns whose examples are businesses ("clients", "retailers"): ``listing_party_nouns`` in
+    ``data/word_classes.toml``."""
+    return _LISTING_PARTY_NOUNS
 
 
 def _announced_by_party_noun(first: Token) -> bool:
@@ -1033,13 +1010,13 @@ def _listed_with_companies(doc: Doc, candidates: list[_Candidate], *, taken: set
 
 
 #: Words that name a company's rivals or clients; the names they list are businesses.
-_COUNTERPART_NOUNS = frozenset("competitor competitors rival rivals competition challenger challengers client clients "
-                               "customer customers".split())
+_COUNTERPART_NOUNS = word_class("counterpart_nouns")
 #: Verbs whose objects are a company's rivals or customers: "competes with", "supplies ... to", "is used by".
 _COUNTERPART_VERBS = {"compete": {"with", "against"}, "vie": {"with", "against"}, "supply": {"to"},
                       "sell": {"to"}, "use": {"by"}}
-#: Verbs that list what their subject is: "its competitors are X and Y", "clients include X".
-_LISTING_VERBS = frozenset({"be", "include", "comprise", "feature"})
+#: Verbs that list what their subject is: "its competitors are X and Y", "clients include X". The copula is
+#: grammar, so it is added here rather than to the shared class (kb.relations leaves it out).
+_LISTING_VERBS = word_class("listing_verbs") | {"be"}
 #: Prepositions after a counterpart noun that open its list: "rivals such as", "competition from".
 _COUNTERPART_PREPS = frozenset({"as", "like", "including", "from", "to", "of", "with", "against", "among"})
 
@@ -1336,8 +1313,7 @@ COMPANY_WORDS = frozenset(
 #: Last words of trading names in film, drink, boats and transport: "Artio Films", "Wychwood Brewery",
 #: "Lancer Yachts" (NER often says PERSON). Kept apart from COMPANY_WORDS, which also vouches for
 #: names NER already calls ORG.
-_TRADE_TAILS = frozenset("films pictures productions brewery breweries distillery distilleries winery yachts "
-                         "ferries shipping publishing records restaurants".split())
+_TRADE_TAILS = word_class("trade_tails")
 
 
 def _entity_kind(label: str, part: Span, votes: Counter[str], person_words: set[str], common: frozenset[str]) -> str:
@@ -1405,7 +1381,7 @@ def _named_as_founder(span: Span) -> bool:
 
 
 #: "principal analyst Craig Le Clair", "managing partner Jane Doe": a qualified role before a name.
-_ROLE_QUALIFIERS = frozenset("principal senior lead chief managing general research founding".split())
+_ROLE_QUALIFIERS = word_class("role_qualifiers")
 
 
 def _has_role(doc: Doc, start: int, end: int) -> bool:
@@ -1436,12 +1412,11 @@ _ARG_DEPS = {"nsubj", "nsubjpass", "dobj", "pobj", "poss", "appos", "conj", "age
 #: Particles of phrasal relation verbs: "taken over", "bought out", "snapped up".
 _PARTICLES = frozenset({"over", "out", "up"})
 #: Nouns whose list after "include" names companies: "Dalton Maag's larger clients include AT&T".
-_PARTY_LIST_NOUNS = frozenset({"client", "customer", "partner", "investor", "backer", "shareholder", "acquisition",
-                               "competitor", "rival", "supplier"})
+_PARTY_LIST_NOUNS = word_class("include_list_nouns")
 
 
 #: Nouns that, as the object of a light verb, make its subject a party: "X signed a deal", "X has customers like Y".
-_DEAL_NOUNS = _PARTY_LIST_NOUNS | frozenset({"deal", "agreement", "contract"})
+_DEAL_NOUNS = _PARTY_LIST_NOUNS | word_class("deal_nouns")
 
 
 def _trigger_arguments(doc: Doc, trigger_words: frozenset[str], common: frozenset[str], *,
@@ -1504,8 +1479,7 @@ def _arguments(token: Token) -> Iterator[Token]:
 
 
 #: Verbs whose object, a relation noun, makes their subject a party: "X formed partnerships", "X has had partners".
-_LIGHT_VERBS = frozenset("have form sign announce complete make enter close strike seal count boast add "
-                         "establish forge build expand".split())
+_LIGHT_VERBS = word_class("light_verbs")
 
 
 def _direct_arguments(token: Token) -> Iterator[Token]:
@@ -1549,8 +1523,7 @@ def _direct_arguments(token: Token) -> Iterator[Token]:
 
 
 #: Verbs after which "on X" names a medium: "follow Ripcord on LinkedIn", "wrote on Twitter".
-_MEDIUM_VERBS = frozenset("follow write post say tweet share announce publish find connect join available "
-                          "appear stream broadcast".split())
+_MEDIUM_VERBS = word_class("medium_verbs")
 
 
 def _medium_tokens(doc: Doc) -> set[int]:
@@ -1599,14 +1572,9 @@ def _heading_tokens(doc: Doc) -> set[int]:
     return out
 
 
-_TITLE_START = {"vp", "svp", "evp", "ceo", "cfo", "cto", "coo", "cio", "cmo", "chief", "head", "director",
-                "president", "chairman", "chairwoman", "manager", "founder", "co-founder", "md"}
+_TITLE_START = word_class("title_start")
 #: "existing backers CNP Assurances", "its rival Raytheon", "the chipmaker Xilinx": the noun says company
-_PARTY_NOUNS = frozenset(
-    "backer investor partner rival competitor customer client supplier provider vendor maker manufacturer "
-    "company firm group startup carrier airline chipmaker automaker carmaker bank lender insurer retailer "
-    "operator developer miner owner parent subsidiary unit arm division acquirer buyer distributor".split()
-)
+_PARTY_NOUNS = word_class("party_nouns")
 _MODIFIER_DEPS = {"compound", "nmod", "amod", "npadvmod", "appos"}  #: roles that say little on their own
 _CURRENCY_CODES = {"USD", "EUR", "GBP", "JPY", "CNY", "CHF", "CAD", "AUD", "INR", "KRW", "HKD", "SGD"}
 _NATIONALITIES = {"chinese", "american", "japanese"}
@@ -1614,7 +1582,7 @@ _STRIP_LEADING = {"the", "a", "an", "its", "their", "his", "her", "our"} | _NATI
 
 
 #: Job titles written as capitals; inside an entity they end the company's name: "Clearpath CTO Ryan Gariepy".
-_ROLE_ACRONYMS = frozenset({"CEO", "CFO", "CTO", "COO", "CIO", "CMO", "CSO", "VP", "SVP", "EVP"})
+_ROLE_ACRONYMS = word_class("role_acronyms")
 
 #: Lower-case words that join two names inside one NER span: "Cunard or P & O" ("for" and "of" stay: "Office
 #: for Information Technology").
@@ -2088,17 +2056,9 @@ def _left_name_word(token: Token, blocked: set[int]) -> bool:
 
 
 #: Nouns that say the name next to them is a business: "the startup X", "X, a maker of ...".
-_BUSINESS_NOUNS = _PARTY_NOUNS | frozenset(
-    "business corporation enterprise conglomerate giant player producer supplier specialist "
-    "studio brand owner provider platform chipmaker insurer lender bank fund venture consultancy "
-    "agency publisher broker exchange-listed".split()
-)
+_BUSINESS_NOUNS = _PARTY_NOUNS | word_class("business_nouns")
 #: Words whose possessor or "of" object is a business: "X's shareholders", "CEO of X".
-_OWNED_BY_BUSINESS = _ROLE_CORE | frozenset(
-    "shareholder shareholders share shares stock stake subsidiary unit arm division revenue revenues "
-    "sales profit earnings customers employees board founder co-founder cofounder headquarters "
-    "researcher researchers analysts report".split()
-)
+_OWNED_BY_BUSINESS = _ROLE_CORE | word_class("owned_by_business")
 
 
 def _evidenced_forms(
@@ -2140,14 +2100,11 @@ def _evidenced_forms(
 
 
 #: Nouns a sector or a department modifies: "the Defense and Aerospace markets", "its Health and Food business".
-_SECTOR_HEADS = frozenset("market markets sector sectors industry industries segment segments vertical verticals "
-                          "division divisions department departments practice practices business businesses".split())
+_SECTOR_HEADS = word_class("sector_heads")
 #: Nouns for what a company offers: a name in apposition to one, or listed before one, is an offering.
-_OFFERING_HEADS = frozenset("platform platforms product products solution solutions service services capability "
-                            "capabilities feature features tool tools app apps system systems engine offering "
-                            "offerings site sites brand brands".split())
+_OFFERING_HEADS = word_class("offering_heads")
 #: Words of a job title before a department: "Vice President, Global Purchasing", "head of Research".
-_TITLE_BEFORE = frozenset("president vp svp evp director head chief officer manager executive leader lead".split())
+_TITLE_BEFORE = word_class("title_before")
 
 
 def _not_a_business(span: Span, *, common: frozenset[str], arguments: set[int], known: set[int] | None = None) -> bool:
@@ -2241,8 +2198,7 @@ def _before_state_code(span: Span) -> bool:
 
 
 #: Last words of names that are places, departments or pages of a company, not companies.
-_NOT_BUSINESS_TAILS = frozenset("center centre foundation award awards program programme news newsroom blog "
-                                "team office department institute school university".split())
+_NOT_BUSINESS_TAILS = word_class("not_business_tails")
 
 
 def _extends_known(span: Span, known: set[int]) -> bool:
@@ -2374,8 +2330,7 @@ def _regional_arm(group: list[Span], prefix_words: int) -> bool:
 
 _QUOTES = frozenset({'"', "“", "”", "'", "‘", "’"})
 #: Roles a filing defines for a party: 'Medusa Merger Corporation ("Purchaser")'.
-_DEFINED_ROLES = frozenset("purchaser buyer seller parent offeror acquirer acquiror issuer borrower lender guarantor "
-                           "depositary trustee".split()) | {"merger sub"}
+_DEFINED_ROLES = word_class("defined_roles")
 
 
 def _defined_term(doc: Doc, end: int) -> Span | None:
@@ -2457,13 +2412,8 @@ def _choose_name(surfaces: list[str], hint: str | None, acronyms: dict[str, str]
 
 
 #: Nouns a brand, not a company, modifies: "Nutella spread", "WooCommerce hosting platform".
-_BRAND_HEADS = frozenset(
-    "brand brands spread popcorn chips crisps bar bars cookie cookies cracker crackers biscuits snack snacks candy "
-    "chocolate chocolates cereal drink drinks beverage soda beer wine cosmetics perfume theme themes "
-    "plugin plugins label labels franchise".split()
-)
-_BRAND_LISTS = frozenset({"brand", "brands", "product", "products", "label", "labels", "franchise", "franchises",
-                          "title", "titles", "game", "games"})
+_BRAND_HEADS = word_class("brand_heads")
+_BRAND_LISTS = word_class("brand_lists")
 
 
 def _reads_as_brand(span: Span) -> bool:
@@ -2522,7 +2472,7 @@ def _inside_product_name(span: Span) -> bool:
 
 
 #: Capitalised words that turn a company's name into a product's: "Oracle Cloud", "IBM Watson".
-_PRODUCT_NAME_WORDS = frozenset({"Cloud", "Azure", "Office", "Windows", "Copilot", "Watson", "Platform"})
+_PRODUCT_NAME_WORDS = word_class("product_name_words")
 
 
 def _possessor(span: Span, company_names: dict[str, str]) -> str | None:

@@ -52,6 +52,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 
 from kb.companies import COMPANIES_KEY, GAZETTEER_KEY, OTHER_ORGS_KEY, RESULT_KEY, surface_lists
+from kb.lexicon import word_class
 
 log = logging.getLogger(__name__)
 
@@ -72,13 +73,10 @@ _CONTEXTUAL = {
     "acquisition": {"pay", "snap", "absorb", "swallow"},
     "competitor": {"peer", "competition", "competitive", "contend"},
 }
-_MONEY_WORDS = {"round", "funding", "financing", "raise", "raised", "invest", "investment", "investor", "investors",
-                "stake", "capital", "series", "seed", "valuation", "backed", "led", "equity", "million", "billion", "$",
-                "money", "funded"}
-_DEAL_WORDS = {"contract", "deal", "agreement", "order", "supply", "supplier", "provider", "customer", "vendor",
-               "chips", "cloud", "services", "infrastructure", "platform", "batteries", "cells", "components", "parts"}
+_MONEY_WORDS = word_class("money_words")
+_DEAL_WORDS = word_class("deal_words")
 #: Nouns a supplier word may modify and still name a supply: "a supply deal", "delivery contract".
-_DEAL_NOUNS = {"deal", "agreement", "contract", "pact", "order", "partnership", "relationship", "arrangement"}
+_DEAL_NOUNS = word_class("deal_nouns")
 _SKIP_PREPS = {"as", "including", "like", "among", "such"}
 _SPEC_AUX = {"may", "might", "could", "should"}
 _MAX_DETOUR = 4  #: arcs a trigger may lie off the path between the two companies
@@ -667,7 +665,7 @@ class RelationExtractor:
 
 
 #: Participles that list a group's members: "the Osprey Consortium, made up of CPPIB, Colonial First State ...".
-_MEMBERSHIP_VERBS = {"consist", "comprise", "compose", "make"}
+_MEMBERSHIP_VERBS = word_class("membership_verbs")
 
 
 def _group_members(mentions: list[Span]) -> dict[str, set[str]]:
@@ -809,10 +807,7 @@ def _with_list_members(found: list[dict[str, Any]], lists: list[set[str]]) -> li
 
 
 #: "the company", "the carrier"...: a reference to a company named before.
-_COMPANY_NOUNS = {"company", "firm", "group", "startup", "start-up", "carrier", "airline", "chipmaker", "automaker",
-                  "carmaker", "bank", "lender", "insurer", "retailer", "giant", "maker", "manufacturer", "operator",
-                  "developer", "miner", "brewer", "conglomerate", "supplier", "business", "corporation", "drugmaker",
-                  "biotech", "provider", "publisher", "studio", "platform", "network", "telco", "unit"}
+_COMPANY_NOUNS = word_class("reference_nouns")
 _REFERENCE = "newskb_reference"  #: kb_id of pseudo-mentions made by _resolve_references
 _ORG = "newskb_other_org"  #: kb_id of other organisations' mentions
 #: The side of a relation an other organisation may take: a partner, the customer of a supplier,
@@ -831,7 +826,7 @@ def _org_side(rel: dict[str, Any], org_names: set[str]) -> str | None:
     if len(sides) == 2 or sides[0] not in _ORG_SIDES.get(rel["type"], ()):
         return _NOT_A_PARTY
     return sides[0]
-_ROUND_NOUNS = {"round", "funding", "financing", "raise"}
+_ROUND_NOUNS = word_class("round_nouns")
 _REFERENCE_DEPS = {"nsubj", "nsubjpass", "poss", "pobj", "dobj", "dative"}
 
 
@@ -987,10 +982,7 @@ def _person_joins(trigger: Token, mention_tokens: set[int]) -> bool:
 
 #: Nouns for a party of the relation: "xAI, Oracle's customer" makes xAI the customer.
 #: Event nouns ("CFM, a joint venture of Safran and GE") do not make the head a party.
-_AGENT_NOUNS = {"partner", "rival", "competitor", "customer", "supplier", "investor", "backer", "ally", "provider",
-                "vendor", "client", "acquirer", "owner", "distributor", "shareholder", "stakeholder", "contractor",
-                "manufacturer", "challenger", "peer", "buyer", "collaborator", "licensee", "licensor", "subsidiary",
-                "unit", "arm", "division", "parent", "maker", "source", "purchaser", "opponent", "portfolio"}
+_AGENT_NOUNS = word_class("agent_nouns")
 
 
 #: A party noun heading a list, and what its members are to the noun's owner: (type, owner is the source).
@@ -1003,8 +995,7 @@ _LIST_PARTIES = {
 }
 #: Prepositions after a supply verb and whether the owner (the verb's subject) is then the supplier.
 _LIST_PREPS = {"for": True, "to": True, "from": False}
-_LIST_SUPPLY_VERBS = {"sell", "produce", "manufacture", "build", "provide", "supply", "design", "develop", "create",
-                      "make", "distribute", "deliver"}
+_LIST_SUPPLY_VERBS = word_class("list_supply_verbs")
 
 
 def _bare_party_lists(doc: Doc, by_sent: dict[int, list[Span]]) -> Iterator[dict[str, Any]]:
@@ -1050,7 +1041,7 @@ def _bare_party_lists(doc: Doc, by_sent: dict[int, list[Span]]) -> Iterator[dict
                 }
 
 
-_FOUNDING_VERBS = {"found", "create", "form", "establish", "launch", "start"}
+_FOUNDING_VERBS = word_class("founding_verbs")
 
 
 def _founded_subject(verb: Token) -> list[Token]:
@@ -1257,7 +1248,7 @@ def _named_partners(trig: _Trigger, mentions: list[Span]) -> set[str]:
     return parties if len(parties) >= 2 else set()
 
 
-_GROUP_NOUNS = {"parent", "subsidiary", "unit", "division", "affiliate", "sister", "arm", "owner"}
+_GROUP_NOUNS = word_class("group_nouns")
 
 
 def _same_group(mention: Span, other: Span) -> bool:
@@ -1296,14 +1287,14 @@ def _description_of_other(mention: Span, mentions: list[Span]) -> Token | None:
     return None
 
 
-_MAKING_VERBS = {"produce", "build", "manufacture", "develop", "design", "create", "host", "power", "serve"}
-_HIRING_VERBS = {"hire", "commission", "engage", "retain"}
+_MAKING_VERBS = word_class("making_verbs")
+_HIRING_VERBS = word_class("hiring_verbs")
 #: Supplier words that never count on a deal sentence alone: the customer must be named.
 _NEEDS_CUSTOMER = {"develop", "design", "create", *_HIRING_VERBS}
 
 
 #: Verbs whose subject takes up what the object's maker supplies: "installed PlaySight's technology".
-_USING_VERBS = {"use", "deploy", "adopt", "install", "instal", "license"}  # "instal": spaCy's lemma of "installed"
+_USING_VERBS = word_class("using_verbs")  # "instal": spaCy's lemma of "installed"
 
 
 def _uses_a_companys_product(token: Token, inside: set[int]) -> bool:
@@ -1483,7 +1474,7 @@ def _examples_on_verb(trigger: Token) -> bool:
                                           for c in verb.children)
 
 
-_LISTING_VERBS = {"include", "comprise", "number", "feature"}
+_LISTING_VERBS = word_class("listing_verbs")
 
 
 def _listing_verb(trigger: Token) -> Token | None:
@@ -1522,8 +1513,7 @@ def _is_the_party(trigger: Token, mention: Span) -> bool:
     return False
 
 
-_PART_NOUNS = {"business", "businesses", "arm", "unit", "division", "brand", "brands", "operations", "stake",
-               "subsidiary", "segment", "operation"}
+_PART_NOUNS = word_class("part_nouns")
 
 
 def _bought_from_or_part_of(trigger: Token, a: Span, b: Span, labels_at: dict[int, str]) -> bool:
@@ -1705,12 +1695,12 @@ def _resolve_type(trig: _Trigger, a: Span, b: Span) -> tuple[str, bool] | None:
 
 
 #: A supply verb whose object is money gives an investment: "provided $9.8 million in series A funding".
-_FUNDING_VERBS = {"provide", "supply", "deliver", "furnish"}
-_FUNDING_NOUNS = {"funding", "financing", "capital", "investment", "backing", "equity"}
-_SHARE_NOUNS = {"share", "stake", "interest", "holding", "shareholding", "equity", "percent", "%", "warrant", "option"}
+_FUNDING_VERBS = word_class("funding_verbs")
+_FUNDING_NOUNS = word_class("funding_nouns")
+_SHARE_NOUNS = word_class("share_nouns")
 #: Words that make a purchase of shares a takeover: "the remaining 60%", "a majority stake", "all of the shares".
-_WHOLE = {"majority", "controlling", "remaining", "full", "entire", "outstanding", "all", "100", "100%", "rest", "control"}
-_CONTROL_NOUNS = {"control", "ownership", "all", "rest", "remainder", "entirety", "majority"}
+_WHOLE = word_class("whole_words")
+_CONTROL_NOUNS = word_class("control_nouns")
 
 
 def _implicit_object(verb: Token) -> list[Token]:
@@ -1751,7 +1741,7 @@ def _within(token: Token, span: Span) -> bool:
 
 
 #: Conjoined verbs whose object names what the first verb's party became: "acquire Continental and change its name to UCH".
-_RENAMING_VERBS = {"rename", "change", "become", "name", "rebrand", "turn", "convert", "merge", "integrate", "fold", "combine"}
+_RENAMING_VERBS = word_class("renaming_verbs")
 _SUBJECT = {"nsubj", "poss", "agent", "by", "csubj", "compound", "nmod"}
 _OBJECT = {"dobj", "nsubjpass", "pobj", "of", "in", "into", "to", "for", "with", "iobj", "dative", "attr", "oprd", "on", "behind"}
 
@@ -1863,7 +1853,7 @@ def _own_clause_below(trigger: Token, verb: Token) -> bool:
 
 _BE = {"be", "have", "do"}
 _SAME_SIDE = float("inf")
-_SYMMETRIC = {"merge", "merger", "combine", "combination"}
+_SYMMETRIC = word_class("symmetric_triggers")
 
 
 def _direction_vote(
@@ -1926,8 +1916,8 @@ def _direction_vote(
 
 
 #: Deal nouns whose winner supplies the one who gives them, and the verbs of winning one.
-_WON_DEALS = {"contract", "order", "tender"}
-_WINNING_VERBS = {"win", "secure", "land", "bag", "clinch", "snag", "obtain", "receive", "get", "score"}
+_WON_DEALS = word_class("won_deals")
+_WINNING_VERBS = word_class("winning_verbs")
 
 
 def _deal_winners(trigger: Token) -> list[Token]:
@@ -1987,7 +1977,7 @@ _CURRENCY = {"$": "USD", "us$": "USD", "usd": "USD", "dollars": "USD", "dollar":
              "jpy": "JPY", "yuan": "CNY", "rmb": "CNY", "cny": "CNY", "rupees": "INR", "inr": "INR", "₹": "INR",
              "chf": "CHF", "francs": "CHF", "c$": "CAD", "cad": "CAD", "a$": "AUD", "aud": "AUD", "won": "KRW", "krw": "KRW"}
 _AMOUNT = re.compile(r"(?i)(us\$|c\$|a\$|[$€£¥₹])?\s*(\d[\d,]*(?:\.\d+)?)\s*(thousand|million|billion|trillion|mn|mln|bn|bln|tn|[kmbt])?\b\s*(dollars?|euros?|pounds|yen|yuan|rmb|usd|eur|gbp|jpy|cny|chf|cad|aud|inr|krw|won|rupees)?")
-_STAKE_WORDS = {"stake", "interest", "equity", "share", "shares", "ownership", "holding", "stakes"}
+_STAKE_WORDS = word_class("stake_words")
 
 
 def _sentence_ents(sent: Span) -> list[Span]:
