@@ -688,7 +688,7 @@ def _relation_clause_subjects(doc: Doc, candidates: list[_Candidate], *, taken: 
 #: Prepositions whose object is the other party of a deal verb: "sold to", "bought from", "merged with".
 _OBJECT_PREPS = frozenset({"to", "from", "with", "by", "into"})
 #: Nouns for a company's kin: a name in apposition to "its sister company" or "a rival" is a business.
-_KIN_NOUNS = frozenset("company subsidiary affiliate sister parent rival competitor partner unit division".split())
+_KIN_NOUNS = word_class("kin_nouns")
 #: NER labels a name in a deal verb's object may carry and still be read as a company.
 _OBJECT_LABELS = frozenset({"", "PERSON", "GPE", "LOC", "NORP", "FAC", "WORK_OF_ART", "PRODUCT"})
 
