@@ -1677,6 +1677,10 @@ def _resolve_type(trig: _Trigger, a: Span, b: Span) -> tuple[str, bool] | None:
         shares = [c for c in token.children if c.dep_ in {"dobj", "nsubjpass"} and c.lemma_.lower() in _SHARE_NOUNS]
         if shares and not any(g.lower_ in _WHOLE for c in shares for g in c.subtree):
             return "investment", False  # "a warrant to acquire as many as 160 million AMD shares", "acquired a 30% stake"
+    if trig.type == "partnership" and lemma == "work" and (customers := _work_customers(token, a, b)):
+        # "has done feature film work for Warner Bros.": a service to a customer; two customers
+        # ("film work for Disney, commercial work for HP") are nothing to each other
+        return ("supplier", False) if len(customers) == 1 and not any(_done_for(m) for m in (a, b) if m not in customers) else None
     if trig.type == "supplier" and token.pos_ == "VERB" and lemma in _FUNDING_VERBS and any(
             t.lemma_.lower() in _FUNDING_NOUNS for c in token.children if c.dep_ in {"dobj", "nsubjpass"} for t in c.subtree):
         return "investment", trig.inverse  # "Kleiner Perkins provided seed funding to Nest": money, not a supply
@@ -1702,6 +1706,23 @@ def _resolve_type(trig: _Trigger, a: Span, b: Span) -> tuple[str, bool] | None:
                          and not any(c.lemma_.lower() in _SHARE_NOUNS | {"stock", "asset"} for c in token.children))
             return ("supplier", trig.inverse) if (has_from or deal_noun) and not obj_is_company else None
     return trig.type, trig.inverse
+
+
+def _work_customers(work: Token, a: Span, b: Span) -> list[Span]:
+    """Which of the two the work is done for: "worked for Google", "commercial work for HP".
+
+    Work done for a company is a service to a customer, not work done together with it;
+    the customer may be an example of the category named ("work for networks including HBO").
+    """
+    customers = [g for c in work.children if c.dep_ == "prep" and c.lower_ == "for" for g in c.children if g.dep_ == "pobj"]
+    return [m for m in (a, b) if any(_within(g, m) or _listed_under(_effective_head(m.root)) == g for g in customers)]
+
+
+def _done_for(mention: Span) -> bool:
+    """Is the mention (or the category it exemplifies) the object of a "for"?"""
+    head = _effective_head(mention.root)
+    noun = _listed_under(head) or head
+    return noun.dep_ == "pobj" and noun.head.lower_ == "for"
 
 
 #: A supply verb whose object is money gives an investment: "provided $9.8 million in series A funding".
