@@ -66,7 +66,7 @@ _CONTEXTUAL = {
     "supplier": {"customer", "use", "deploy", "adopt", "install", "instal", "select", "choose", "tap", "run", "power", "build", "host", "offer",
                  "serve", "produce", "manufacture", "order", "source", "contract", "contractor", "equip", "license",
                  "sell", "distribute", "distributor", "client", "furnish", "outsource", "develop", "design", "create",
-                 "hire", "commission", "engage", "retain", "carry", "stock", "available"},
+                 "hire", "commission", "engage", "retain", "carry", "stock", "available", "employ", "appoint"},
     "partnership": {"agreement", "pact", "relationship", "together", "work", "team", "venture", "joint",
                     "integrate", "integration", "license", "licensing", "memorandum", "mou", "deal with", "agreement with"},
     "acquisition": {"pay", "snap", "absorb", "swallow"},
@@ -1300,7 +1300,7 @@ def _description_of_other(mention: Span, mentions: list[Span]) -> Token | None:
 
 
 _MAKING_VERBS = {"produce", "build", "manufacture", "develop", "design", "create", "host", "power", "serve"}
-_HIRING_VERBS = {"hire", "commission", "engage", "retain"}
+_HIRING_VERBS = {"hire", "commission", "engage", "retain", "employ", "appoint"}
 #: Supplier words that never count on a deal sentence alone: the customer must be named.
 _NEEDS_CUSTOMER = {"develop", "design", "create", *_HIRING_VERBS}
 
@@ -1379,7 +1379,8 @@ def _made_for_a_company(token: Token, inside: set[int]) -> bool:
     if token.pos_ != "VERB":
         return False
     lemma = token.lemma_.lower()
-    if lemma in _HIRING_VERBS:
+    # "was contracted by MWEB": the verb hires as plainly as "hire" (the noun "contract" is a deal word)
+    if lemma in _HIRING_VERBS or lemma == "contract":
         return any(t.i in inside for c in token.children if c.dep_ in {"dobj", "nsubjpass", "nsubj", "agent"} for t in c.subtree)
     # "for" may hang on the object: "produced a number of titles for Telecomsoft"
     return lemma in _MAKING_VERBS and any(

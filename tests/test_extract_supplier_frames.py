@@ -79,3 +79,19 @@ def test_a_quantity_of_a_category_reaches_its_examples(extractor):
         "NorthSouth creates and produces original programming for a variety of broadcast and cable networks "
         "including Peacock, HGTV, TLC and MTV."))
     assert ("supplier", "NorthSouth", "TLC") in rels
+
+
+@pytest.mark.issue(4)
+@pytest.mark.parametrize("text", [
+    "In 1946 Pauling & Co. were employed by United Africa Company to undertake ground clearance.",
+    "In 1997, EvaluNet was contracted by United Africa Company to develop an online learning portal.",
+])
+def test_a_company_employed_or_contracted_by_another_supplies_it(extractor, text):
+    rels = relations(extractor.extract(text))
+    assert any(r[0] == "supplier" and r[2] == "United Africa" for r in rels)
+
+
+@pytest.mark.issue(4)
+def test_a_won_contract_still_needs_no_verb_of_hiring(extractor):
+    rels = relations(extractor.extract("Thales won a contract from Airbus to supply cabin systems."))
+    assert ("supplier", "Thales", "Airbus") in rels
