@@ -1702,7 +1702,8 @@ def _listed_under(token: Token) -> Token | None:
 
 #: Nouns that count or gather a category: "a variety of networks", "a number of brands".
 _QUANTITY_NOUNS = {"variety", "number", "range", "host", "lot", "dozen", "hundred", "thousand", "array",
-                   "handful", "couple", "list", "roster", "selection", "group", "mix", "score"}
+                   "handful", "couple", "list", "roster", "selection", "group", "mix", "score",
+                   "many", "some", "several", "most", "all", "few"}
 
 
 def _distance(x: Token, y: Token) -> int:

@@ -95,3 +95,11 @@ def test_a_company_employed_or_contracted_by_another_supplies_it(extractor, text
 def test_a_won_contract_still_needs_no_verb_of_hiring(extractor):
     rels = relations(extractor.extract("Thales won a contract from Airbus to supply cabin systems."))
     assert ("supplier", "Thales", "Airbus") in rels
+
+
+@pytest.mark.issue(4)
+def test_many_of_a_category_reaches_its_examples(extractor):
+    rels = relations(extractor.extract(
+        "Surreal World also creates visual effects for many of Australia's TV series including the "
+        "multi-award-winning Nowhere Boys (2013 - 2018) and the TV shows Wentworth (2013 - 2018)."))
+    assert ("supplier", "Surreal World", "Nowhere Boys") in rels
