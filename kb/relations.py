@@ -498,7 +498,7 @@ class RelationExtractor:
                         c.dep_ in {"prep", "dative"} and c.lower_ == "to" or c.dep_ == "poss" and c.i in inside
                         for c in token.children) and not _made_for_a_company(token, inside) \
                         and not _uses_a_companys_product(token, inside) and not _sells_goods_from(token, inside) \
-                        and not any(_sold_at(token, m) for m in mentions):
+                        and not any(_sold_at(token, m) for m in mentions) and not _party_for_a_company(token, inside):
                     continue  # "use" and "customer" need a deal sentence, "sells to" or "Dubway's clients"
                 # "won a contract from X" says the supply as plainly as "supplies X"
                 # and so do "sold in Walmart stores" and "carries watches from Cartier"
@@ -1374,6 +1374,12 @@ def _sold_at(word: Token, mention: Span) -> bool:
     return False
 
 
+def _party_for_a_company(noun: Token, inside: set[int]) -> bool:
+    """ "a contractor for Nike", "exclusive distributor for Beta": a party noun says whose party it is with "for"."""
+    return noun.pos_ == "NOUN" and noun.lemma_.lower() in _AGENT_NOUNS and any(
+        c.dep_ == "prep" and c.lower_ == "for" and any(t.i in inside for t in c.subtree) for c in noun.children)
+
+
 def _made_for_a_company(token: Token, inside: set[int]) -> bool:
     """ "produced titles for Telecomsoft", "was hired by 20th Century Fox": work done for a company."""
     if token.pos_ != "VERB":
@@ -1793,7 +1799,19 @@ def _work_customers(work: Token, a: Span, b: Span) -> list[Span]:
     the customer may be an example of the category named ("work for networks including HBO").
     """
     customers = [g for c in work.children if c.dep_ == "prep" and c.lower_ == "for" for g in c.children if g.dep_ == "pobj"]
-    return [m for m in (a, b) if any(_within(g, m) or _listed_under(_effective_head(m.root)) == g for g in customers)]
+    # "has worked with clients such as Nike": the clients are served, not partners
+    clients = [g for c in work.children if c.dep_ == "prep" and c.lower_ == "with" for g in c.children
+               if g.dep_ == "pobj" and g.lemma_.lower() in {"client", "customer"}]
+    return [m for m in (a, b) if any(_within(g, m) or _listed_under(_effective_head(m.root)) == g for g in customers)
+            or any(_example_of(_effective_head(m.root)) == g for g in clients)]
+
+
+def _example_of(token: Token) -> Token | None:
+    """The noun the token is an example of: "clients" in "clients such as Nike", "customers including Audi"."""
+    prep = token.head
+    if token.dep_ == "pobj" and prep.dep_ == "prep" and prep.lower_ in {"including", "like", "as"}:
+        return prep.head.head if prep.lower_ == "as" and prep.head.lower_ == "such" else prep.head
+    return None
 
 
 def _done_for(mention: Span) -> bool:

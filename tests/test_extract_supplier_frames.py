@@ -103,3 +103,19 @@ def test_many_of_a_category_reaches_its_examples(extractor):
         "Surreal World also creates visual effects for many of Australia's TV series including the "
         "multi-award-winning Nowhere Boys (2013 - 2018) and the TV shows Wentworth (2013 - 2018)."))
     assert ("supplier", "Surreal World", "Nowhere Boys") in rels
+
+
+@pytest.mark.issue(4)
+@pytest.mark.parametrize(("text", "relation"), [
+    ("Accenture is a contractor for Nike.", ("supplier", "Accenture", "Nike")),
+    ("Accenture became the exclusive distributor for Nike in Canada.", ("supplier", "Nike", "Accenture")),
+])
+def test_a_party_noun_for_a_company_names_the_supply(extractor, text, relation):
+    assert relation in relations(extractor.extract(text))
+
+
+@pytest.mark.issue(4)
+def test_working_with_clients_serves_them(extractor):
+    rels = relations(extractor.extract("Accenture has worked with clients such as Nike and Adidas."))
+    assert ("supplier", "Accenture", "Adidas") in rels
+    assert not any(r[0] == "partnership" for r in rels)
