@@ -1375,9 +1375,9 @@ def _sold_at(word: Token, mention: Span) -> bool:
 
 
 def _party_for_a_company(noun: Token, inside: set[int]) -> bool:
-    """ "a contractor for Nike", "exclusive distributor for Beta": a party noun says whose party it is with "for"."""
+    """ "a contractor for Nike", "a longtime client of Accenture": a party noun says whose party it is."""
     return noun.pos_ == "NOUN" and noun.lemma_.lower() in _AGENT_NOUNS and any(
-        c.dep_ == "prep" and c.lower_ == "for" and any(t.i in inside for t in c.subtree) for c in noun.children)
+        c.dep_ == "prep" and c.lower_ in {"for", "of", "to"} and any(t.i in inside for t in c.subtree) for c in noun.children)
 
 
 def _made_for_a_company(token: Token, inside: set[int]) -> bool:

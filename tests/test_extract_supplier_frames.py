@@ -109,6 +109,7 @@ def test_many_of_a_category_reaches_its_examples(extractor):
 @pytest.mark.parametrize(("text", "relation"), [
     ("Accenture is a contractor for Nike.", ("supplier", "Accenture", "Nike")),
     ("Accenture became the exclusive distributor for Nike in Canada.", ("supplier", "Nike", "Accenture")),
+    ("Nike is a longtime client of Accenture.", ("supplier", "Accenture", "Nike")),
 ])
 def test_a_party_noun_for_a_company_names_the_supply(extractor, text, relation):
     assert relation in relations(extractor.extract(text))
