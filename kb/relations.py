@@ -67,7 +67,7 @@ _CONTEXTUAL = {
     "supplier": {"customer", "use", "deploy", "adopt", "install", "instal", "select", "choose", "tap", "run", "power", "build", "host", "offer",
                  "serve", "produce", "manufacture", "order", "source", "contract", "contractor", "equip", "license",
                  "sell", "distribute", "distributor", "client", "furnish", "outsource", "develop", "design", "create",
-                 "hire", "commission", "engage", "retain"},
+                 "hire", "commission", "engage", "retain", "carry", "stock", "available", "employ", "appoint"},
     "partnership": {"agreement", "pact", "relationship", "together", "work", "team", "venture", "joint",
                     "integrate", "integration", "license", "licensing", "memorandum", "mou", "deal with", "agreement with"},
     "acquisition": {"pay", "snap", "absorb", "swallow"},
@@ -495,10 +495,13 @@ class RelationExtractor:
                 if contextual and rel_type == "supplier" and not deal and not _lists_parties(token) and not any(
                         c.dep_ in {"prep", "dative"} and c.lower_ == "to" or c.dep_ == "poss" and c.i in inside
                         for c in token.children) and not _made_for_a_company(token, inside) \
-                        and not _uses_a_companys_product(token, inside):
+                        and not _uses_a_companys_product(token, inside) and not _sells_goods_from(token, inside) \
+                        and not any(_sold_at(token, m) for m in mentions) and not _party_for_a_company(token, inside):
                     continue  # "use" and "customer" need a deal sentence, "sells to" or "Dubway's clients"
                 # "won a contract from X" says the supply as plainly as "supplies X"
-                specific = not contextual or rel_type == "supplier" and bool(_deal_winners(token))
+                # and so do "sold in Walmart stores" and "carries watches from Cartier"
+                specific = not contextual or rel_type == "supplier" and (
+                    bool(_deal_winners(token)) or _sells_goods_from(token, inside) or any(_sold_at(token, m) for m in mentions))
                 out.append(_Trigger(token, rel_type, inverse, specific))
         return out
 
@@ -1308,12 +1311,72 @@ def _uses_a_companys_product(token: Token, inside: set[int]) -> bool:
                for c in token.children)
 
 
+#: Verbs of a shop offering goods it takes from others: "carries watches from Cartier".
+_STOCKING_VERBS = word_class("stocking_verbs")
+
+
+def _goods_from(verb: Token) -> list[Token]:
+    """Where the goods a shop sells come from: "sells tyres from brands including X", "carries watches from Cartier"."""
+    if verb.pos_ != "VERB" or verb.lemma_.lower() not in {"sell", "resell", *_STOCKING_VERBS}:
+        return []
+    holders = [verb, *(c for c in verb.children if c.dep_ == "dobj")]
+    return [g for h in holders for p in h.children if p.dep_ == "prep" and p.lower_ == "from" and not _spans_a_range(p)
+            for g in p.children if g.dep_ == "pobj"]
+
+
+def _spans_a_range(prep: Token) -> bool:
+    """ "items, from Rice Krispies to paper plates": a range of goods, not where they come from."""
+    return any(t.lower_ == "to" for t in prep.subtree) or any(
+        c.dep_ == "prep" and c.lower_ == "to" and c.i > prep.i for c in prep.head.children)
+
+
+def _sells_goods_from(token: Token, inside: set[int]) -> bool:
+    """Does the shop sell goods from a named company? Then that company supplies it."""
+    return any(t.i in inside for g in _goods_from(token) for t in g.subtree)
+
+
+#: Words of goods offered through a shop, and the shops' prepositions and nouns:
+#: "sold in Walmart locations", "sells digital content via outlets including Amazon.com".
+_RETAIL_WORDS = word_class("retail_words")
+_SHOP_PREPS = {"in", "at", "through", "via"}
+_SHOP_NOUNS = word_class("shop_nouns")
+
+
+def _sold_at(word: Token, mention: Span) -> bool:
+    """Is the company the shop the goods are sold at or through? "are sold in Visions Electronics, Walmart ... locations".
+
+    The shop is the object of "in", "at", "through" or "via" on the word (or on its object),
+    an example of the category there ("outlets including Amazon.com"), or a name on a shop
+    noun ("Walmart stores").
+    """
+    if word.lemma_.lower() not in _RETAIL_WORDS:
+        return False
+    # "in" on the object is rather a stake's: "sold its stake in Beta"
+    preps = [p for p in word.children if p.dep_ == "prep" and p.lower_ in _SHOP_PREPS]
+    preps += [p for c in word.children if c.dep_ == "dobj" for p in c.children if p.dep_ == "prep" and p.lower_ in {"through", "via"}]
+    places = [g for p in preps for g in p.children if g.dep_ == "pobj"]
+    head = _effective_head(mention.root)
+    for place in places:
+        if _within(place, mention) and place.ent_type_ not in {"GPE", "LOC", "DATE"} or _listed_under(head) == place:
+            return True
+        if place.lemma_.lower() in _SHOP_NOUNS and head.head == place and head.dep_ in {"nmod", "compound", "poss"}:
+            return True
+    return False
+
+
+def _party_for_a_company(noun: Token, inside: set[int]) -> bool:
+    """ "a contractor for Nike", "a longtime client of Accenture": a party noun says whose party it is."""
+    return noun.pos_ == "NOUN" and noun.lemma_.lower() in _AGENT_NOUNS and any(
+        c.dep_ == "prep" and c.lower_ in {"for", "of", "to"} and any(t.i in inside for t in c.subtree) for c in noun.children)
+
+
 def _made_for_a_company(token: Token, inside: set[int]) -> bool:
     """ "produced titles for Telecomsoft", "was hired by 20th Century Fox": work done for a company."""
     if token.pos_ != "VERB":
         return False
     lemma = token.lemma_.lower()
-    if lemma in _HIRING_VERBS:
+    # "was contracted by MWEB": the verb hires as plainly as "hire" (the noun "contract" is a deal word)
+    if lemma in _HIRING_VERBS or lemma == "contract":
         return any(t.i in inside for c in token.children if c.dep_ in {"dobj", "nsubjpass", "nsubj", "agent"} for t in c.subtree)
     # "for" may hang on the object: "produced a number of titles for Telecomsoft"
     return lemma in _MAKING_VERBS and any(
@@ -1621,10 +1684,19 @@ def _listed_under(token: Token) -> Token | None:
     The example stands where its category is, so a trigger reaches it as far as the category.
     """
     prep = token.head
-    if token.dep_ != "pobj" or prep.dep_ != "prep" or prep.lower_ not in {"including", "like", "as"}:
+    # "brands including: BFGoodrich, Bridgestone": before a colon the parser makes "including" a clause
+    if token.dep_ != "pobj" or prep.dep_ not in {"prep", "acl"} or prep.lower_ not in {"including", "like", "as"}:
         return None
     noun = prep.head
-    return noun if noun.pos_ == "NOUN" and noun.lemma_.lower() not in _AGENT_NOUNS else None
+    if noun.pos_ != "NOUN" or noun.lemma_.lower() in _AGENT_NOUNS:
+        return None
+    # "for a variety of cable networks including Peacock": the quantity stands for its category
+    quantity = noun.head.head if noun.dep_ == "pobj" and noun.head.lower_ == "of" else None
+    return quantity if quantity is not None and quantity.lemma_.lower() in _QUANTITY_NOUNS else noun
+
+
+#: Nouns that count or gather a category: "a variety of networks", "a number of brands".
+_QUANTITY_NOUNS = word_class("quantity_nouns")
 
 
 def _distance(x: Token, y: Token) -> int:
@@ -1667,9 +1739,20 @@ def _resolve_type(trig: _Trigger, a: Span, b: Span) -> tuple[str, bool] | None:
         shares = [c for c in token.children if c.dep_ in {"dobj", "nsubjpass"} and c.lemma_.lower() in _SHARE_NOUNS]
         if shares and not any(g.lower_ in _WHOLE for c in shares for g in c.subtree):
             return "investment", False  # "a warrant to acquire as many as 160 million AMD shares", "acquired a 30% stake"
+    if trig.type == "partnership" and lemma == "work" and (customers := _work_customers(token, a, b)):
+        # "has done feature film work for Warner Bros.": a service to a customer; two customers
+        # ("film work for Disney, commercial work for HP") are nothing to each other
+        return ("supplier", False) if len(customers) == 1 and not any(_done_for(m) for m in (a, b) if m not in customers) else None
     if trig.type == "supplier" and token.pos_ == "VERB" and lemma in _FUNDING_VERBS and any(
             t.lemma_.lower() in _FUNDING_NOUNS for c in token.children if c.dep_ in {"dobj", "nsubjpass"} for t in c.subtree):
         return "investment", trig.inverse  # "Kleiner Perkins provided seed funding to Nest": money, not a supply
+    if trig.type == "supplier" and lemma in _RETAIL_WORDS and (_sold_at(token, a) or _sold_at(token, b)):
+        return "supplier", False  # "SIM cards are sold in Walmart locations": the maker supplies the shop
+    if lemma == "available" or trig.type == "acquisition" and lemma == "sell" and (_sold_at(token, a) or _sold_at(token, b)):
+        return None  # "sold in Walmart" is no sale of a company; "available" means nothing without a shop
+    if trig.type == "supplier" and lemma in _STOCKING_VERBS:
+        return ("supplier", True) if any(_within(g, m) or _listed_under(_effective_head(m.root)) == g
+                                         for g in _goods_from(token) for m in (a, b)) else None
     if lemma in {"buy", "purchase", "sell"}:
         objects = [c for c in token.children if c.dep_ in {"dobj", "nsubjpass"}]
         objects += [g for c in token.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
@@ -1681,6 +1764,8 @@ def _resolve_type(trig: _Trigger, a: Span, b: Span) -> tuple[str, bool] | None:
         objects += _implicit_object(token)
         obj_is_company = any(_within(c, a) or _within(c, b) for c in objects)
         has_from = any(c.dep_ == "prep" and c.lower_ == "from" for c in token.children)
+        if trig.type == "supplier" and lemma == "sell" and _goods_from(token) and not obj_is_company:
+            return "supplier", True  # "sells tyres from brands including Bridgestone": the brands supply the seller
         if trig.type == "acquisition":
             return (("acquisition", trig.inverse) if obj_is_company or lemma == "sell" and not has_from and
                     any(o.lower_ in {"stake", "unit", "business", "division", "subsidiary", "arm", "shares", "stakes"} for o in objects)
@@ -1692,6 +1777,35 @@ def _resolve_type(trig: _Trigger, a: Span, b: Span) -> tuple[str, bool] | None:
                          and not any(c.lemma_.lower() in _SHARE_NOUNS | {"stock", "asset"} for c in token.children))
             return ("supplier", trig.inverse) if (has_from or deal_noun) and not obj_is_company else None
     return trig.type, trig.inverse
+
+
+def _work_customers(work: Token, a: Span, b: Span) -> list[Span]:
+    """Which of the two the work is done for: "worked for Google", "commercial work for HP".
+
+    Work done for a company is a service to a customer, not work done together with it;
+    the customer may be an example of the category named ("work for networks including HBO").
+    """
+    customers = [g for c in work.children if c.dep_ == "prep" and c.lower_ == "for" for g in c.children if g.dep_ == "pobj"]
+    # "has worked with clients such as Nike": the clients are served, not partners
+    clients = [g for c in work.children if c.dep_ == "prep" and c.lower_ == "with" for g in c.children
+               if g.dep_ == "pobj" and g.lemma_.lower() in {"client", "customer"}]
+    return [m for m in (a, b) if any(_within(g, m) or _listed_under(_effective_head(m.root)) == g for g in customers)
+            or any(_example_of(_effective_head(m.root)) == g for g in clients)]
+
+
+def _example_of(token: Token) -> Token | None:
+    """The noun the token is an example of: "clients" in "clients such as Nike", "customers including Audi"."""
+    prep = token.head
+    if token.dep_ == "pobj" and prep.dep_ == "prep" and prep.lower_ in {"including", "like", "as"}:
+        return prep.head.head if prep.lower_ == "as" and prep.head.lower_ == "such" else prep.head
+    return None
+
+
+def _done_for(mention: Span) -> bool:
+    """Is the mention (or the category it exemplifies) the object of a "for"?"""
+    head = _effective_head(mention.root)
+    noun = _listed_under(head) or head
+    return noun.dep_ == "pobj" and noun.head.lower_ == "for"
 
 
 #: A supply verb whose object is money gives an investment: "provided $9.8 million in series A funding".
@@ -1865,6 +1979,9 @@ def _direction_vote(
         wins_a, wins_b = any(_within(w, a) for w in winners), any(_within(w, b) for w in winners)
         if wins_a != wins_b:
             return 1.0 if wins_a else -1.0
+        shop_a, shop_b = _sold_at(trig.token, a), _sold_at(trig.token, b)
+        if shop_a != shop_b:
+            return -1.0 if shop_a else 1.0  # the shop is the customer, whatever the voice
     ra, rb = _role(a, trig.token), _role(b, trig.token)
     passive = any(c.dep_ in {"nsubjpass", "auxpass"} for c in trig.token.children)
     if trig.type == "acquisition" and inverse and not passive:

@@ -62,7 +62,8 @@ def test_one_word_person_acting_on_a_relation_noun_stays_a_person(extractor):
     ("text", "relation"),
     [
         # the trigger is the verb's object, not the verb
-        ("Zubblo has done animation work for Warner Bros. and Paramount.", ("partnership", "Paramount", "Zubblo")),
+        # (work done for a company is a supply to it: #4, tests/test_extract_supplier_frames.py)
+        ("Zubblo has done animation work for Warner Bros. and Paramount.", ("supplier", "Zubblo", "Paramount")),
         # the trigger opens the sentence, before its subject
         ("Partnered with Microsoft, Novica sells handmade jewellery online.", ("partnership", "Microsoft", "Novica")),
     ],
