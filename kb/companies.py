@@ -1035,9 +1035,12 @@ def _listed_with_companies(doc: Doc, candidates: list[_Candidate], *, taken: set
 #: Words that name a company's rivals or clients; the names they list are businesses.
 _COUNTERPART_NOUNS = frozenset("competitor competitors rival rivals competition challenger challengers client clients "
                                "customer customers".split())
-#: Verbs whose objects are a company's rivals or customers: "competes with", "supplies ... to", "is used by".
+#: Verbs whose objects are a company's rivals or customers: "competes with", "supplies ... to", "is used by",
+#: "has been compared to" (a company is compared with its rivals).
 _COUNTERPART_VERBS = {"compete": {"with", "against"}, "vie": {"with", "against"}, "supply": {"to"},
-                      "sell": {"to"}, "use": {"by"}}
+                      "sell": {"to"}, "use": {"by"}, "compare": {"to", "with"}}
+#: Of those, the verbs read in the passive only: "is used by X", "China Live has been compared to Eataly".
+_PASSIVE_COUNTERPART_VERBS = frozenset({"use", "compare"})
 #: Verbs that list what their subject is: "its competitors are X and Y", "clients include X".
 _LISTING_VERBS = frozenset({"be", "include", "comprise", "feature"})
 #: Prepositions after a counterpart noun that open its list: "rivals such as", "competition from".
@@ -1107,7 +1110,7 @@ def _counterpart_list(token: Token) -> tuple[Token | None, list[Token]]:
             owner = _clause_subject(token)  # "Lightbox faced competition from X", "became a competitor to X"
     elif token.pos_ == "VERB" and lemma in _COUNTERPART_VERBS:
         preps = _COUNTERPART_VERBS[lemma]
-        if ("by" in preps) != any(c.dep_ == "auxpass" for c in token.children):
+        if (lemma in _PASSIVE_COUNTERPART_VERBS) != any(c.dep_ == "auxpass" for c in token.children):
             return None, []  # "is used by X", not "uses X"
         heads += [g for c in token.children if c.dep_ in {"prep", "agent"} and c.lower_ in preps
                   for g in c.children if g.dep_ == "pobj"]

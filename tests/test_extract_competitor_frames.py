@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.fixtures.extracted import pairs
+from tests.fixtures.extracted import names, pairs
 
 
 @pytest.mark.issue(4)
@@ -59,3 +59,14 @@ def test_a_rank_without_superlative_is_no_rivalry(extractor):
 )
 def test_comparison_with_no_second_company_relates_nothing(extractor, text):
     assert not pairs(extractor.extract(text), "competitor")
+
+
+def test_a_name_a_company_is_compared_to_is_a_company_and_its_rival(extractor):
+    ex = extractor.extract("China Live was inspired by, and has been compared to, Eataly, a similar establishment.")
+    assert "Eataly" in names(ex)
+    assert frozenset(("China Live", "Eataly")) in pairs(ex, "competitor")
+
+
+def test_comparing_in_the_active_voice_makes_no_company(extractor):
+    ex = extractor.extract("Nokia compared its results with Zorblatt in a note to investors.")
+    assert "Zorblatt" not in names(ex)
