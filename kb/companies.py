@@ -326,7 +326,7 @@ class CompanyResolver:
         self.common_words = _common_words(nlp)
         # words that are verbs or adjectives too ("punch", "spirit"): WordNet's nouns hold places ("france")
         self.not_only_nouns = _common_words(nlp, ("verb", "adj"))
-        from kb.relations import trigger_lexicon
+        from kb.relations import rival_frame_verbs, trigger_lexicon
 
         self.trigger_words = frozenset(w for w, entries in trigger_lexicon().by_lemma.items()
                                        if any(e[0] in {"acquisition", "investment", "partnership", "competitor"} or not e[1]
@@ -339,6 +339,10 @@ class CompanyResolver:
             (words[0], words[1]) for phrase, rel_type, _inverse in trigger_lexicon().phrases
             if rel_type in {"acquisition", "investment", "partnership"} and len(words := phrase.split()) == 2
             and words[1] in _PARTICLES)
+        # what a company battles or holds off is a business too: "Lockheed Martin battles SpaceX" (issue #4)
+        frame_verbs = [tuple(v.split()) for v in rival_frame_verbs()]
+        self.deal_words |= {v[0] for v in frame_verbs if len(v) == 1}
+        self.phrasal_triggers |= {(v[0], v[1]) for v in frame_verbs if len(v) == 2}
 
     def __call__(self, doc: Doc) -> Doc:
         skip = _boilerplate_tokens(doc)

@@ -1056,6 +1056,7 @@ class _RivalFrames:
 
     prepositions: dict[str, frozenset[str]]  #: word -> prepositions naming its subject's rival
     verbs: frozenset[str]  #: "battle", "hold off": subject and object are rivals
+    position_verbs: frozenset[str]  #: "challenge": the owner of the object position is the rival
     held_positions: frozenset[str]  #: "monopoly": its owner stands for the verb's object
     ranks: frozenset[str]  #: "after", "behind" a superlative or ordinal
     shared_market_verbs: frozenset[str]
@@ -1069,11 +1070,17 @@ def _rival_frames() -> _RivalFrames:
     return _RivalFrames(
         prepositions={k.lower(): frozenset(v) for k, v in frames["prepositions"].items()},
         verbs=frozenset(w.lower() for w in frames["verbs"]),
+        position_verbs=frozenset(frames["position_verbs"]),
         held_positions=frozenset(frames["held_positions"]),
         ranks=frozenset(frames["ranks"]),
         shared_market_verbs=frozenset(frames["shared_market_verbs"]),
         markets=frozenset(frames["markets"]),
     )
+
+
+def rival_frame_verbs() -> frozenset[str]:
+    """Verbs (with their particle: "hold off") whose subject and object are rivals: "Lockheed Martin battles SpaceX"."""
+    return _rival_frames().verbs
 
 
 _ORDINAL_WORDS = {"second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "next"}
@@ -1133,11 +1140,14 @@ def _frame_parties(token: Token, frames: _RivalFrames) -> list[tuple[list[Token]
     if verb and (verb in frames.verbs or f"{verb} {particle}" in frames.verbs) and subject is not None:
         # "to hold off Amazon.com": the parser takes a name after a particle for an adverb
         objects = [c for c in token.children if c.dep_ == "dobj" or particle and c.dep_ == "npadvmod"]
-        # "challenged Bell Canada's monopoly": the holder of the position is the rival
-        objects = [g for o in objects for g in ([c for c in o.children if c.dep_ == "poss"]
-                                                if o.lemma_.lower() in frames.held_positions else [o])]
         if objects:
             sides.append(([subject], objects))
+    if verb in frames.position_verbs and subject is not None:
+        # "challenged Bell Canada's monopoly": the holder of the position is the rival
+        holders = [g for o in token.children if o.dep_ == "dobj" and o.lemma_.lower() in frames.held_positions
+                   for g in o.children if g.dep_ == "poss"]
+        if holders:
+            sides.append(([subject], holders))
     if lower in frames.ranks and token.dep_ == "prep" and _ranked(token.head) and subject is not None:
         # "the largest retailer in Norway after Globex", "fourth operator behind Vodafone"
         sides.append(([subject], [g for g in token.children if g.dep_ == "pobj"]))

@@ -70,3 +70,14 @@ def test_a_name_a_company_is_compared_to_is_a_company_and_its_rival(extractor):
 def test_comparing_in_the_active_voice_makes_no_company(extractor):
     ex = extractor.extract("Nokia compared its results with Zorblatt in a note to investors.")
     assert "Zorblatt" not in names(ex)
+
+
+def test_a_name_a_company_battles_is_a_company_and_its_rival(extractor):
+    ex = extractor.extract("Lockheed Martin battles Zorblatt for launch contracts.")
+    assert "Zorblatt" in names(ex)
+    assert frozenset(("Lockheed Martin", "Zorblatt")) in pairs(ex, "competitor")
+
+
+def test_what_a_company_challenges_is_not_a_company_by_that_alone(extractor):
+    ex = extractor.extract("Nokia challenged the Zorblatt Accord in court.")
+    assert not pairs(ex, "competitor")
