@@ -1059,6 +1059,7 @@ class _RivalFrames:
     position_verbs: frozenset[str]  #: "challenge": the owner of the object position is the rival
     held_positions: frozenset[str]  #: "monopoly": its owner stands for the verb's object
     ranks: frozenset[str]  #: "after", "behind" a superlative or ordinal
+    unrivalled_roles: frozenset[str]  #: "shareholder": ranked in such a role, two companies are no rivals
     shared_market_verbs: frozenset[str]
     markets: frozenset[str]
 
@@ -1073,6 +1074,7 @@ def _rival_frames() -> _RivalFrames:
         position_verbs=frozenset(frames["position_verbs"]),
         held_positions=frozenset(frames["held_positions"]),
         ranks=frozenset(frames["ranks"]),
+        unrivalled_roles=frozenset(frames["unrivalled_roles"]),
         shared_market_verbs=frozenset(frames["shared_market_verbs"]),
         markets=frozenset(frames["markets"]),
     )
@@ -1125,11 +1127,16 @@ def _frame_parties(token: Token, frames: _RivalFrames) -> list[tuple[list[Token]
     subject = _frame_subject(token)
     sides: list[tuple[list[Token], list[Token]]] = []
     preps = frames.prepositions.get(lemma) or frames.prepositions.get(lower)
+    if preps and _ranked_role(token) in frames.unrivalled_roles:
+        preps = None  # "the largest shareholder, ahead of Nvidia"
     if preps:
         # "gained market share from Intel": the parser hangs "from" on the verb as often as on "share"
         holders = [token, token.head] if lemma == "share" and token.dep_ == "dobj" else [token]
+        # "similar to Ericsson's" is like something of Ericsson's
         others = [g for h in holders for c in h.children if c.dep_ == "prep" and c.lower_ in preps
-                  for g in c.children if g.dep_ == "pobj"]
+                  for g in c.children if g.dep_ == "pobj" and not any(x.dep_ == "case" for x in g.children)]
+        if lemma == "share" and not _market_share(token):
+            others = []  # "took a share from Ericsson in the venture": a holding, not the market
         if lemma == "compare":
             # "analysts compare Nokia to Ericsson": the object is compared
             subject = next((c for c in token.children if c.dep_ == "dobj"), subject)
@@ -1148,7 +1155,8 @@ def _frame_parties(token: Token, frames: _RivalFrames) -> list[tuple[list[Token]
                    for g in o.children if g.dep_ == "poss"]
         if holders:
             sides.append(([subject], holders))
-    if lower in frames.ranks and token.dep_ == "prep" and _ranked(token.head) and subject is not None:
+    if (lower in frames.ranks and token.dep_ == "prep" and _ranked(token.head) and subject is not None
+            and _ranked_role(token) not in frames.unrivalled_roles):
         # "the largest retailer in Norway after Globex", "fourth operator behind Vodafone"
         sides.append(([subject], [g for g in token.children if g.dep_ == "pobj"]))
     if verb in frames.shared_market_verbs and any(
@@ -1180,6 +1188,21 @@ def _hypothetical(token: Token) -> bool:
                for t in [token, *list(token.ancestors)[:3]] for c in [*t.children, *t.head.children] if c.i < t.i)
 
 
+def _market_share(share: Token) -> bool:
+    """ "market share", "share of the market" or a bare "took share from": not "a 10% share", "its share"."""
+    if any(c.lower_ == "market" for c in share.children if c.dep_ in {"compound", "nmod", "amod"}):
+        return True
+    return not any(c.dep_ in {"det", "poss", "nummod"} for c in share.children)
+
+
+def _ranked_role(token: Token) -> str:
+    """The role a rank word is about: "shareholder" in "the largest shareholder in Arm after Nvidia"."""
+    head = token.head
+    if head.pos_ in {"NOUN", "PROPN"}:
+        return head.lemma_.lower()
+    return next((c.lemma_.lower() for c in head.children if c.dep_ in {"attr", "dobj"}), "")
+
+
 def _ranked(noun: Token) -> bool:
     """Does the noun carry a rank: "the largest retailer", "fourth mobile operator", "market leader"?"""
     return noun.pos_ in {"NOUN", "PROPN"} and any(
@@ -1193,6 +1216,8 @@ def _frame_subject(token: Token) -> Token | None:
     similar to Ericsson" (the name in apposition), "Walmart launched a line in an effort to
     hold off Amazon" (the subject of the clause the infinitive hangs on).
     """
+    if token.dep_ == "amod":
+        return token.head  # "signed a contract similar to Ericsson's": the contract is similar
     x = token
     for _ in range(8):
         subject = next((c for c in x.children if c.dep_ in {"nsubj", "nsubjpass"}), None)

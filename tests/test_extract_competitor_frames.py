@@ -48,6 +48,19 @@ def test_supposed_or_negated_frame_states_no_rivalry(extractor, text):
     assert not pairs(extractor.extract(text), "competitor")
 
 
+@pytest.mark.parametrize(
+    ("text", "a", "b"),
+    [
+        ("SoftBank is the second-largest shareholder in Arm after Nvidia.", "SoftBank", "Nvidia"),
+        ("Nokia is the largest customer of TSMC after Apple.", "Nokia", "Apple"),
+        ("Nokia took a share from Ericsson in the venture.", "Nokia", "Ericsson"),
+        ("Nokia signed a contract similar to Ericsson's.", "Nokia", "Ericsson"),
+    ],
+)
+def test_rank_among_owners_or_customers_and_likeness_of_things_are_no_rivalry(extractor, text, a, b):
+    assert frozenset((a, b)) not in pairs(extractor.extract(text), "competitor")
+
+
 def test_a_rank_without_superlative_is_no_rivalry(extractor):
     ex = extractor.extract("Nokia opened a new office in Espoo after Ericsson moved out.")
     assert not pairs(ex, "competitor")
