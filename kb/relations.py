@@ -23,6 +23,9 @@ trigger paths: "X became part of Y" (Y acquired X), a party list that a colon sp
 sentence of its own ("Dubway's clients have included: HBO, ..."), an unowned party list
 ("Other investors include X", "Among the investors were X"), which belongs to the company the
 passage is about, and "X was founded as a joint venture between A and B" (A and B hold X).
+Rivalry is also read from contest and comparison frames with no rivalry word ("battles
+SpaceX", "is up against", "lost market share to", "the largest retailer after"), kept as data
+in ``[competitor_frames]``.
 The members of a named consortium ("the Osprey Consortium, made up of A, B and C") take the
 consortium's part in its deals.
 
@@ -1204,7 +1207,7 @@ def _ranked_role(token: Token) -> str:
 
 
 def _ranked(noun: Token) -> bool:
-    """Does the noun carry a rank: "the largest retailer", "fourth mobile operator", "market leader"?"""
+    """Does the noun carry a rank: "the largest retailer", "fourth mobile operator", "the next biggest chain"?"""
     return noun.pos_ in {"NOUN", "PROPN"} and any(
         c.tag_ == "JJS" or c.ent_type_ == "ORDINAL" or c.lower_ in _ORDINAL_WORDS for c in noun.children)
 
@@ -1212,12 +1215,13 @@ def _ranked(noun: Token) -> bool:
 def _frame_subject(token: Token) -> Token | None:
     """What a frame word says something of: its clause's subject, or the name it describes.
 
-    "Lyft is seen as an alternative to Uber" (the passive subject), "Vodafone, a company
-    similar to Ericsson" (the name in apposition), "Walmart launched a line in an effort to
-    hold off Amazon" (the subject of the clause the infinitive hangs on).
+    "Lyft is seen as an alternative to Uber" (the passive subject), "Lyft, an alternative to
+    Uber," (the name in apposition), "Walmart launched a line in an effort to hold off Amazon"
+    (the subject of the clause the infinitive hangs on). An adjective on a noun says something
+    of that noun: in "a contract similar to Ericsson's" the contract is similar.
     """
     if token.dep_ == "amod":
-        return token.head  # "signed a contract similar to Ericsson's": the contract is similar
+        return token.head
     x = token
     for _ in range(8):
         subject = next((c for c in x.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
@@ -1225,7 +1229,7 @@ def _frame_subject(token: Token) -> Token | None:
             if subject.lower_ in {"which", "that", "who"} and x.dep_ == "relcl":
                 return x.head  # "Nokia, which is up against Ericsson"
             return subject
-        if x.dep_ == "appos" and x is not token:
+        if x.dep_ == "appos":
             return x.head
         if x.dep_ == "ROOT" or x.head == x:
             return None

@@ -23,6 +23,8 @@ from tests.fixtures.extracted import names, pairs
         ("Nokia is the market leader ahead of Ericsson.", "Nokia", "Ericsson"),
         ("Nokia has been compared to Ericsson.", "Nokia", "Ericsson"),
         ("Lyft is similar to Uber.", "Lyft", "Uber"),
+        ("Lyft, an alternative to Uber, raised money from investors.", "Lyft", "Uber"),
+        ("Nokia, which is up against Ericsson, won the tender.", "Nokia", "Ericsson"),
     ],
 )
 def test_frame_makes_the_two_companies_rivals(extractor, text, a, b):
