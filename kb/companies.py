@@ -314,7 +314,7 @@ class CompanyResolver:
         self.common_words = _common_words(nlp)
         # words that are verbs or adjectives too ("punch", "spirit"): WordNet's nouns hold places ("france")
         self.not_only_nouns = _common_words(nlp, ("verb", "adj"))
-        from kb.relations import trigger_lexicon
+        from kb.relations import rival_frame_verbs, trigger_lexicon
 
         self.trigger_words = frozenset(w for w, entries in trigger_lexicon().by_lemma.items()
                                        if any(e[0] in {"acquisition", "investment", "partnership", "competitor"} or not e[1]
@@ -327,6 +327,10 @@ class CompanyResolver:
             (words[0], words[1]) for phrase, rel_type, _inverse in trigger_lexicon().phrases
             if rel_type in {"acquisition", "investment", "partnership"} and len(words := phrase.split()) == 2
             and words[1] in _PARTICLES)
+        # what a company battles or holds off is a business too: "Lockheed Martin battles SpaceX" (issue #4)
+        frame_verbs = [tuple(v.split()) for v in rival_frame_verbs()]
+        self.deal_words |= {v[0] for v in frame_verbs if len(v) == 1}
+        self.phrasal_triggers |= {(v[0], v[1]) for v in frame_verbs if len(v) == 2}
 
     def __call__(self, doc: Doc) -> Doc:
         skip = _boilerplate_tokens(doc)
@@ -1011,9 +1015,12 @@ def _listed_with_companies(doc: Doc, candidates: list[_Candidate], *, taken: set
 
 #: Words that name a company's rivals or clients; the names they list are businesses.
 _COUNTERPART_NOUNS = word_class("counterpart_nouns")
-#: Verbs whose objects are a company's rivals or customers: "competes with", "supplies ... to", "is used by".
+#: Verbs whose objects are a company's rivals or customers: "competes with", "supplies ... to", "is used by",
+#: "has been compared to" (a company is compared with its rivals).
 _COUNTERPART_VERBS = {"compete": {"with", "against"}, "vie": {"with", "against"}, "supply": {"to"},
-                      "sell": {"to"}, "use": {"by"}}
+                      "sell": {"to"}, "use": {"by"}, "compare": {"to", "with"}}
+#: Of those, the verbs read in the passive only: "is used by X", "China Live has been compared to Eataly".
+_PASSIVE_COUNTERPART_VERBS = frozenset({"use", "compare"})
 #: Verbs that list what their subject is: "its competitors are X and Y", "clients include X". The copula is
 #: grammar, so it is added here rather than to the shared class (kb.relations leaves it out).
 _LISTING_VERBS = word_class("listing_verbs") | {"be"}
@@ -1084,7 +1091,7 @@ def _counterpart_list(token: Token) -> tuple[Token | None, list[Token]]:
             owner = _clause_subject(token)  # "Lightbox faced competition from X", "became a competitor to X"
     elif token.pos_ == "VERB" and lemma in _COUNTERPART_VERBS:
         preps = _COUNTERPART_VERBS[lemma]
-        if ("by" in preps) != any(c.dep_ == "auxpass" for c in token.children):
+        if (lemma in _PASSIVE_COUNTERPART_VERBS) != any(c.dep_ == "auxpass" for c in token.children):
             return None, []  # "is used by X", not "uses X"
         heads += [g for c in token.children if c.dep_ in {"prep", "agent"} and c.lower_ in preps
                   for g in c.children if g.dep_ == "pobj"]

@@ -23,6 +23,9 @@ trigger paths: "X became part of Y" (Y acquired X), a party list that a colon sp
 sentence of its own ("Dubway's clients have included: HBO, ..."), an unowned party list
 ("Other investors include X", "Among the investors were X"), which belongs to the company the
 passage is about, and "X was founded as a joint venture between A and B" (A and B hold X).
+Rivalry is also read from contest and comparison frames with no rivalry word ("battles
+SpaceX", "is up against", "lost market share to", "the largest retailer after"), kept as data
+in ``[competitor_frames]``.
 The members of a named consortium ("the Osprey Consortium, made up of A, B and C") take the
 consortium's part in its deals.
 
@@ -306,7 +309,7 @@ class RelationExtractor:
                     best[key] = rel
         for rel in [*self._labelled_pairs(doc, by_sent), *self._absorbed_pairs(by_sent), *self._colon_lists(doc, by_sent),
                     *self._joint_venture_owners(by_sent),
-                    *_bare_party_lists(doc, by_sent)]:
+                    *_bare_party_lists(doc, by_sent), *_frame_rivals(by_sent)]:
             key = (rel["type"], *sorted((rel["source"], rel["target"])))
             if not any((k[0], *sorted(k[1:])) == key for k in best):
                 best[key] = rel
@@ -1042,6 +1045,190 @@ def _bare_party_lists(doc: Doc, by_sent: dict[int, list[Span]]) -> Iterator[dict
                     "type": rel_type, "source": source, "target": target, "sentence": sent.text.strip(),
                     "start": sent.start_char, "end": sent.end_char, "confidence": 0.6, "trigger": anchor.text, "terms": {},
                 }
+
+
+@dataclass(frozen=True, slots=True)
+class _RivalFrames:
+    """The frames of ``[competitor_frames]`` in ``data/relation_triggers.toml``."""
+
+    prepositions: dict[str, frozenset[str]]  #: word -> prepositions naming its subject's rival
+    verbs: frozenset[str]  #: "battle", "hold off": subject and object are rivals
+    position_verbs: frozenset[str]  #: "challenge": the owner of the object position is the rival
+    held_positions: frozenset[str]  #: "monopoly": its owner stands for the verb's object
+    ranks: frozenset[str]  #: "after", "behind" a superlative or ordinal
+    unrivalled_roles: frozenset[str]  #: "shareholder": ranked in such a role, two companies are no rivals
+    shared_market_verbs: frozenset[str]
+    markets: frozenset[str]
+
+
+@cache
+def _rival_frames() -> _RivalFrames:
+    data = tomllib.loads(resources.files("kb").joinpath("data/relation_triggers.toml").read_text(encoding="utf-8"))
+    frames = data["competitor_frames"]
+    return _RivalFrames(
+        prepositions={k.lower(): frozenset(v) for k, v in frames["prepositions"].items()},
+        verbs=frozenset(w.lower() for w in frames["verbs"]),
+        position_verbs=frozenset(frames["position_verbs"]),
+        held_positions=frozenset(frames["held_positions"]),
+        ranks=frozenset(frames["ranks"]),
+        unrivalled_roles=frozenset(frames["unrivalled_roles"]),
+        shared_market_verbs=frozenset(frames["shared_market_verbs"]),
+        markets=frozenset(frames["markets"]),
+    )
+
+
+def rival_frame_verbs() -> frozenset[str]:
+    """Verbs (with their particle: "hold off") whose subject and object are rivals: "Lockheed Martin battles SpaceX"."""
+    return _rival_frames().verbs
+
+
+_ORDINAL_WORDS = {"second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "next"}
+
+
+def _frame_rivals(by_sent: dict[int, list[Span]]) -> Iterator[dict[str, Any]]:
+    """ "Nokia is up against Ericsson", "Walmart ... to hold off Amazon": rivals named by a frame, not a rivalry word.
+
+    CORE profiles and news state rivalry through comparison and contest as often as through
+    "rival" or "compete" (issue #4). Each frame (``_frame_parties``) gives the clause's subject
+    and the other side on the parse; both must be companies the text names, so "is similar
+    to a bank" or "larger than Texas" relate nothing. A negated frame or one under a modal
+    ("could challenge") states no rivalry.
+    """
+    frames = _rival_frames()
+    lex = trigger_lexicon()
+    for mentions in by_sent.values():
+        companies = [m for m in mentions if m.kb_id_ != _ORG]
+        if len({m.label_ for m in companies}) < 2:
+            continue
+        sent = companies[0].sent
+        for token in sent:
+            if any(token.i in range(m.start, m.end) for m in companies):
+                continue
+            for first, second in _frame_parties(token, frames):
+                if _negated(token, lex) or _hypothetical(token):
+                    continue
+                for a in (m for m in companies if any(_names_side(t, m) for t in first)):
+                    for b in (m for m in companies if any(_names_side(t, m) for t in second)):
+                        if a.label_ == b.label_ or _same_group(a, b) or _same_group(b, a):
+                            continue
+                        yield {
+                            "type": "competitor", "source": a.label_, "target": b.label_, "sentence": sent.text.strip(),
+                            "start": sent.start_char, "end": sent.end_char, "confidence": 0.75, "trigger": token.text,
+                            "terms": {},
+                        }
+
+
+def _frame_parties(token: Token, frames: _RivalFrames) -> list[tuple[list[Token], list[Token]]]:
+    """The two sides (heads of their names or lists) a frame word makes rivals, if it is one."""
+    lemma, lower = token.lemma_.lower(), token.lower_
+    subject = _frame_subject(token)
+    sides: list[tuple[list[Token], list[Token]]] = []
+    preps = frames.prepositions.get(lemma) or frames.prepositions.get(lower)
+    if preps and _ranked_role(token) in frames.unrivalled_roles:
+        preps = None  # "the largest shareholder, ahead of Nvidia"
+    if preps:
+        # "gained market share from Intel": the parser hangs "from" on the verb as often as on "share"
+        holders = [token, token.head] if lemma == "share" and token.dep_ == "dobj" else [token]
+        # "similar to Ericsson's" is like something of Ericsson's
+        others = [g for h in holders for c in h.children if c.dep_ == "prep" and c.lower_ in preps
+                  for g in c.children if g.dep_ == "pobj" and not any(x.dep_ == "case" for x in g.children)]
+        if lemma == "share" and not _market_share(token):
+            others = []  # "took a share from Ericsson in the venture": a holding, not the market
+        if lemma == "compare":
+            # "analysts compare Nokia to Ericsson": the object is compared
+            subject = next((c for c in token.children if c.dep_ == "dobj"), subject)
+        if others and subject is not None:
+            sides.append(([subject], others))
+    verb = lemma if token.pos_ == "VERB" else ""
+    particle = next((c.lower_ for c in token.children if c.dep_ == "prt"), "")
+    if verb and (verb in frames.verbs or f"{verb} {particle}" in frames.verbs) and subject is not None:
+        # "to hold off Amazon.com": the parser takes a name after a particle for an adverb
+        objects = [c for c in token.children if c.dep_ == "dobj" or particle and c.dep_ == "npadvmod"]
+        if objects:
+            sides.append(([subject], objects))
+    if verb in frames.position_verbs and subject is not None:
+        # "challenged Bell Canada's monopoly": the holder of the position is the rival
+        holders = [g for o in token.children if o.dep_ == "dobj" and o.lemma_.lower() in frames.held_positions
+                   for g in o.children if g.dep_ == "poss"]
+        if holders:
+            sides.append(([subject], holders))
+    if (lower in frames.ranks and token.dep_ == "prep" and _ranked(token.head) and subject is not None
+            and _ranked_role(token) not in frames.unrivalled_roles):
+        # "the largest retailer in Norway after Globex", "fourth operator behind Vodafone"
+        sides.append(([subject], [g for g in token.children if g.dep_ == "pobj"]))
+    if verb in frames.shared_market_verbs and any(
+            c.dep_ == "dobj" and c.lemma_.lower() in frames.markets for c in token.children):
+        subjects = [c for c in token.children if c.dep_ == "nsubj"]
+        if subjects and subjects[0].conjuncts:
+            sides.append((subjects, subjects))  # "Nokia and Ericsson dominate the market"
+    return sides
+
+
+def _names_side(token: Token, mention: Span) -> bool:
+    """Is the mention the side a frame's head word stands for, or one of its list?
+
+    Stricter than ``_within``: in "General Electric-Safran joint venture CFM is up against
+    Pratt & Whitney" only CFM is up against Pratt & Whitney, not its parents.
+    """
+    root = mention.root
+    return (mention.start <= token.i < mention.end or root in token.conjuncts
+            or root.dep_ == "appos" and root.head == token)
+
+
+#: What makes a frame a supposition: "would become the third-largest confectioner behind Mars".
+_HYPOTHETICAL = _SPEC_AUX | {"would", "if", "unless"}
+
+
+def _hypothetical(token: Token) -> bool:
+    """Is the frame under a modal or a condition ("could challenge", "if it succeeds, ... would become")?"""
+    return any(c.dep_ in {"aux", "mark"} and c.lower_ in _HYPOTHETICAL
+               for t in [token, *list(token.ancestors)[:3]] for c in [*t.children, *t.head.children] if c.i < t.i)
+
+
+def _market_share(share: Token) -> bool:
+    """ "market share", "share of the market" or a bare "took share from": not "a 10% share", "its share"."""
+    if any(c.lower_ == "market" for c in share.children if c.dep_ in {"compound", "nmod", "amod"}):
+        return True
+    return not any(c.dep_ in {"det", "poss", "nummod"} for c in share.children)
+
+
+def _ranked_role(token: Token) -> str:
+    """The role a rank word is about: "shareholder" in "the largest shareholder in Arm after Nvidia"."""
+    head = token.head
+    if head.pos_ in {"NOUN", "PROPN"}:
+        return head.lemma_.lower()
+    return next((c.lemma_.lower() for c in head.children if c.dep_ in {"attr", "dobj"}), "")
+
+
+def _ranked(noun: Token) -> bool:
+    """Does the noun carry a rank: "the largest retailer", "fourth mobile operator", "the next biggest chain"?"""
+    return noun.pos_ in {"NOUN", "PROPN"} and any(
+        c.tag_ == "JJS" or c.ent_type_ == "ORDINAL" or c.lower_ in _ORDINAL_WORDS for c in noun.children)
+
+
+def _frame_subject(token: Token) -> Token | None:
+    """What a frame word says something of: its clause's subject, or the name it describes.
+
+    "Lyft is seen as an alternative to Uber" (the passive subject), "Lyft, an alternative to
+    Uber," (the name in apposition), "Walmart launched a line in an effort to hold off Amazon"
+    (the subject of the clause the infinitive hangs on). An adjective on a noun says something
+    of that noun: in "a contract similar to Ericsson's" the contract is similar.
+    """
+    if token.dep_ == "amod":
+        return token.head
+    x = token
+    for _ in range(8):
+        subject = next((c for c in x.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+        if subject is not None:
+            if subject.lower_ in {"which", "that", "who"} and x.dep_ == "relcl":
+                return x.head  # "Nokia, which is up against Ericsson"
+            return subject
+        if x.dep_ == "appos":
+            return x.head
+        if x.dep_ == "ROOT" or x.head == x:
+            return None
+        x = x.head
+    return None
 
 
 _FOUNDING_VERBS = word_class("founding_verbs")
