@@ -43,6 +43,7 @@ from spacy.util import filter_spans
 from kb.lexicon import word_class
 from kb.names import LEGAL_SUFFIXES, company_key
 from kb.nlp import BOILERPLATE_KEY
+from kb.people import opens_as_person
 
 log = logging.getLogger(__name__)
 
@@ -357,10 +358,10 @@ class CompanyResolver:
         votes: dict[str, Counter[str]] = defaultdict(Counter)
         for label, part, _possessor in pieces:
             votes[part.text][label] += 1
-        # words of full person names ("Bhavish Aggarwal"), not of "Xilinx’s" tagged PERSON
-        person_words = {t.text for ent in doc.ents if ent.label_ == "PERSON"
-                        and sum(1 for t in ent if t.is_alpha and t.is_title) > 1 for t in ent if t.is_alpha}
+        # words of full person names ("Bhavish Aggarwal"), not of "Xilinx’s" tagged PERSON, nor of a
+        # name NER alone calls a person ("Loot Drop continued developing games": no given name)
         common = self.common_words
+        person_words = {t.text for ent in doc.ents if _full_personal_name(ent, common) for t in ent if t.is_alpha}
         org_parts: list[Span] = []
         for label, part, possessor in pieces:
             if excluded.intersection(range(part.start, part.end)):
@@ -401,8 +402,11 @@ class CompanyResolver:
         gpe_tokens = {t.i for ent in doc.ents if ent.label_ in {"GPE", "LOC"} and (len(ent) > 1 or ent.text.lower() in common)
                       or ent.label_ == "PERSON" and len(ent) > 1 and ent.root.dep_ == "poss" for t in ent}
         for start, end in arguments:
-            if (start, end) in maybe_at and not gpe_tokens.intersection(range(start, end)):
-                maybe_at[(start, end)].kind = "org"  # "a stake in X" with X tagged PERSON or PRODUCT
+            if (start, end) in maybe_at and not gpe_tokens.intersection(range(start, end)) \
+                    and not (doc[start].ent_type_ == "PERSON" and _given_and_surname(doc[start:end])
+                             and _invests(doc[start:end])):
+                # "a stake in X" with X tagged PERSON or PRODUCT (but "Geoff Entress invested in Zulily")
+                maybe_at[(start, end)].kind = "org"
             elif not taken.intersection(range(start, end)) and not ner_other.intersection(range(start, end)) \
                     and not _written_as_place(doc[start:end]):  # a dateline: "SANTANDER, SPAIN, June 17"
                 candidates.append(_Candidate(start, end, "org"))
@@ -565,17 +569,21 @@ def _business_maybes(doc: Doc, candidates: list[_Candidate], *, tickers: dict[in
             continue  # "Georgia", "Chinese": the place or people, whatever else the verb
         if label == "LOC" or span[-1].text in _PRODUCT_NAME_WORDS:
             continue  # "North America", "the Middle East", "Oracle Cloud"
-        if _common_words_only(span, common):
-            # "Duke Street, the private equity firm", but not "Product Purchasing" in a list of departments
-            if any(_apposed_business(span) or _after_trade_noun(span) for span in occurrences):
-                out.add(form)
-            continue
         # a full personal or place name is not promoted on being a relation argument alone
         # ("led by David Ellison", "buy AMD's chip, the Instinct MI450")
-        named = label in {"PERSON", "GPE"} and len(span) > 1
+        named = label == "GPE" and len(span) > 1 or label == "PERSON" and _personal_name(span, common)
+        # a "person" NER alone says is one ("Crew Cuts") is read as a subject or a modifier too
+        guessed = label == "PERSON" and len(span) > 1 and not named
+        if _common_words_only(span, common):
+            # "Duke Street, the private equity firm", but not "Product Purchasing" in a list of departments
+            if any(_apposed_business(span) or _after_trade_noun(span) or guessed and _acts_as_business(span)
+                   for span in occurrences):
+                out.add(form)
+            continue
         for span in occurrences:
             if _maybe_evidence(span, label=label, tickers=tickers, arguments=set() if named else arguments,
-                               common=common) or any(t.i in known for t in span.root.conjuncts):
+                               common=common) or any(t.i in known for t in span.root.conjuncts) \
+                    or guessed and _acts_as_business(span):
                 out.add(form)  # "convenience shop formats used by Spar and Londis"
                 break
     return out
@@ -735,9 +743,10 @@ def _trigger_objects(doc: Doc, candidates: list[_Candidate], *, taken: set[int],
             span_labels = {labels.get(i, "") for i in range(start, end)}
             if not span_labels <= _OBJECT_LABELS or gazetteer_products.intersection(range(start, end)):
                 continue
-            if "PERSON" in span_labels and len(span) > 1 and span[-1].lower_ not in COMPANY_WORDS:
+            if "PERSON" in span_labels and _personal_name(span, common) and span[-1].lower_ not in COMPANY_WORDS:
                 continue  # "sold the label to Richard Branson"
-            if not kin and (_common_words_only(span, common) or gpe_tokens.issuperset(range(start, end))):
+            named = "PERSON" in span_labels and len(span) > 1  # "sold the unit to Mosaic Fashions": a name, not "Sales"
+            if not kin and (_common_words_only(span, common) and not named or gpe_tokens.issuperset(range(start, end))):
                 continue  # "merged with Sales", "sold to Northern Ireland"
             if any(_written_as_place(s) for s in _occurrences(doc, span)):
                 continue
@@ -1002,7 +1011,7 @@ def _listed_with_companies(doc: Doc, candidates: list[_Candidate], *, taken: set
             if span_labels & _NOT_LISTED_LABELS and not (announced and word and span_labels == {"PRODUCT"}) \
                     or not any(t.is_alpha and len(t) > 1 for t in span):
                 continue  # "History On 17 October 1996", "Zune HD", "L.C." (but "networks including HGTV, Discovery")
-            if "PERSON" in span_labels and len(span) > 1:
+            if "PERSON" in span_labels and _personal_name(span, common):
                 continue  # "Sequoia, Accel and Peter Thiel"
             if span_labels == {""} and word and not vouched:
                 continue  # an untagged dictionary word ("Excite") may be a heading or a category
@@ -1063,7 +1072,7 @@ def _rivals_and_clients(doc: Doc, candidates: list[_Candidate], *, taken: set[in
             if gpe_tokens.intersection(range(start, end)) or span_labels & (_NOT_LISTED_LABELS - {"PRODUCT"}) \
                     or gazetteer_products.intersection(range(start, end)):
                 continue
-            if "PERSON" in span_labels and len(span) > 1:
+            if "PERSON" in span_labels and _personal_name(span, common):
                 continue  # "competed with Richard Branson"
             if span_labels == {""} and span.text.lower() in common:
                 continue
@@ -1259,6 +1268,21 @@ def _maybe_evidence(span: Span, *, label: str, tickers: dict[int, str], argument
     return _occurrence_evidence(span, tickers=tickers, arguments=arguments, common=common) or _apposed_business(span)
 
 
+def _acts_as_business(span: Span) -> bool:
+    """Is a name the subject of a business verb, or the owner named before a business's part?
+
+    "Loot Drop continued developing games", "Crew Cuts clients include: Chase, Comcast", "the
+    Home Run Inn chain". Read only for names NER calls people without a given name: "Richard
+    Branson launched" or "the Richard Branson brand" say nothing of the kind.
+    """
+    root = span.root
+    if _subject_of_business_verb(root, business_subject_verbs()):
+        return True
+    head = root.head
+    return root.dep_ == "compound" and head.i >= span.end and head.is_lower \
+        and head.lemma_.lower() in _HELD_BY_BUSINESS | _BUSINESS_PARTS
+
+
 def _after_trade_noun(span: Span) -> bool:
     """ "the department store Selfridges", "discount chain Value City": a trade noun right before the name."""
     root = span.root
@@ -1321,6 +1345,64 @@ COMPANY_WORDS = frozenset(
 #: "Lancer Yachts" (NER often says PERSON). Kept apart from COMPANY_WORDS, which also vouches for
 #: names NER already calls ORG.
 _TRADE_TAILS = word_class("trade_tails")
+
+
+def _full_personal_name(ent: Span, common: frozenset[str]) -> bool:
+    """Is a PERSON entity a person's full name, whose words stay a person's later in the text?
+
+    "Bhavish Aggarwal", "Geoff Entress": two title-case words or more. When the first word is a
+    dictionary word that is no given name ("Loot Drop", "Crew Cuts", "Rare Earth"), the label is
+    NER's guess from the capitals alone, and the words are left free for business evidence.
+    """
+    if ent.label_ != "PERSON" or sum(1 for t in ent if t.is_alpha and t.is_title) < 2:
+        return False
+    return _personal_name(ent, common)
+
+
+def _given_and_surname(span: Span) -> bool:
+    """A person's name by its own shape: a given name or a title, then one or two capitalised
+    words that close no company name. "Geoff Entress", "Sir Percival Perry"; not "Richard
+    Shops Ltd" nor "Lancer Yachts"."""
+    words = [t for t in span if t.is_alpha or t.text.endswith(".")]
+    last = span[-1].lower_
+    return 2 <= len(words) == len(span) <= 4 and all(t.text[:1].isupper() for t in span) \
+        and opens_as_person([t.text for t in span]) and last not in COMPANY_WORDS and last not in _TRADE_TAILS
+
+
+#: Words of investing, which people do as well as businesses: "Geoff Entress invested in Zulily",
+#: "backed by Mark Cuban", "investors included Mark Cuban".
+_INVESTING_WORDS = word_class("investing_words")
+
+
+def _invests(span: Span) -> bool:
+    """Is a name the investor of an investing word: its subject, its "by"/"from" object or an
+    item that "investors include"? Buying and selling are read as a business's acts, so a
+    given name there ("Karen Millen acquired Coast", "sold Douglas Elliman") is left alone."""
+    root = span.root
+    while root.dep_ == "conj" and root.head.i != root.i:
+        root = root.head
+    head = root.head
+    if root.dep_ == "pobj" and head.lower_ in {"by", "from"}:
+        head = head.head
+    elif root.dep_ in {"dobj", "attr"} and head.lemma_.lower() == "include":
+        head = next((c for c in head.children if c.dep_ == "nsubj"), head)
+    elif root.dep_ not in {"nsubj", "appos"}:
+        return False
+    return head.lemma_.lower() in _INVESTING_WORDS
+
+
+def _personal_name(span: Span, common: frozenset[str]) -> bool:
+    """A name of two words or more read as a person's: it opens with a given name or a title
+    ("Richard Branson", "Sir Percival Perry"), or with a word that is neither a given name nor a
+    dictionary word ("Bhavish Aggarwal"). "Cloud Foundry", "Addition Elle" are not."""
+    if len(span) < 2:
+        return False
+    return opens_as_person([t.text for t in span]) or not _dictionary_opener(span, common)
+
+
+def _dictionary_opener(span: Span, common: frozenset[str]) -> bool:
+    """Does a name open with a dictionary word ("Crew", "Loot", "Cloud") that is no given name?"""
+    return span[0].is_alpha and span[0].lower_ in common and not opens_as_person([t.text for t in span])
 
 
 def _entity_kind(label: str, part: Span, votes: Counter[str], person_words: set[str], common: frozenset[str]) -> str:
