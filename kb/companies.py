@@ -484,6 +484,13 @@ class CompanyResolver:
                 person_words.update(t.text for t in doc[c.start:c.end])
                 if c.end - c.start > 1:
                     role_words.update(t.text for t in doc[c.start:c.end])
+        # "Chiche and Antoine Porte launched Lydia": a given name and a surname joined to a person is a person
+        businesses = {i for c in candidates if c.kind in {"company", "weak", "org"}
+                      and not (c.end - c.start == 1 and doc[c.start].text in role_words) for i in range(c.start, c.end)}
+        people = {t.text for t in doc if t.text in person_words and t.i not in businesses}
+        for c in candidates:
+            if c.kind in {"org", "maybe"} and not c.canonical and _joined_to_person(doc[c.start:c.end], people):
+                c.kind = "person"
         candidates = [c for c in candidates if c.kind != "person" and not (
             c.kind in {"org", "maybe"} and c.end - c.start == 1 and doc[c.start].text in person_words
             and not votes[doc[c.start].text]["ORG"] > votes[doc[c.start].text]["PERSON"]) and not (
@@ -1367,6 +1374,19 @@ def _given_and_surname(span: Span) -> bool:
     last = span[-1].lower_
     return 2 <= len(words) == len(span) <= 4 and all(t.text[:1].isupper() for t in span) \
         and opens_as_person([t.text for t in span]) and last not in COMPANY_WORDS and last not in _TRADE_TAILS
+
+
+def _joined_to_person(span: Span, person_words: set[str]) -> bool:
+    """Is a name with a person's shape ("Antoine Porte") coordinated with a word of a person's name
+    that is no business here ("Chiche", after "Cyril Chiche")? People are listed with people."""
+    if not _given_and_surname(span):
+        return False
+    root = span.root
+    doc = span.doc
+    # read on the surface too: the parser often makes "Chiche and" a modifier of "Porte"
+    before = span.start >= 2 and doc[span.start - 1].lower_ in {"and", "&"} and doc[span.start - 2].text in person_words
+    after = span.end + 1 < len(doc) and doc[span.end].lower_ in {"and", "&"} and doc[span.end + 1].text in person_words
+    return before or after or any(t.text in person_words for t in root.conjuncts)
 
 
 #: Words of investing, which people do as well as businesses: "Geoff Entress invested in Zulily",

@@ -71,3 +71,12 @@ def test_buyer_with_a_given_name_is_left_a_company(extractor):
     """Buying is a business's act: eponymous companies ("Karen Millen") keep their evidence."""
     ex = extractor.extract("Karen Millen acquired the assets of Coast.")
     assert "Karen Millen" in names(ex)
+
+
+@pytest.mark.issue(4)
+def test_given_name_listed_with_a_person_is_a_person(extractor):
+    """NER says ORG for both founders; "Chiche" is a person by his role, and Antoine Porte is listed with him."""
+    ex = extractor.extract("Tencent invested in Lydia, said Cyril Chiche, Lydia's CEO. "
+                           "Chiche and Antoine Porte launched Lydia in July 2013.")
+    assert "Antoine Porte" not in names(ex)
+    assert "Lydia" in names(ex)
