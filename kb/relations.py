@@ -1777,7 +1777,7 @@ def _bought_from_or_part_of(trigger: Token, a: Span, b: Span, labels_at: dict[in
     for obj in objects:
         if obj.i in labels_at or obj.lemma_.lower() not in _PART_NOUNS and obj.lower_ not in _PART_NOUNS:
             continue
-        inside = {t.i for t in obj.subtree}
+        inside = {t.i for t in obj.subtree} - _part_names(obj)
         if a.root.i in inside or b.root.i in inside:
             return True
     # the seller's "from" hangs on the verb or, as the small parser often has it, on what is
@@ -1789,6 +1789,19 @@ def _bought_from_or_part_of(trigger: Token, a: Span, b: Span, labels_at: dict[in
                 if a.root.i in inside or b.root.i in inside:
                     return True
     return False
+
+
+def _part_names(part: Token) -> set[int]:
+    """The tokens that name a part noun itself, not its owner: "sold its Widget unit to Globex",
+    "offloaded its food delivery arm Uber Eats to Zomato". The named unit is what changes hands.
+
+    A proper-noun modifier names the unit only when the owner is said apart, by a possessive or
+    "of": in "purchase of Baxter kidney care business" Baxter is the owner, and no party.
+    """
+    names = [c for c in part.children if c.dep_ == "appos"]
+    if _owners_of(part):
+        names += [c for c in part.children if c.dep_ == "compound" and c.pos_ == "PROPN"]
+    return {t.i for c in names for t in c.subtree}
 
 
 def _coordinated_as_parties(mention: Span) -> bool:
