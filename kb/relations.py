@@ -493,6 +493,8 @@ class RelationExtractor:
                 if (rel_type == "supplier" and token.pos_ == "NOUN" and token.dep_ == "compound"
                         and token.head.lemma_.lower() not in _DEAL_NOUNS and token.head.i not in inside):
                     continue  # "its food delivery arm", "a supply chain": a line of business, not a supply
+                if rel_type == "acquisition" and word in _CONTROL_TRANSFER_VERBS and not _moves_control(token):
+                    continue  # "transferred its staff to X" is no sale; "ownership of X was transferred to Y" is
                 if rel_type == "supplier" and word in _NEEDS_CUSTOMER and not _made_for_a_company(token, inside):
                     continue  # "develops its own chips" is no supply; "developed software for X" is
                 if contextual and rel_type == "supplier" and not deal and not _lists_parties(token) and not any(
@@ -2017,6 +2019,18 @@ _WHOLE = word_class("whole_words")
 _CONTROL_NOUNS = word_class("control_nouns")
 
 
+_CONTROL_TRANSFER_VERBS = word_class("control_transfer_verbs")
+
+
+def _moves_control(verb: Token) -> bool:
+    """Is what the verb moves the ownership or control of something: "the ownership of Global Bank
+    Liberia was transferred to Platinum Habib Bank", "transferred control of the Moose to TNSE"?
+    """
+    moved = [c for c in verb.children if c.dep_ in {"dobj", "nsubjpass", "nsubj"}]
+    return any(m.lemma_.lower() in _CONTROL_NOUNS and any(c.dep_ == "prep" and c.lower_ == "of" for c in m.children)
+               for m in moved)
+
+
 def _implicit_object(verb: Token) -> list[Token]:
     """What a passive participle without a subject of its own is about.
 
@@ -2223,6 +2237,8 @@ def _direction_vote(
         # the agent of a passive is the subject too), but "from" already names the source
         # "X sold Y to Z": what is sold stays the target (Y), the buyer is Z
         keep = {"from", "dobj", "nsubjpass"} if trig.type == "acquisition" else {"from"}
+        if trig.type == "acquisition" and _moves_control(trig.token):
+            keep.add("of")  # "the ownership of X was transferred to Z": the company owned is what is sold
         sa = -sa if ra not in keep else sa
         sb = -sb if rb not in keep else sb
     if sa > 0 and sb > 0 or sa < 0 and sb < 0:

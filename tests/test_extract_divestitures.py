@@ -41,3 +41,21 @@ def test_proper_noun_modifier_after_a_possessive_names_the_unit(nlp):
     doc = nlp("Acme Corp sold its Widget unit to Globex Corporation.")
     unit = next(t for t in doc if t.lower_ == "unit")
     assert {t.text for t in doc if t.i in _part_names(unit)} == {"Widget"}
+
+
+def test_transferred_ownership_of_a_company_is_an_acquisition_by_the_receiver(extractor):
+    ex = extractor.extract("In 2003, Acme Corp transferred ownership of Widget Systems to Globex Corporation.")
+    assert ("acquisition", "Globex", "Widget Systems") in relations(ex)
+    assert frozenset(("Acme", "Globex")) not in pairs(ex, "acquisition")
+
+
+def test_passive_transfer_of_ownership_points_to_the_company_owned(extractor):
+    ex = extractor.extract(
+        "In January 2009, the ownership of Global Bank Liberia Limited was transferred to Platinum Habib Bank."
+    )
+    assert ("acquisition", "Platinum Habib Bank", "Global Bank Liberia") in relations(ex)
+
+
+def test_transfer_of_anything_but_control_is_no_sale(extractor):
+    ex = extractor.extract("The Widget Systems staff were transferred to Globex Corporation.")
+    assert not pairs(ex, "acquisition")
