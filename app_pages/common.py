@@ -28,7 +28,7 @@ from kb.db import open_db
 from kb.errors import NewskbError
 from kb.graph import TYPE_COLOURS
 from kb.query import Reader, RelationFilter
-from kb.records import RELATION_TYPES
+from kb.records import RELATION_TYPES, party_label
 
 #: How long a cached read is reused. An ingest running in another process shows up
 #: after at most this long; curation and ingest started here clear the cache at once.
@@ -125,8 +125,8 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=^&\"'])")
 
 
 def party(name: str, kind: str) -> str:
-    """A relation party's name, marked when it is an organisation (agency, university) and not a company."""
-    return f"{name} (organisation)" if kind == "other_org" else name
+    """A relation party's name, marked when its row is an organisation (agency, university)."""
+    return party_label(name, kind == "other_org")
 
 
 def md(text: object) -> str:

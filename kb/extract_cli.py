@@ -18,7 +18,7 @@ from rich.table import Table
 
 from kb.errors import ParseError
 from kb.extract import Extractor, prediction, read_documents, write_predictions
-from kb.records import UNDIRECTED_TYPES, Extraction
+from kb.records import UNDIRECTED_TYPES, Extraction, party_label
 
 log = logging.getLogger(__name__)
 
@@ -84,8 +84,7 @@ def print_summary(extraction: Extraction, console: Console) -> None:
     for r in extraction.relations:
         arrow = "–" if r.type in UNDIRECTED_TYPES else "→"
         terms = ", ".join(f"{k}={v}" for k, v in r.terms.as_dict().items())
-        source, target = (name + (" (organisation)" if r.org_side == side else "")
-                          for side, name in (("source", r.source), ("target", r.target)))
+        source, target = party_label(r.source, r.org_side == "source"), party_label(r.target, r.org_side == "target")
         console.print(f"  {r.type}: {source} {arrow} {target}  [dim]confidence {r.confidence:.2f}"
                       + (f"; {terms}" if terms else "") + "[/dim]", highlight=False)
         console.print(f"    “{r.sentence}” [dim]@{r.start}–{r.end}[/dim]", highlight=False, markup=True)

@@ -15,6 +15,11 @@ RELATION_TYPES = ("partnership", "investment", "acquisition", "supplier", "compe
 UNDIRECTED_TYPES = frozenset({"partnership", "competitor"})
 
 
+def party_label(name: str, organisation: bool) -> str:
+    """A relation party's name as people read it: marked when it is an organisation, not a company."""
+    return f"{name} (organisation)" if organisation else name
+
+
 def document_text(title: str | None, text: str) -> str:
     """The string the extractor reads: the title as its own paragraph, then the body."""
     title = (title or "").strip()

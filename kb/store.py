@@ -347,8 +347,8 @@ def _store(
         if relation.type not in RELATION_TYPES:
             unknown_types += 1
             continue
-        party = {side: organisation_id if relation.org_side == side else company_id for side in ("source", "target")}
-        source, target = party["source"](relation.source), party["target"](relation.target)
+        source = organisation_id(relation.source) if relation.org_side == "source" else company_id(relation.source)
+        target = organisation_id(relation.target) if relation.org_side == "target" else company_id(relation.target)
         if source is None or target is None or source == target:
             continue
         relation_id = ensure_relation(db, relation.type, source, target)

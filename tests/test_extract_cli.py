@@ -39,6 +39,12 @@ def test_text_prints_a_summary_with_evidence():
     assert "invested $13 billion" in result.output
 
 
+def test_summary_marks_a_party_that_is_an_organisation():
+    result = run("--text", "KP Technology has partnered with Harvard University.")
+    assert result.exit_code == 0, result.output
+    assert "partnership: KP Technology – Harvard University (organisation)" in result.output
+
+
 def test_file_with_json_flag_prints_the_prediction(tmp_path):
     path = tmp_path / "a.txt"
     path.write_text("Walmart competes with Amazon in online grocery.", encoding="utf-8")
