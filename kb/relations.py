@@ -1454,9 +1454,7 @@ def _same_group(mention: Span, other: Span) -> bool:
         words = {noun.lemma_.lower(), *(c.lemma_.lower() for c in noun.children if c.dep_ in {"compound", "amod"})}
         if not words & _GROUP_NOUNS:
             continue
-        owners = [c for c in noun.children if c.dep_ == "poss"]
-        owners += [g for c in noun.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
-        if any(o.lower_ in _POSSESSIVE_PRONOUNS or _within(o, other) for o in owners):
+        if any(o.lower_ in _POSSESSIVE_PRONOUNS or _within(o, other) for o in _owners_of(noun)):
             return True
     return False
 
