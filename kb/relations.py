@@ -310,16 +310,13 @@ class RelationExtractor:
         for rel in [*self._labelled_pairs(doc, by_sent), *self._absorbed_pairs(by_sent), *self._colon_lists(doc, by_sent),
                     *self._joint_venture_owners(by_sent),
                     *_bare_party_lists(doc, by_sent), *_frame_rivals(by_sent)]:
-            key = (rel["type"], *sorted((rel["source"], rel["target"])))
-            if not any((k[0], *sorted(k[1:])) == key for k in best):
-                best[key] = rel
+            _add_unless_related(best, rel)
         for ms in by_sent.values():
             start, end = ms[0].sent.start_char, ms[0].sent.end_char
             within = [rel for rel in best.values() if rel["start"] <= start and end <= rel["end"]]
             for extra in _with_list_members(within, [*_name_lists(ms), *_surface_name_lists(ms)])[len(within):]:
-                key = (extra["type"], *sorted((extra["source"], extra["target"])))
-                if extra["confidence"] >= MIN_CONFIDENCE and not any((k[0], *sorted(k[1:])) == key for k in best):
-                    best[key] = extra
+                if extra["confidence"] >= MIN_CONFIDENCE:
+                    _add_unless_related(best, extra)
         for rel in sorted(best.values(), key=lambda r: (r["start"], r["type"])):
             side = _org_side(rel, org_names)
             if side != _NOT_A_PARTY:
@@ -670,6 +667,13 @@ class RelationExtractor:
                         "trigger": trig.token.text,
                         "terms": deal_terms(sent) if rel_type in ("investment", "acquisition", "supplier", "partnership") else {},
                     }
+
+
+def _add_unless_related(best: dict[tuple[str, str, str], dict[str, Any]], rel: dict[str, Any]) -> None:
+    """Keep a relation found off the trigger paths unless its pair already has one of its type, either way round."""
+    key = (rel["type"], *sorted((rel["source"], rel["target"])))
+    if not any((k[0], *sorted(k[1:])) == key for k in best):
+        best[key] = rel
 
 
 #: Participles that list a group's members: "the Osprey Consortium, made up of CPPIB, Colonial First State ...".
