@@ -1088,7 +1088,7 @@ def rival_frame_verbs() -> frozenset[str]:
     return _rival_frames().verbs
 
 
-_ORDINAL_WORDS = {"second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "next"}
+_ORDINAL_WORDS = word_class("ordinal_words")
 
 
 def _frame_rivals(by_sent: dict[int, list[Span]]) -> Iterator[dict[str, Any]]:
