@@ -480,13 +480,15 @@ class RelationExtractor:
                 continue
             if token.lower_ == "series" and not _names_a_round(token):
                 continue  # "the HBO Max series Rap Sh*t", "a series of reactors": no funding round
+            if _other_sense_particle(token):
+                continue  # "are working out the final terms": no working together; "built up a reputation": no supply
+            word = token.lemma_.lower()
+            # "sold in Walmart stores", "carries watches from Cartier": the shop or the maker is named
+            shop_named = _sells_goods_from(token, inside) or any(_sold_at(token, m) for m in mentions)
             for rel_type, inverse in entries:
-                word = token.lemma_.lower()
                 contextual = word in _CONTEXTUAL.get(rel_type, ()) or token.lower_ in _CONTEXTUAL.get(rel_type, ())
                 if contextual and rel_type == "investment" and not money:
                     continue
-                if _other_sense_particle(token):
-                    continue  # "are working out the final terms": no working together; "built up a reputation": no supply
                 if (rel_type == "supplier" and token.pos_ == "NOUN" and token.dep_ == "compound"
                         and token.head.lemma_.lower() not in _DEAL_NOUNS and token.head.i not in inside):
                     continue  # "its food delivery arm", "a supply chain": a line of business, not a supply
@@ -497,13 +499,12 @@ class RelationExtractor:
                 if contextual and rel_type == "supplier" and not deal and not _lists_parties(token) and not any(
                         c.dep_ in {"prep", "dative"} and c.lower_ == "to" or c.dep_ == "poss" and c.i in inside
                         for c in token.children) and not _made_for_a_company(token, inside) \
-                        and not _uses_a_companys_product(token, inside) and not _sells_goods_from(token, inside) \
-                        and not any(_sold_at(token, m) for m in mentions) and not _party_for_a_company(token, inside):
+                        and not _uses_a_companys_product(token, inside) and not shop_named \
+                        and not _party_for_a_company(token, inside):
                     continue  # "use" and "customer" need a deal sentence, "sells to" or "Dubway's clients"
                 # "won a contract from X" says the supply as plainly as "supplies X"
                 # and so do "sold in Walmart stores" and "carries watches from Cartier"
-                specific = not contextual or rel_type == "supplier" and (
-                    bool(_deal_winners(token)) or _sells_goods_from(token, inside) or any(_sold_at(token, m) for m in mentions))
+                specific = not contextual or rel_type == "supplier" and (bool(_deal_winners(token)) or shop_named)
                 out.append(_Trigger(token, rel_type, inverse, specific))
         return out
 
