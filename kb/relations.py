@@ -2073,7 +2073,6 @@ def _within(token: Token, span: Span) -> bool:
 
 #: Conjoined verbs whose object names what the first verb's party became: "acquire Continental and change its name to UCH".
 _RENAMING_VERBS = word_class("renaming_verbs")
-_SUBJECT = {"nsubj", "poss", "agent", "by", "csubj", "compound", "nmod"}
 _OBJECT = {"dobj", "nsubjpass", "pobj", "of", "in", "into", "to", "for", "with", "iobj", "dative", "attr", "oprd", "on", "behind"}
 
 
