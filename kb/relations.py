@@ -378,11 +378,8 @@ class RelationExtractor:
                         if buyer.label_ == target.label_:
                             continue
                         sent = verb.sent
-                        yield {
-                            "type": "acquisition", "source": buyer.label_, "target": target.label_,
-                            "sentence": sent.text.strip(), "start": sent.start_char, "end": sent.end_char,
-                            "confidence": 0.7, "trigger": verb.text, "terms": deal_terms(sent),
-                        }
+                        yield _sentence_relation(sent, "acquisition", buyer.label_, target.label_, confidence=0.7,
+                                                 trigger=verb.text, terms=deal_terms(sent))
 
     def _joint_venture_owners(self, by_sent: dict[int, list[Span]]) -> Iterator[dict[str, Any]]:
         """ "Virgin Mobile USA was founded as a joint venture between Virgin Group and Sprint": its parents hold it.
@@ -404,11 +401,8 @@ class RelationExtractor:
                 for venture in founded:
                     for parent in dict.fromkeys(m.label_ for m in parents if m.label_ != venture.label_):
                         sent = verb.sent
-                        yield {
-                            "type": "investment", "source": parent, "target": venture.label_,
-                            "sentence": sent.text.strip(), "start": sent.start_char, "end": sent.end_char,
-                            "confidence": 0.7, "trigger": verb.text, "terms": {},
-                        }
+                        yield _sentence_relation(sent, "investment", parent, venture.label_, confidence=0.7,
+                                                 trigger=verb.text)
 
     def _colon_lists(self, doc: Doc, by_sent: dict[int, list[Span]]) -> Iterator[dict[str, Any]]:
         """ "Dubway's clients have included: HBO, PBS ...": a party list the colon put in a sentence of its own.
@@ -668,6 +662,16 @@ class RelationExtractor:
                         "trigger": trig.token.text,
                         "terms": deal_terms(sent) if rel_type in ("investment", "acquisition", "supplier", "partnership") else {},
                     }
+
+
+def _sentence_relation(sent: Span, rel_type: str, source: str, target: str, *, confidence: float, trigger: str,
+                       terms: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A relation a passage pattern reads off one sentence, with the sentence as its evidence."""
+    return {
+        "type": rel_type, "source": source, "target": target, "sentence": sent.text.strip(),
+        "start": sent.start_char, "end": sent.end_char, "confidence": confidence, "trigger": trigger,
+        "terms": {} if terms is None else terms,
+    }
 
 
 def _add_unless_related(best: dict[tuple[str, str, str], dict[str, Any]], rel: dict[str, Any]) -> None:
@@ -1048,10 +1052,7 @@ def _bare_party_lists(doc: Doc, by_sent: dict[int, list[Span]]) -> Iterator[dict
             rel_type, owner_is_source = _LIST_PARTIES[anchor.lemma_.lower()]
             for member in dict.fromkeys(m.label_ for m in listed if m.label_ != owner):
                 source, target = (owner, member) if owner_is_source else (member, owner)
-                yield {
-                    "type": rel_type, "source": source, "target": target, "sentence": sent.text.strip(),
-                    "start": sent.start_char, "end": sent.end_char, "confidence": 0.6, "trigger": anchor.text, "terms": {},
-                }
+                yield _sentence_relation(sent, rel_type, source, target, confidence=0.6, trigger=anchor.text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -1118,11 +1119,8 @@ def _frame_rivals(by_sent: dict[int, list[Span]]) -> Iterator[dict[str, Any]]:
                     for b in (m for m in companies if any(_names_side(t, m) for t in second)):
                         if a.label_ == b.label_ or _same_group(a, b) or _same_group(b, a):
                             continue
-                        yield {
-                            "type": "competitor", "source": a.label_, "target": b.label_, "sentence": sent.text.strip(),
-                            "start": sent.start_char, "end": sent.end_char, "confidence": 0.75, "trigger": token.text,
-                            "terms": {},
-                        }
+                        yield _sentence_relation(sent, "competitor", a.label_, b.label_, confidence=0.75,
+                                                 trigger=token.text)
 
 
 def _frame_parties(token: Token, frames: _RivalFrames) -> list[tuple[list[Token], list[Token]]]:
