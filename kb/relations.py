@@ -826,6 +826,8 @@ def _with_list_members(found: list[dict[str, Any]], lists: list[set[str]]) -> li
 #: "the company", "the carrier"...: a reference to a company named before.
 _COMPANY_NOUNS = word_class("reference_nouns")
 _REFERENCE = "newskb_reference"  #: kb_id of pseudo-mentions made by _resolve_references
+_ROUND_NOUNS = word_class("round_nouns")
+_REFERENCE_DEPS = {"nsubj", "nsubjpass", "poss", "pobj", "dobj", "dative"}
 _ORG = "newskb_other_org"  #: kb_id of other organisations' mentions
 #: The side of a relation an other organisation may take: a partner, the customer of a supplier,
 #: the investor (a state fund, a development bank). An organisation is not bought, and no
@@ -843,8 +845,6 @@ def _org_side(rel: dict[str, Any], org_names: set[str]) -> str | None:
     if len(sides) == 2 or sides[0] not in _ORG_SIDES.get(rel["type"], ()):
         return _NOT_A_PARTY
     return sides[0]
-_ROUND_NOUNS = word_class("round_nouns")
-_REFERENCE_DEPS = {"nsubj", "nsubjpass", "poss", "pobj", "dobj", "dative"}
 
 
 def _resolve_references(doc: Doc, mentions: list[Span]) -> list[Span]:
