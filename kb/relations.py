@@ -310,16 +310,13 @@ class RelationExtractor:
         for rel in [*self._labelled_pairs(doc, by_sent), *self._absorbed_pairs(by_sent), *self._colon_lists(doc, by_sent),
                     *self._joint_venture_owners(by_sent),
                     *_bare_party_lists(doc, by_sent), *_frame_rivals(by_sent)]:
-            key = (rel["type"], *sorted((rel["source"], rel["target"])))
-            if not any((k[0], *sorted(k[1:])) == key for k in best):
-                best[key] = rel
+            _add_unless_related(best, rel)
         for ms in by_sent.values():
             start, end = ms[0].sent.start_char, ms[0].sent.end_char
             within = [rel for rel in best.values() if rel["start"] <= start and end <= rel["end"]]
             for extra in _with_list_members(within, [*_name_lists(ms), *_surface_name_lists(ms)])[len(within):]:
-                key = (extra["type"], *sorted((extra["source"], extra["target"])))
-                if extra["confidence"] >= MIN_CONFIDENCE and not any((k[0], *sorted(k[1:])) == key for k in best):
-                    best[key] = extra
+                if extra["confidence"] >= MIN_CONFIDENCE:
+                    _add_unless_related(best, extra)
         for rel in sorted(best.values(), key=lambda r: (r["start"], r["type"])):
             side = _org_side(rel, org_names)
             if side != _NOT_A_PARTY:
@@ -381,11 +378,8 @@ class RelationExtractor:
                         if buyer.label_ == target.label_:
                             continue
                         sent = verb.sent
-                        yield {
-                            "type": "acquisition", "source": buyer.label_, "target": target.label_,
-                            "sentence": sent.text.strip(), "start": sent.start_char, "end": sent.end_char,
-                            "confidence": 0.7, "trigger": verb.text, "terms": deal_terms(sent),
-                        }
+                        yield _sentence_relation(sent, "acquisition", buyer.label_, target.label_, confidence=0.7,
+                                                 trigger=verb.text, terms=deal_terms(sent))
 
     def _joint_venture_owners(self, by_sent: dict[int, list[Span]]) -> Iterator[dict[str, Any]]:
         """ "Virgin Mobile USA was founded as a joint venture between Virgin Group and Sprint": its parents hold it.
@@ -407,11 +401,8 @@ class RelationExtractor:
                 for venture in founded:
                     for parent in dict.fromkeys(m.label_ for m in parents if m.label_ != venture.label_):
                         sent = verb.sent
-                        yield {
-                            "type": "investment", "source": parent, "target": venture.label_,
-                            "sentence": sent.text.strip(), "start": sent.start_char, "end": sent.end_char,
-                            "confidence": 0.7, "trigger": verb.text, "terms": {},
-                        }
+                        yield _sentence_relation(sent, "investment", parent, venture.label_, confidence=0.7,
+                                                 trigger=verb.text)
 
     def _colon_lists(self, doc: Doc, by_sent: dict[int, list[Span]]) -> Iterator[dict[str, Any]]:
         """ "Dubway's clients have included: HBO, PBS ...": a party list the colon put in a sentence of its own.
@@ -483,13 +474,15 @@ class RelationExtractor:
                 continue
             if token.lower_ == "series" and not _names_a_round(token):
                 continue  # "the HBO Max series Rap Sh*t", "a series of reactors": no funding round
+            if _other_sense_particle(token):
+                continue  # "are working out the final terms": no working together; "built up a reputation": no supply
+            word = token.lemma_.lower()
+            # "sold in Walmart stores", "carries watches from Cartier": the shop or the maker is named
+            shop_named = _sells_goods_from(token, inside) or any(_sold_at(token, m) for m in mentions)
             for rel_type, inverse in entries:
-                word = token.lemma_.lower()
                 contextual = word in _CONTEXTUAL.get(rel_type, ()) or token.lower_ in _CONTEXTUAL.get(rel_type, ())
                 if contextual and rel_type == "investment" and not money:
                     continue
-                if _other_sense_particle(token):
-                    continue  # "are working out the final terms": no working together; "built up a reputation": no supply
                 if (rel_type == "supplier" and token.pos_ == "NOUN" and token.dep_ == "compound"
                         and token.head.lemma_.lower() not in _DEAL_NOUNS and token.head.i not in inside):
                     continue  # "its food delivery arm", "a supply chain": a line of business, not a supply
@@ -500,13 +493,12 @@ class RelationExtractor:
                 if contextual and rel_type == "supplier" and not deal and not _lists_parties(token) and not any(
                         c.dep_ in {"prep", "dative"} and c.lower_ == "to" or c.dep_ == "poss" and c.i in inside
                         for c in token.children) and not _made_for_a_company(token, inside) \
-                        and not _uses_a_companys_product(token, inside) and not _sells_goods_from(token, inside) \
-                        and not any(_sold_at(token, m) for m in mentions) and not _party_for_a_company(token, inside):
+                        and not _uses_a_companys_product(token, inside) and not shop_named \
+                        and not _party_for_a_company(token, inside):
                     continue  # "use" and "customer" need a deal sentence, "sells to" or "Dubway's clients"
                 # "won a contract from X" says the supply as plainly as "supplies X"
                 # and so do "sold in Walmart stores" and "carries watches from Cartier"
-                specific = not contextual or rel_type == "supplier" and (
-                    bool(_deal_winners(token)) or _sells_goods_from(token, inside) or any(_sold_at(token, m) for m in mentions))
+                specific = not contextual or rel_type == "supplier" and (bool(_deal_winners(token)) or shop_named)
                 out.append(_Trigger(token, rel_type, inverse, specific))
         return out
 
@@ -672,6 +664,23 @@ class RelationExtractor:
                     }
 
 
+def _sentence_relation(sent: Span, rel_type: str, source: str, target: str, *, confidence: float, trigger: str,
+                       terms: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A relation a passage pattern reads off one sentence, with the sentence as its evidence."""
+    return {
+        "type": rel_type, "source": source, "target": target, "sentence": sent.text.strip(),
+        "start": sent.start_char, "end": sent.end_char, "confidence": confidence, "trigger": trigger,
+        "terms": {} if terms is None else terms,
+    }
+
+
+def _add_unless_related(best: dict[tuple[str, str, str], dict[str, Any]], rel: dict[str, Any]) -> None:
+    """Keep a relation found off the trigger paths unless its pair already has one of its type, either way round."""
+    key = (rel["type"], *sorted((rel["source"], rel["target"])))
+    if not any((k[0], *sorted(k[1:])) == key for k in best):
+        best[key] = rel
+
+
 #: Participles that list a group's members: "the Osprey Consortium, made up of CPPIB, Colonial First State ...".
 _MEMBERSHIP_VERBS = word_class("membership_verbs")
 
@@ -817,6 +826,8 @@ def _with_list_members(found: list[dict[str, Any]], lists: list[set[str]]) -> li
 #: "the company", "the carrier"...: a reference to a company named before.
 _COMPANY_NOUNS = word_class("reference_nouns")
 _REFERENCE = "newskb_reference"  #: kb_id of pseudo-mentions made by _resolve_references
+_ROUND_NOUNS = word_class("round_nouns")
+_REFERENCE_DEPS = {"nsubj", "nsubjpass", "poss", "pobj", "dobj", "dative"}
 _ORG = "newskb_other_org"  #: kb_id of other organisations' mentions
 #: The side of a relation an other organisation may take: a partner, the customer of a supplier,
 #: the investor (a state fund, a development bank). An organisation is not bought, and no
@@ -834,8 +845,6 @@ def _org_side(rel: dict[str, Any], org_names: set[str]) -> str | None:
     if len(sides) == 2 or sides[0] not in _ORG_SIDES.get(rel["type"], ()):
         return _NOT_A_PARTY
     return sides[0]
-_ROUND_NOUNS = word_class("round_nouns")
-_REFERENCE_DEPS = {"nsubj", "nsubjpass", "poss", "pobj", "dobj", "dative"}
 
 
 def _resolve_references(doc: Doc, mentions: list[Span]) -> list[Span]:
@@ -1043,10 +1052,7 @@ def _bare_party_lists(doc: Doc, by_sent: dict[int, list[Span]]) -> Iterator[dict
             rel_type, owner_is_source = _LIST_PARTIES[anchor.lemma_.lower()]
             for member in dict.fromkeys(m.label_ for m in listed if m.label_ != owner):
                 source, target = (owner, member) if owner_is_source else (member, owner)
-                yield {
-                    "type": rel_type, "source": source, "target": target, "sentence": sent.text.strip(),
-                    "start": sent.start_char, "end": sent.end_char, "confidence": 0.6, "trigger": anchor.text, "terms": {},
-                }
+                yield _sentence_relation(sent, rel_type, source, target, confidence=0.6, trigger=anchor.text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -1084,7 +1090,7 @@ def rival_frame_verbs() -> frozenset[str]:
     return _rival_frames().verbs
 
 
-_ORDINAL_WORDS = {"second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "next"}
+_ORDINAL_WORDS = word_class("ordinal_words")
 
 
 def _frame_rivals(by_sent: dict[int, list[Span]]) -> Iterator[dict[str, Any]]:
@@ -1113,11 +1119,8 @@ def _frame_rivals(by_sent: dict[int, list[Span]]) -> Iterator[dict[str, Any]]:
                     for b in (m for m in companies if any(_names_side(t, m) for t in second)):
                         if a.label_ == b.label_ or _same_group(a, b) or _same_group(b, a):
                             continue
-                        yield {
-                            "type": "competitor", "source": a.label_, "target": b.label_, "sentence": sent.text.strip(),
-                            "start": sent.start_char, "end": sent.end_char, "confidence": 0.75, "trigger": token.text,
-                            "terms": {},
-                        }
+                        yield _sentence_relation(sent, "competitor", a.label_, b.label_, confidence=0.75,
+                                                 trigger=token.text)
 
 
 def _frame_parties(token: Token, frames: _RivalFrames) -> list[tuple[list[Token], list[Token]]]:
@@ -1454,9 +1457,7 @@ def _same_group(mention: Span, other: Span) -> bool:
         words = {noun.lemma_.lower(), *(c.lemma_.lower() for c in noun.children if c.dep_ in {"compound", "amod"})}
         if not words & _GROUP_NOUNS:
             continue
-        owners = [c for c in noun.children if c.dep_ == "poss"]
-        owners += [g for c in noun.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
-        if any(o.lower_ in _POSSESSIVE_PRONOUNS or _within(o, other) for o in owners):
+        if any(o.lower_ in _POSSESSIVE_PRONOUNS or _within(o, other) for o in _owners_of(noun)):
             return True
     return False
 
@@ -2070,7 +2071,6 @@ def _within(token: Token, span: Span) -> bool:
 
 #: Conjoined verbs whose object names what the first verb's party became: "acquire Continental and change its name to UCH".
 _RENAMING_VERBS = word_class("renaming_verbs")
-_SUBJECT = {"nsubj", "poss", "agent", "by", "csubj", "compound", "nmod"}
 _OBJECT = {"dobj", "nsubjpass", "pobj", "of", "in", "into", "to", "for", "with", "iobj", "dative", "attr", "oprd", "on", "behind"}
 
 
