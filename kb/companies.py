@@ -939,13 +939,8 @@ _VOUCHING_LIST = 3
 _EXAMPLE_OPENERS = frozenset({"including", "include", "includes", "included", "as", "like", ":"})
 
 
+#: Plural nouns whose examples are businesses: "clients", "retailers".
 _LISTING_PARTY_NOUNS = word_class("listing_party_nouns")
-
-
-def party_nouns() -> frozenset[str]:
-    """Plural nouns whose examples are businesses ("clients", "retailers"): ``listing_party_nouns`` in
-    ``data/word_classes.toml``."""
-    return _LISTING_PARTY_NOUNS
 
 
 def _announced_by_party_noun(first: Token) -> bool:
@@ -969,11 +964,11 @@ def _announced_by_party_noun(first: Token) -> bool:
         if subject is not None and subject.tag_ == "WDT" and verb.dep_ == "relcl":
             subject = verb.head
         if subject is not None and subject.tag_ in {"NNS", "NNPS"}:
-            return subject.lemma_.lower() in party_nouns()
+            return subject.lemma_.lower() in _LISTING_PARTY_NOUNS
     # "networks such as", "clients that include", "Companies that Eniac has invested in include"
     for token in reversed(doc[max(first.sent.start, i - 8):i]):
         if token.pos_ in {"NOUN", "PROPN"} and token.tag_ in {"NNS", "NNPS"}:
-            return token.lemma_.lower() in party_nouns() or token.lower_.rstrip("s") in party_nouns()
+            return token.lemma_.lower() in _LISTING_PARTY_NOUNS or token.lower_.rstrip("s") in _LISTING_PARTY_NOUNS
         if token.is_punct and token.text != "’":
             return False
     return False
