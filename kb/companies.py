@@ -1412,12 +1412,8 @@ def _personal_name(span: Span, common: frozenset[str]) -> bool:
     dictionary word ("Bhavish Aggarwal"). "Cloud Foundry", "Addition Elle" are not."""
     if len(span) < 2:
         return False
-    return opens_as_person([t.text for t in span]) or not _dictionary_opener(span, common)
-
-
-def _dictionary_opener(span: Span, common: frozenset[str]) -> bool:
-    """Does a name open with a dictionary word ("Crew", "Loot", "Cloud") that is no given name?"""
-    return span[0].is_alpha and span[0].lower_ in common and not opens_as_person([t.text for t in span])
+    # a dictionary word first ("Crew", "Loot", "Cloud") that is no given name makes NER's PERSON a guess
+    return opens_as_person([t.text for t in span]) or not (span[0].is_alpha and span[0].lower_ in common)
 
 
 def _entity_kind(label: str, part: Span, votes: Counter[str], person_words: set[str], common: frozenset[str]) -> str:
