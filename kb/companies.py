@@ -653,16 +653,10 @@ def _referred_subjects(doc: Doc, candidates: list[_Candidate], *, taken: set[int
     """
     verbs = business_subject_verbs()
     maybes = {c.start for c in candidates if c.kind == "maybe" and c.end - c.start == 1}
-    blocked = taken | {i for c in candidates if c.kind not in {"maybe", "product"} for i in range(c.start, c.end)}
     subjects = {i for c in candidates for i in range(c.start, c.end) if doc[c.start:c.end].root.dep_ in {"nsubj", "nsubjpass"}}
-    sents = list(doc.sents)
-    for n, sent in enumerate(sents):
-        token = next((t for t in sent.root.children if t.dep_ in {"nsubj", "nsubjpass"}), None)
-        span = _subject_name(token, blocked=blocked, maybes=maybes, person_words=person_words, gpe_tokens=gpe_tokens,
-                             common=common) if token is not None else None
-        if span is None:
-            continue
-        window_end = sents[n + 1].end if n + 1 < len(sents) else sent.end
+    for sent, span in _main_subject_names(doc, candidates, taken=taken, maybes=maybes, person_words=person_words,
+                                          gpe_tokens=gpe_tokens, common=common):
+        window_end = doc[sent.end].sent.end if sent.end < len(doc) else sent.end  # to the end of the next sentence
         for ref in doc[span.end:window_end]:
             if ref.i in subjects or ref.dep_ in {"nsubj", "nsubjpass"} and ref.pos_ == "PROPN":
                 break  # another named subject: the references after it are its own
@@ -689,15 +683,10 @@ def _relation_clause_subjects(doc: Doc, candidates: list[_Candidate], *, taken: 
     maybes = {c.start for c in candidates if c.kind in {"maybe", "product"} and c.end - c.start == 1
               and labels.get(c.start) not in {None, "PERSON"}}
     known = {i for c in candidates if c.kind in {"company", "weak", "org"} for i in range(c.start, c.end)}
-    blocked = taken | {i for c in candidates if c.kind not in {"maybe", "product"} for i in range(c.start, c.end)}
-    for sent in doc.sents:
+    for sent, span in _main_subject_names(doc, candidates, taken=taken, maybes=maybes, person_words=person_words,
+                                          gpe_tokens=gpe_tokens, common=common):
         if sent.root.lemma_.lower() in _SPEECH_VERBS:
             continue  # "Ganesh Moorthy, president of Microchip, said both Microchip and Microsemi ..."
-        token = next((t for t in sent.root.children if t.dep_ in {"nsubj", "nsubjpass"}), None)
-        span = _subject_name(token, blocked=blocked, maybes=maybes, person_words=person_words, gpe_tokens=gpe_tokens,
-                             common=common) if token is not None else None
-        if span is None:
-            continue
         clause = [t for t in sent.root.subtree if not span.start <= t.i < span.end]
         if any(t.lemma_.lower() in trigger_words and t.pos_ in {"NOUN", "VERB"} for t in clause) \
                 and known.intersection(t.i for t in clause):
@@ -793,6 +782,23 @@ def _object_name(token: Token) -> tuple[int, int] | None:
     if token.pos_ != "PROPN" and not (start < token.i and doc[start].pos_ == "PROPN"):
         return None  # "acquired Media": a capitalised noun alone is no name
     return start, token.i + 1
+
+
+def _main_subject_names(doc: Doc, candidates: list[_Candidate], *, taken: set[int], maybes: set[int],
+                        person_words: set[str], gpe_tokens: set[int],
+                        common: frozenset[str]) -> Iterator[tuple[Span, Span]]:
+    """Each sentence whose main verb's subject is a name that may be an unrecognised company, with that name.
+
+    Tokens taken or in a candidate other than a "maybe" or a product are blocked, except the
+    ``maybes`` (one-word candidates the caller chooses to read); ``_subject_name`` reads the name.
+    """
+    blocked = taken | {i for c in candidates if c.kind not in {"maybe", "product"} for i in range(c.start, c.end)}
+    for sent in doc.sents:
+        token = next((t for t in sent.root.children if t.dep_ in {"nsubj", "nsubjpass"}), None)
+        span = _subject_name(token, blocked=blocked, maybes=maybes, person_words=person_words, gpe_tokens=gpe_tokens,
+                             common=common) if token is not None else None
+        if span is not None:
+            yield sent, span
 
 
 def _subject_name(token: Token, *, blocked: set[int], maybes: set[int], person_words: set[str], gpe_tokens: set[int],
