@@ -718,8 +718,7 @@ def _trigger_objects(doc: Doc, candidates: list[_Candidate], *, taken: set[int],
     labels = {t.i: ent.label_ for ent in doc.ents for t in ent}
     companies = {i for c in candidates if c.kind in {"company", "weak", "org"} for i in range(c.start, c.end)}
     loose = {i for c in candidates if c.kind in {"maybe", "product"} and not c.owner for i in range(c.start, c.end)}
-    gazetteer_products = {i for span in doc.spans[GAZETTEER_KEY] if span.label_ == "PRODUCT"
-                          for i in range(span.start, span.end)} if GAZETTEER_KEY in doc.spans else set()
+    gazetteer_products = _gazetteer_product_tokens(doc)
     for verb in doc:
         lemma = verb.lemma_.lower()
         if verb.pos_ != "VERB" or lemma not in deal_words and not any(
@@ -747,6 +746,13 @@ def _trigger_objects(doc: Doc, candidates: list[_Candidate], *, taken: set[int],
             if any(_written_as_place(s) for s in _occurrences(doc, span)):
                 continue
             yield start, end
+
+
+def _gazetteer_product_tokens(doc: Doc) -> set[int]:
+    """Tokens of the products the gazetteer matched: no name there is read as a company."""
+    if GAZETTEER_KEY not in doc.spans:
+        return set()
+    return {i for span in doc.spans[GAZETTEER_KEY] if span.label_ == "PRODUCT" for i in range(span.start, span.end)}
 
 
 def _object_slots(verb: Token) -> Iterator[tuple[Token, bool]]:
@@ -1058,8 +1064,7 @@ def _rivals_and_clients(doc: Doc, candidates: list[_Candidate], *, taken: set[in
     """
     companies = {i for c in candidates if c.kind in {"company", "weak", "org"} for i in range(c.start, c.end)}
     labels = {t.i: ent.label_ for ent in doc.ents for t in ent}
-    gazetteer_products = {i for span in doc.spans[GAZETTEER_KEY] if span.label_ == "PRODUCT"
-                          for i in range(span.start, span.end)} if GAZETTEER_KEY in doc.spans else set()
+    gazetteer_products = _gazetteer_product_tokens(doc)
     anchors = {i for c in candidates if c.kind in {"company", "weak"} for i in range(c.start, c.end)} | evidenced
     for token in doc:
         owner, heads = _counterpart_list(token)
