@@ -317,17 +317,17 @@ class CompanyResolver:
         self.not_only_nouns = _common_words(nlp, ("verb", "adj"))
         from kb.relations import rival_frame_verbs, trigger_lexicon
 
-        self.trigger_words = frozenset(w for w, entries in trigger_lexicon().by_lemma.items()
-                                       if any(e[0] in {"acquisition", "investment", "partnership", "competitor"} or not e[1]
-                                              for e in entries))
-        # verbs of a deal between two businesses, either way round: "acquire", "sell", "invest", "partner"
-        self.deal_words = frozenset(w for w, entries in trigger_lexicon().by_lemma.items()
-                                    if any(e[0] in {"acquisition", "investment", "partnership"} for e in entries))
+        lexicon = trigger_lexicon()
+        # relations of a deal between two businesses, either way round: "acquire", "sell", "invest", "partner"
+        deal_types = {"acquisition", "investment", "partnership"}
+        self.trigger_words = frozenset(w for w, entries in lexicon.by_lemma.items()
+                                       if any(e[0] in deal_types | {"competitor"} or not e[1] for e in entries))
+        self.deal_words = frozenset(w for w, entries in lexicon.by_lemma.items()
+                                    if any(e[0] in deal_types for e in entries))
         # phrasal verbs of the lexicon, as (verb, particle): "taken over by", "bought out", "teamed up with"
         self.phrasal_triggers = frozenset(
-            (words[0], words[1]) for phrase, rel_type, _inverse in trigger_lexicon().phrases
-            if rel_type in {"acquisition", "investment", "partnership"} and len(words := phrase.split()) == 2
-            and words[1] in _PARTICLES)
+            (words[0], words[1]) for phrase, rel_type, _inverse in lexicon.phrases
+            if rel_type in deal_types and len(words := phrase.split()) == 2 and words[1] in _PARTICLES)
         # what a company battles or holds off is a business too: "Lockheed Martin battles SpaceX" (issue #4)
         frame_verbs = [tuple(v.split()) for v in rival_frame_verbs()]
         self.deal_words |= {v[0] for v in frame_verbs if len(v) == 1}
