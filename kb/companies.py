@@ -703,7 +703,7 @@ _OBJECT_LABELS = frozenset({"", "PERSON", "GPE", "LOC", "NORP", "FAC", "WORK_OF_
 
 def _trigger_objects(doc: Doc, candidates: list[_Candidate], *, taken: set[int], gpe_tokens: set[int],
                      common: frozenset[str], deal_words: frozenset[str],
-                     phrasal: frozenset[tuple[str, str]] = frozenset()) -> Iterator[tuple[int, int]]:
+                     phrasal: frozenset[tuple[str, str]]) -> Iterator[tuple[int, int]]:
     """Bounds of names in the object slots of a deal verb whose subject is a company.
 
     "Wesfarmers merged Total West and Gascoyne Trading Company", "Regent sold these businesses
@@ -988,7 +988,7 @@ def _announced_by_party_noun(first: Token) -> bool:
 
 def _listed_with_companies(doc: Doc, candidates: list[_Candidate], *, taken: set[int], evidenced: set[int],
                            gpe_tokens: set[int], common: frozenset[str],
-                           not_only_nouns: frozenset[str] = frozenset()) -> Iterator[tuple[int, int]]:
+                           not_only_nouns: frozenset[str]) -> Iterator[tuple[int, int]]:
     """Bounds of names listed with companies: "Concentric Network, EarthLink, Excite, FastNet".
 
     A list of businesses ("clients include Asos, Next and Zalando", "partners include Concentric
