@@ -1521,9 +1521,6 @@ def _has_role(doc: Doc, start: int, end: int) -> bool:
     return False
 
 
-_ARG_DEPS = {"nsubj", "nsubjpass", "dobj", "pobj", "poss", "appos", "conj", "agent", "attr", "compound"}
-
-
 #: Particles of phrasal relation verbs: "taken over", "bought out", "snapped up".
 _PARTICLES = frozenset({"over", "out", "up"})
 #: Nouns whose list after "include" names companies: "Dalton Maag's larger clients include AT&T".
