@@ -317,17 +317,17 @@ class CompanyResolver:
         self.not_only_nouns = _common_words(nlp, ("verb", "adj"))
         from kb.relations import rival_frame_verbs, trigger_lexicon
 
-        self.trigger_words = frozenset(w for w, entries in trigger_lexicon().by_lemma.items()
-                                       if any(e[0] in {"acquisition", "investment", "partnership", "competitor"} or not e[1]
-                                              for e in entries))
-        # verbs of a deal between two businesses, either way round: "acquire", "sell", "invest", "partner"
-        self.deal_words = frozenset(w for w, entries in trigger_lexicon().by_lemma.items()
-                                    if any(e[0] in {"acquisition", "investment", "partnership"} for e in entries))
+        lexicon = trigger_lexicon()
+        # relations of a deal between two businesses, either way round: "acquire", "sell", "invest", "partner"
+        deal_types = {"acquisition", "investment", "partnership"}
+        self.trigger_words = frozenset(w for w, entries in lexicon.by_lemma.items()
+                                       if any(e[0] in deal_types | {"competitor"} or not e[1] for e in entries))
+        self.deal_words = frozenset(w for w, entries in lexicon.by_lemma.items()
+                                    if any(e[0] in deal_types for e in entries))
         # phrasal verbs of the lexicon, as (verb, particle): "taken over by", "bought out", "teamed up with"
         self.phrasal_triggers = frozenset(
-            (words[0], words[1]) for phrase, rel_type, _inverse in trigger_lexicon().phrases
-            if rel_type in {"acquisition", "investment", "partnership"} and len(words := phrase.split()) == 2
-            and words[1] in _PARTICLES)
+            (words[0], words[1]) for phrase, rel_type, _inverse in lexicon.phrases
+            if rel_type in deal_types and len(words := phrase.split()) == 2 and words[1] in _PARTICLES)
         # what a company battles or holds off is a business too: "Lockheed Martin battles SpaceX" (issue #4)
         frame_verbs = [tuple(v.split()) for v in rival_frame_verbs()]
         self.deal_words |= {v[0] for v in frame_verbs if len(v) == 1}
@@ -653,16 +653,10 @@ def _referred_subjects(doc: Doc, candidates: list[_Candidate], *, taken: set[int
     """
     verbs = business_subject_verbs()
     maybes = {c.start for c in candidates if c.kind == "maybe" and c.end - c.start == 1}
-    blocked = taken | {i for c in candidates if c.kind not in {"maybe", "product"} for i in range(c.start, c.end)}
     subjects = {i for c in candidates for i in range(c.start, c.end) if doc[c.start:c.end].root.dep_ in {"nsubj", "nsubjpass"}}
-    sents = list(doc.sents)
-    for n, sent in enumerate(sents):
-        token = next((t for t in sent.root.children if t.dep_ in {"nsubj", "nsubjpass"}), None)
-        span = _subject_name(token, blocked=blocked, maybes=maybes, person_words=person_words, gpe_tokens=gpe_tokens,
-                             common=common) if token is not None else None
-        if span is None:
-            continue
-        window_end = sents[n + 1].end if n + 1 < len(sents) else sent.end
+    for sent, span in _main_subject_names(doc, candidates, taken=taken, maybes=maybes, person_words=person_words,
+                                          gpe_tokens=gpe_tokens, common=common):
+        window_end = doc[sent.end].sent.end if sent.end < len(doc) else sent.end  # to the end of the next sentence
         for ref in doc[span.end:window_end]:
             if ref.i in subjects or ref.dep_ in {"nsubj", "nsubjpass"} and ref.pos_ == "PROPN":
                 break  # another named subject: the references after it are its own
@@ -689,15 +683,10 @@ def _relation_clause_subjects(doc: Doc, candidates: list[_Candidate], *, taken: 
     maybes = {c.start for c in candidates if c.kind in {"maybe", "product"} and c.end - c.start == 1
               and labels.get(c.start) not in {None, "PERSON"}}
     known = {i for c in candidates if c.kind in {"company", "weak", "org"} for i in range(c.start, c.end)}
-    blocked = taken | {i for c in candidates if c.kind not in {"maybe", "product"} for i in range(c.start, c.end)}
-    for sent in doc.sents:
+    for sent, span in _main_subject_names(doc, candidates, taken=taken, maybes=maybes, person_words=person_words,
+                                          gpe_tokens=gpe_tokens, common=common):
         if sent.root.lemma_.lower() in _SPEECH_VERBS:
             continue  # "Ganesh Moorthy, president of Microchip, said both Microchip and Microsemi ..."
-        token = next((t for t in sent.root.children if t.dep_ in {"nsubj", "nsubjpass"}), None)
-        span = _subject_name(token, blocked=blocked, maybes=maybes, person_words=person_words, gpe_tokens=gpe_tokens,
-                             common=common) if token is not None else None
-        if span is None:
-            continue
         clause = [t for t in sent.root.subtree if not span.start <= t.i < span.end]
         if any(t.lemma_.lower() in trigger_words and t.pos_ in {"NOUN", "VERB"} for t in clause) \
                 and known.intersection(t.i for t in clause):
@@ -714,7 +703,7 @@ _OBJECT_LABELS = frozenset({"", "PERSON", "GPE", "LOC", "NORP", "FAC", "WORK_OF_
 
 def _trigger_objects(doc: Doc, candidates: list[_Candidate], *, taken: set[int], gpe_tokens: set[int],
                      common: frozenset[str], deal_words: frozenset[str],
-                     phrasal: frozenset[tuple[str, str]] = frozenset()) -> Iterator[tuple[int, int]]:
+                     phrasal: frozenset[tuple[str, str]]) -> Iterator[tuple[int, int]]:
     """Bounds of names in the object slots of a deal verb whose subject is a company.
 
     "Wesfarmers merged Total West and Gascoyne Trading Company", "Regent sold these businesses
@@ -729,8 +718,7 @@ def _trigger_objects(doc: Doc, candidates: list[_Candidate], *, taken: set[int],
     labels = {t.i: ent.label_ for ent in doc.ents for t in ent}
     companies = {i for c in candidates if c.kind in {"company", "weak", "org"} for i in range(c.start, c.end)}
     loose = {i for c in candidates if c.kind in {"maybe", "product"} and not c.owner for i in range(c.start, c.end)}
-    gazetteer_products = {i for span in doc.spans[GAZETTEER_KEY] if span.label_ == "PRODUCT"
-                          for i in range(span.start, span.end)} if GAZETTEER_KEY in doc.spans else set()
+    gazetteer_products = _gazetteer_product_tokens(doc)
     for verb in doc:
         lemma = verb.lemma_.lower()
         if verb.pos_ != "VERB" or lemma not in deal_words and not any(
@@ -758,6 +746,13 @@ def _trigger_objects(doc: Doc, candidates: list[_Candidate], *, taken: set[int],
             if any(_written_as_place(s) for s in _occurrences(doc, span)):
                 continue
             yield start, end
+
+
+def _gazetteer_product_tokens(doc: Doc) -> set[int]:
+    """Tokens of the products the gazetteer matched: no name there is read as a company."""
+    if GAZETTEER_KEY not in doc.spans:
+        return set()
+    return {i for span in doc.spans[GAZETTEER_KEY] if span.label_ == "PRODUCT" for i in range(span.start, span.end)}
 
 
 def _object_slots(verb: Token) -> Iterator[tuple[Token, bool]]:
@@ -793,6 +788,23 @@ def _object_name(token: Token) -> tuple[int, int] | None:
     if token.pos_ != "PROPN" and not (start < token.i and doc[start].pos_ == "PROPN"):
         return None  # "acquired Media": a capitalised noun alone is no name
     return start, token.i + 1
+
+
+def _main_subject_names(doc: Doc, candidates: list[_Candidate], *, taken: set[int], maybes: set[int],
+                        person_words: set[str], gpe_tokens: set[int],
+                        common: frozenset[str]) -> Iterator[tuple[Span, Span]]:
+    """Each sentence whose main verb's subject is a name that may be an unrecognised company, with that name.
+
+    Tokens taken or in a candidate other than a "maybe" or a product are blocked, except the
+    ``maybes`` (one-word candidates the caller chooses to read); ``_subject_name`` reads the name.
+    """
+    blocked = taken | {i for c in candidates if c.kind not in {"maybe", "product"} for i in range(c.start, c.end)}
+    for sent in doc.sents:
+        token = next((t for t in sent.root.children if t.dep_ in {"nsubj", "nsubjpass"}), None)
+        span = _subject_name(token, blocked=blocked, maybes=maybes, person_words=person_words, gpe_tokens=gpe_tokens,
+                             common=common) if token is not None else None
+        if span is not None:
+            yield sent, span
 
 
 def _subject_name(token: Token, *, blocked: set[int], maybes: set[int], person_words: set[str], gpe_tokens: set[int],
@@ -939,13 +951,8 @@ _VOUCHING_LIST = 3
 _EXAMPLE_OPENERS = frozenset({"including", "include", "includes", "included", "as", "like", ":"})
 
 
+#: Plural nouns whose examples are businesses: "clients", "retailers".
 _LISTING_PARTY_NOUNS = word_class("listing_party_nouns")
-
-
-def party_nouns() -> frozenset[str]:
-    """Plural nouns whose examples are businesses ("clients", "retailers"): ``listing_party_nouns`` in
-    ``data/word_classes.toml``."""
-    return _LISTING_PARTY_NOUNS
 
 
 def _announced_by_party_noun(first: Token) -> bool:
@@ -969,11 +976,11 @@ def _announced_by_party_noun(first: Token) -> bool:
         if subject is not None and subject.tag_ == "WDT" and verb.dep_ == "relcl":
             subject = verb.head
         if subject is not None and subject.tag_ in {"NNS", "NNPS"}:
-            return subject.lemma_.lower() in party_nouns()
+            return subject.lemma_.lower() in _LISTING_PARTY_NOUNS
     # "networks such as", "clients that include", "Companies that Eniac has invested in include"
     for token in reversed(doc[max(first.sent.start, i - 8):i]):
         if token.pos_ in {"NOUN", "PROPN"} and token.tag_ in {"NNS", "NNPS"}:
-            return token.lemma_.lower() in party_nouns() or token.lower_.rstrip("s") in party_nouns()
+            return token.lemma_.lower() in _LISTING_PARTY_NOUNS or token.lower_.rstrip("s") in _LISTING_PARTY_NOUNS
         if token.is_punct and token.text != "’":
             return False
     return False
@@ -981,7 +988,7 @@ def _announced_by_party_noun(first: Token) -> bool:
 
 def _listed_with_companies(doc: Doc, candidates: list[_Candidate], *, taken: set[int], evidenced: set[int],
                            gpe_tokens: set[int], common: frozenset[str],
-                           not_only_nouns: frozenset[str] = frozenset()) -> Iterator[tuple[int, int]]:
+                           not_only_nouns: frozenset[str]) -> Iterator[tuple[int, int]]:
     """Bounds of names listed with companies: "Concentric Network, EarthLink, Excite, FastNet".
 
     A list of businesses ("clients include Asos, Next and Zalando", "partners include Concentric
@@ -1057,8 +1064,7 @@ def _rivals_and_clients(doc: Doc, candidates: list[_Candidate], *, taken: set[in
     """
     companies = {i for c in candidates if c.kind in {"company", "weak", "org"} for i in range(c.start, c.end)}
     labels = {t.i: ent.label_ for ent in doc.ents for t in ent}
-    gazetteer_products = {i for span in doc.spans[GAZETTEER_KEY] if span.label_ == "PRODUCT"
-                          for i in range(span.start, span.end)} if GAZETTEER_KEY in doc.spans else set()
+    gazetteer_products = _gazetteer_product_tokens(doc)
     anchors = {i for c in candidates if c.kind in {"company", "weak"} for i in range(c.start, c.end)} | evidenced
     for token in doc:
         owner, heads = _counterpart_list(token)
@@ -1394,13 +1400,19 @@ def _joined_to_person(span: Span, person_words: set[str]) -> bool:
 _INVESTING_WORDS = word_class("investing_words")
 
 
+def _first_conjunct(token: Token) -> Token:
+    """The first item of the coordination a token is in ("Spar" for "Londis" in "Spar and Londis"), which
+    carries the list's dependency; the token itself when it is no conjunct."""
+    while token.dep_ == "conj" and token.head != token:
+        token = token.head
+    return token
+
+
 def _invests(span: Span) -> bool:
     """Is a name the investor of an investing word: its subject, its "by"/"from" object or an
     item that "investors include"? Buying and selling are read as a business's acts, so a
     given name there ("Karen Millen acquired Coast", "sold Douglas Elliman") is left alone."""
-    root = span.root
-    while root.dep_ == "conj" and root.head.i != root.i:
-        root = root.head
+    root = _first_conjunct(span.root)
     head = root.head
     if root.dep_ == "pobj" and head.lower_ in {"by", "from"}:
         head = head.head
@@ -1417,12 +1429,8 @@ def _personal_name(span: Span, common: frozenset[str]) -> bool:
     dictionary word ("Bhavish Aggarwal"). "Cloud Foundry", "Addition Elle" are not."""
     if len(span) < 2:
         return False
-    return opens_as_person([t.text for t in span]) or not _dictionary_opener(span, common)
-
-
-def _dictionary_opener(span: Span, common: frozenset[str]) -> bool:
-    """Does a name open with a dictionary word ("Crew", "Loot", "Cloud") that is no given name?"""
-    return span[0].is_alpha and span[0].lower_ in common and not opens_as_person([t.text for t in span])
+    # a dictionary word first ("Crew", "Loot", "Cloud") that is no given name makes NER's PERSON a guess
+    return opens_as_person([t.text for t in span]) or not (span[0].is_alpha and span[0].lower_ in common)
 
 
 def _entity_kind(label: str, part: Span, votes: Counter[str], person_words: set[str], common: frozenset[str]) -> str:
@@ -1477,9 +1485,7 @@ def _named_as_founder(span: Span) -> bool:
     """ "founded in 2017 by Teodor Blidarus and Sergiu Negut", "led by David Ellison" (PERSON): people."""
     if not 2 <= len(span) <= 3 or not all(t.is_alpha and t.text[:1].isupper() for t in span):
         return False
-    root = span.root
-    while root.dep_ == "conj" and root.head.i != root.i:
-        root = root.head
+    root = _first_conjunct(span.root)
     if root.dep_ != "pobj" or root.head.lower_ != "by":
         return False
     verb = root.head.head.lemma_.lower()
@@ -1513,9 +1519,6 @@ def _has_role(doc: Doc, start: int, end: int) -> bool:
             if token.pos_ in {"VERB", "AUX"} or token.text in {",", "."}:
                 return False
     return False
-
-
-_ARG_DEPS = {"nsubj", "nsubjpass", "dobj", "pobj", "poss", "appos", "conj", "agent", "attr", "compound"}
 
 
 #: Particles of phrasal relation verbs: "taken over", "bought out", "snapped up".
@@ -2230,9 +2233,7 @@ def _not_a_business(span: Span, *, common: frozenset[str], arguments: set[int], 
     if root.dep_ in {"compound", "nmod", "amod"} and root.head.is_lower and root.head.lemma_.lower() in _SECTOR_HEADS \
             or root.head.lower_ in {"and", ","} and root.head.head.lemma_.lower() in _SECTOR_HEADS:
         return True
-    first = root
-    while first.dep_ == "conj" and first.head.i != first.i:
-        first = first.head
+    first = _first_conjunct(root)
     if first is not root and first.dep_ in {"compound", "nmod", "amod"} and first.head.is_lower \
             and first.head.lemma_.lower() in _SECTOR_HEADS | _OFFERING_HEADS:
         return True  # "its Transmission, Power Grid and Digital Solutions segments"
@@ -2395,9 +2396,7 @@ def _occurrence_evidence(span: Span, *, tickers: dict[int, str], arguments: set[
             return True  # "X is Europe's biggest hospital operator"
     if root.dep_ in {"nsubj", "nsubjpass", "dobj"} and _named_as_business(head):
         return True  # "Maven was announced as the exclusive car sharing partner"
-    first = root
-    while first.dep_ == "conj" and first.head.i != first.i:
-        first = first.head
+    first = _first_conjunct(root)
     if first.dep_ == "pobj" and first.head.lower_ in {"as", "including", "like", "among"}:
         anchor = first.head.head
         if anchor.lower_ == "such":
@@ -2534,9 +2533,7 @@ def _reads_as_brand(span: Span) -> bool:
     if any(c.dep_ in {"appos", "conj"} and c.is_lower and c.lemma_.lower() in _BRAND_HEADS and 0 < c.i - span.end <= 6
            and any(d.dep_ == "det" for d in c.children) for c in root.children):
         return True  # "Arnott’s, the Australian cookie brand" (parsed as apposition or as a conjunct)
-    token = root
-    while token.dep_ == "conj" and token.head != token:
-        token = token.head
+    token = _first_conjunct(root)
     if token.dep_ == "pobj" and token.head.lower_ in {"as", "including", "like"}:
         anchor = token.head.head
         if anchor.lower_ == "such":
