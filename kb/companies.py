@@ -1400,7 +1400,7 @@ def _joined_to_person(span: Span, person_words: set[str]) -> bool:
 _INVESTING_WORDS = word_class("investing_words")
 
 
-def _first_conjunct(token: Token) -> Token:
+def first_conjunct(token: Token) -> Token:
     """The first item of the coordination a token is in ("Spar" for "Londis" in "Spar and Londis"), which
     carries the list's dependency; the token itself when it is no conjunct."""
     while token.dep_ == "conj" and token.head != token:
@@ -1412,7 +1412,7 @@ def _invests(span: Span) -> bool:
     """Is a name the investor of an investing word: its subject, its "by"/"from" object or an
     item that "investors include"? Buying and selling are read as a business's acts, so a
     given name there ("Karen Millen acquired Coast", "sold Douglas Elliman") is left alone."""
-    root = _first_conjunct(span.root)
+    root = first_conjunct(span.root)
     head = root.head
     if root.dep_ == "pobj" and head.lower_ in {"by", "from"}:
         head = head.head
@@ -1485,7 +1485,7 @@ def _named_as_founder(span: Span) -> bool:
     """ "founded in 2017 by Teodor Blidarus and Sergiu Negut", "led by David Ellison" (PERSON): people."""
     if not 2 <= len(span) <= 3 or not all(t.is_alpha and t.text[:1].isupper() for t in span):
         return False
-    root = _first_conjunct(span.root)
+    root = first_conjunct(span.root)
     if root.dep_ != "pobj" or root.head.lower_ != "by":
         return False
     verb = root.head.head.lemma_.lower()
@@ -2233,7 +2233,7 @@ def _not_a_business(span: Span, *, common: frozenset[str], arguments: set[int], 
     if root.dep_ in {"compound", "nmod", "amod"} and root.head.is_lower and root.head.lemma_.lower() in _SECTOR_HEADS \
             or root.head.lower_ in {"and", ","} and root.head.head.lemma_.lower() in _SECTOR_HEADS:
         return True
-    first = _first_conjunct(root)
+    first = first_conjunct(root)
     if first is not root and first.dep_ in {"compound", "nmod", "amod"} and first.head.is_lower \
             and first.head.lemma_.lower() in _SECTOR_HEADS | _OFFERING_HEADS:
         return True  # "its Transmission, Power Grid and Digital Solutions segments"
@@ -2396,7 +2396,7 @@ def _occurrence_evidence(span: Span, *, tickers: dict[int, str], arguments: set[
             return True  # "X is Europe's biggest hospital operator"
     if root.dep_ in {"nsubj", "nsubjpass", "dobj"} and _named_as_business(head):
         return True  # "Maven was announced as the exclusive car sharing partner"
-    first = _first_conjunct(root)
+    first = first_conjunct(root)
     if first.dep_ == "pobj" and first.head.lower_ in {"as", "including", "like", "among"}:
         anchor = first.head.head
         if anchor.lower_ == "such":
@@ -2533,7 +2533,7 @@ def _reads_as_brand(span: Span) -> bool:
     if any(c.dep_ in {"appos", "conj"} and c.is_lower and c.lemma_.lower() in _BRAND_HEADS and 0 < c.i - span.end <= 6
            and any(d.dep_ == "det" for d in c.children) for c in root.children):
         return True  # "Arnott’s, the Australian cookie brand" (parsed as apposition or as a conjunct)
-    token = _first_conjunct(root)
+    token = first_conjunct(root)
     if token.dep_ == "pobj" and token.head.lower_ in {"as", "including", "like"}:
         anchor = token.head.head
         if anchor.lower_ == "such":

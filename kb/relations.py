@@ -54,7 +54,14 @@ from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 
-from kb.companies import COMPANIES_KEY, GAZETTEER_KEY, OTHER_ORGS_KEY, RESULT_KEY, surface_lists
+from kb.companies import (
+    COMPANIES_KEY,
+    GAZETTEER_KEY,
+    OTHER_ORGS_KEY,
+    RESULT_KEY,
+    first_conjunct,
+    surface_lists,
+)
 from kb.lexicon import word_class
 
 log = logging.getLogger(__name__)
@@ -934,7 +941,7 @@ def _chosen_for_its_own(token: Token, starts: dict[int, Span]) -> str | None:
     """
     if token.lower_ != "its" or token.dep_ != "poss":
         return None
-    noun = _first_conjunct(token.head)
+    noun = first_conjunct(token.head)
     if noun.dep_ == "pobj" and noun.head.lower_ == "for" and noun.head.head.pos_ == "VERB":
         verb = noun.head.head
     elif noun.dep_ == "dobj" and noun.head.pos_ == "VERB" and any(
@@ -944,7 +951,7 @@ def _chosen_for_its_own(token: Token, starts: dict[int, Span]) -> str | None:
     else:
         return None
     objects = [starts_at for c in verb.children if c.dep_ == "dobj" and c != noun
-               for starts_at in starts.values() if starts_at.root == _first_conjunct(c)]
+               for starts_at in starts.values() if starts_at.root == first_conjunct(c)]
     return objects[0].label_ if objects else None
 
 
@@ -980,7 +987,7 @@ def _outside_event_description(trigger: Token, mention: Span, labels: dict[int, 
     return False
 
 
-_TITLES = {"mr.", "mr", "ms.", "ms", "mrs.", "mrs", "dr.", "dr"}
+_TITLES = word_class("personal_titles")  # compared without a final dot, as kb.people does
 
 
 def _person_joins(trigger: Token, mention_tokens: set[int]) -> bool:
@@ -993,7 +1000,7 @@ def _person_joins(trigger: Token, mention_tokens: set[int]) -> bool:
     if trigger.pos_ != "VERB":
         return False
     return any(c.dep_ == "nsubj" and not any(t.i in mention_tokens for t in c.subtree)
-               and (c.ent_type_ == "PERSON" or any(g.lower_ in _TITLES for g in c.children))
+               and (c.ent_type_ == "PERSON" or any(g.lower_.rstrip(".") in _TITLES for g in c.children))
                for c in trigger.children)
 
 
@@ -1435,7 +1442,7 @@ def _named_partners(trig: _Trigger, mentions: list[Span]) -> set[str]:
     for m in mentions:
         if m.kb_id_ == _REFERENCE:
             continue
-        head = _first_conjunct(m.root)
+        head = first_conjunct(m.root)
         if head.head == noun and head.dep_ in _PARTY_DEPS and head.i < noun.i:
             parties.add(m.label_)
         elif head.dep_ == "pobj" and head.head.head == noun and head.head.lower_ in {"between", "among", "of"}:
@@ -1855,12 +1862,6 @@ def _fronted_before_subject(first: Span, second: Span) -> bool:
 def _effective_head(token: Token) -> Token:
     """The token that carries a coordinated or appositive company's role."""
     while token.dep_ in {"conj", "appos"} and token.head != token:
-        token = token.head
-    return token
-
-
-def _first_conjunct(token: Token) -> Token:
-    while token.dep_ == "conj" and token.head != token:
         token = token.head
     return token
 
