@@ -59,6 +59,7 @@ from kb.companies import (
     GAZETTEER_KEY,
     OTHER_ORGS_KEY,
     RESULT_KEY,
+    TITLE_WORDS,
     first_conjunct,
     surface_lists,
 )
@@ -584,6 +585,9 @@ class RelationExtractor:
                         continue  # "Maersk Line, which is owned by A.P. Moller-Maersk, planned to buy Hamburg Süd"
                     if _about_a_person(trig.token, a) or _about_a_person(trig.token, b):
                         continue  # "investors such as Kleiner Perkins, as well as Steve Wozniak, who co-founded Apple"
+                    if trig.type in _PERSONAL_DEALS and (_a_persons_employer(a, mention_tokens)
+                                                         or _a_persons_employer(b, mention_tokens)):
+                        continue  # "Amazon founder Jeff Bezos also invested in Zocdoc": Bezos did, not Amazon
                     if _outside_gerund(trig.token, a) or _outside_gerund(trig.token, b):
                         continue  # "On the eve of Cisco acquiring Monsoon, EchoStar sued": EchoStar is no buyer
                     if trig.type == "partnership" and (_outside_event_description(trig.token, a, labels_at)
@@ -1687,6 +1691,31 @@ def _about_a_person(trigger: Token, mention: Span) -> bool:
         if tok.dep_ in {"relcl", "appos"} and tok.head.ent_type_ == "PERSON":
             return True
         tok = tok.head
+    return False
+
+
+#: Deals a person can make in their own name, so that a company naming the person's employer is no party.
+_PERSONAL_DEALS = frozenset({"investment", "acquisition"})
+
+
+def _a_persons_employer(mention: Span, mention_tokens: set[int]) -> bool:
+    """Does the company name only say whose a person is ("Amazon founder Jeff Bezos", "LinkedIn's Mike Gamson")?
+
+    Angels invest in their own name: the company before a person's title, or owning the person,
+    modifies the person, who is the party. A name run straight into a person-tagged word is
+    no employer ("the Swedish multinational Telia Sonera").
+    """
+    tok = mention.root
+    if tok.dep_ == "poss":
+        return tok.head.ent_type_ == "PERSON" and tok.head.i not in mention_tokens
+    titled = False
+    while tok.dep_ == "compound" and tok.head != tok:
+        tok = tok.head
+        if tok.i in mention_tokens:
+            return False
+        if tok.lower_ not in TITLE_WORDS:
+            return titled and tok.ent_type_ == "PERSON"
+        titled = True
     return False
 
 
