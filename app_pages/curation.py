@@ -10,6 +10,7 @@ from kb import query
 from kb.curation import (
     add_relation,
     curation_log,
+    mark_company,
     mark_not_company,
     merge_companies,
     rename_company,
@@ -22,8 +23,8 @@ from kb.records import RELATION_TYPES
 st.title("Curation")
 st.caption("Changes are stored in the curation log and replayed after `newskb reextract`.")
 
-merge_tab, rename_tab, not_company_tab, relation_tab, add_tab, log_tab = st.tabs(
-    ["Merge", "Rename", "Not a company", "Confirm / reject", "Add a relation", "Log"],
+merge_tab, rename_tab, not_company_tab, organisation_tab, relation_tab, add_tab, log_tab = st.tabs(
+    ["Merge", "Rename", "Not a company", "Organisations", "Confirm / reject", "Add a relation", "Log"],
     # a link from a relation ("Confirm or reject") opens its tab
     default="Confirm / reject" if query_int("relation") is not None else None,
 )
@@ -64,6 +65,38 @@ with not_company_tab:
             show_error(e)
         else:
             st.success("Marked as not a company.")
+
+with organisation_tab:
+    st.markdown(
+        "Universities, agencies and other organisations stored as parties of relations. "
+        "One that is a company after all can be marked as one, or merged into the company it is."
+    )
+    organisations = cached(query.organisation_options)
+    if not organisations:
+        st.caption("No organisations stored.")
+    else:
+        by_id = {o.id: o for o in organisations}
+        org_id = st.selectbox(
+            "Organisation", list(by_id), key="org_pick",
+            format_func=lambda i: f"{by_id[i].name} · {by_id[i].article_count} article(s) · #{i}",
+        )
+        if st.button("Mark as a company", key="org_company"):
+            try:
+                with writer() as db:
+                    mark_company(db, org_id)
+            except NewskbError as e:
+                show_error(e)
+            else:
+                st.success(f"Marked {md(by_id[org_id].name)} as a company.")
+        into = company_picker("Or merge it into the company", key="org_merge")
+        if st.button("Merge", key="org_merge_go", disabled=into is None):
+            try:
+                with writer() as db:
+                    merge_companies(db, into, org_id)  # type: ignore[arg-type]
+            except NewskbError as e:
+                show_error(e)
+            else:
+                st.success("Merged.")
 
 with relation_tab:
     wanted = query_int("relation")

@@ -11,6 +11,7 @@ Actions and payloads:
     merge           {"keep": key, "drop": key, "keep_name", "drop_name"}
     rename          {"key": key, "name": new name, "old_name"}
     not_company     {"key": key, "name"}
+    company         {"key": key, "name"}   (an organisation that is a company after all)
     relation_status {"type", "source": key, "target": key, "status": confirmed|rejected}
     add_relation    {"type", "source": name, "target": name, "evidence", "article_id", "article_url"}
 """
@@ -44,6 +45,7 @@ __all__ = [
     "RelationStatus",
     "add_relation",
     "curation_log",
+    "mark_company",
     "mark_not_company",
     "merge_companies",
     "rename_company",
@@ -54,6 +56,9 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 RelationStatus = Literal["confirmed", "rejected"]
+#: Kinds of row a merge joins: two companies, two organisations, or an organisation into a company
+#: (whose relations a company may all take; not the other way round: an organisation is never bought).
+_MERGEABLE = ("company", "other_org")
 #: Confidence given to evidence a person added.
 CURATED_CONFIDENCE = 1.0
 
@@ -64,7 +69,7 @@ class CurationEntry:
 
     id: int
     at: datetime  #: UTC
-    action: str  #: merge | rename | not_company | relation_status | add_relation
+    action: str  #: merge | rename | not_company | company | relation_status | add_relation
     payload: dict[str, Any]
 
 
@@ -84,8 +89,13 @@ def merge_companies(db: sqlite_utils.Database, keep_id: int, drop_id: int) -> No
         if keep["id"] == drop["id"]:
             raise CurationError(f"company {keep_id} and company {drop_id} are already one company")
         for row in (keep, drop):
-            if row["kind"] != "company":
+            if row["kind"] not in _MERGEABLE:
                 raise CurationError(f"{row['name']!r} is marked {row['kind']}: it cannot be merged")
+        if keep["kind"] == "other_org" and drop["kind"] == "company":
+            raise CurationError(
+                f"{drop['name']!r} is a company and {keep['name']!r} an organisation: keep the company,"
+                " or mark the organisation as a company first"
+            )
         payload = {
             "keep": keep["key"],
             "drop": drop["key"],
@@ -119,6 +129,20 @@ def mark_not_company(db: sqlite_utils.Database, company_id: int) -> None:
         company = _company(db, company_id)
         payload = {"key": company["key"], "name": company["name"]}
         _record_and_apply(db, "not_company", payload)
+
+
+def mark_company(db: sqlite_utils.Database, company_id: int) -> None:
+    """Say an organisation (a university, agency...) is a company after all.
+
+    Its relations stay; from now on the extractor knows the name as a company (it joins the
+    gazetteer that ``kb.store.known_companies`` gives it), so ``newskb reextract`` finds its
+    mentions too.
+    """
+    with write_transaction(db):
+        company = _company(db, company_id)
+        if company["kind"] != "other_org":
+            raise CurationError(f"{company['name']!r} is marked {company['kind']}, not an organisation")
+        _record_and_apply(db, "company", {"key": company["key"], "name": company["name"]})
 
 
 def set_relation_status(db: sqlite_utils.Database, relation_id: int, status: RelationStatus) -> None:
@@ -265,7 +289,9 @@ def _apply_merge(db: sqlite_utils.Database, payload: dict[str, Any]) -> bool:
         )
     if keep["id"] == drop["id"]:
         return True  # already merged (replay)
-    if keep["kind"] != "company" or drop["kind"] != "company":
+    if keep["kind"] not in _MERGEABLE or drop["kind"] not in _MERGEABLE or (keep["kind"], drop["kind"]) == (
+        "other_org", "company"
+    ):
         raise _Skip(
             f"cannot merge {payload['drop_name']!r} into {payload['keep_name']!r}: not both companies"
         )
@@ -356,6 +382,15 @@ def _apply_not_company(db: sqlite_utils.Database, payload: dict[str, Any]) -> bo
     return True
 
 
+def _apply_company(db: sqlite_utils.Database, payload: dict[str, Any]) -> bool:
+    company = _by_key(db, payload["key"])
+    if company is None or company["kind"] not in ("company", "other_org"):
+        raise _Skip(f"cannot mark {payload['name']!r} as a company: it is gone or marked not a company")
+    # Its counts stay those of an organisation (from relation evidence) until re-extraction finds mentions.
+    db.execute("update companies set kind = 'company' where id = ?", [company["id"]])
+    return True
+
+
 def _apply_relation_status(db: sqlite_utils.Database, payload: dict[str, Any]) -> int:
     source, target = _by_key(db, payload["source"]), _by_key(db, payload["target"])
     if source is None or target is None:
@@ -438,6 +473,7 @@ def _add_evidence(db: sqlite_utils.Database, relation_id: int, payload: dict[str
 
 _HANDLERS = {
     "merge": _apply_merge,
+    "company": _apply_company,
     "rename": _apply_rename,
     "not_company": _apply_not_company,
     "relation_status": _apply_relation_status,

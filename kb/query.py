@@ -60,6 +60,7 @@ __all__ = [
     "company_articles",
     "company_mentions_over_time",
     "company_options",
+    "organisation_options",
     "company_people",
     "company_products",
     "company_relations",
@@ -768,6 +769,19 @@ def company_options(db: sqlite_utils.Database, *, limit: int = 300) -> list[Comp
             mention_count=r["mention_count"] or 0,
         )
         for r in rows
+    ]
+
+
+def organisation_options(db: sqlite_utils.Database, *, limit: int = 300) -> list[CompanyRow]:
+    """Organisations stored as relation parties (universities, agencies...), most seen first: for curation."""
+    return [
+        CompanyRow(**r)
+        for r in _rows(
+            db,
+            "SELECT id, name, ticker, mention_count, article_count, first_seen, last_seen, kind FROM companies"
+            " WHERE merged_into IS NULL AND kind = 'other_org' ORDER BY article_count DESC, name LIMIT ?",
+            (limit,),
+        )
     ]
 
 

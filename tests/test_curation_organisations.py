@@ -1,0 +1,81 @@
+"""Curating organisations: one the extractor kept apart can be marked a company, or merged into one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from kb import query
+from kb.curation import curation_log, mark_company, merge_companies, replay_curation
+from kb.errors import CurationError
+from kb.store import known_companies, store_extraction
+from tests.fixtures.store import add_article, extraction_of
+from tests.fixtures.store import relation_triples as relations
+from tests.test_store_org_parties import row, store_org_relation
+
+APP = Path(__file__).resolve().parent.parent / "app.py"
+
+
+def test_organisation_marked_a_company_keeps_its_relations_and_joins_the_gazetteer(db):
+    store_org_relation(db)
+    mark_company(db, row(db, "FBI")["id"])
+
+    assert row(db, "FBI")["kind"] == "company"
+    assert relations(db) == {("supplier", "ZeroFox", "FBI")}
+    assert "FBI" in {c.name for c in known_companies(db)}
+    assert query.counts(db).companies == 2
+
+
+def test_marking_survives_reextraction_as_an_organisation(db):
+    article_id = store_org_relation(db)
+    mark_company(db, row(db, "FBI")["id"])
+    store_org_relation(db, url="https://news.example/again")  # the extractor still says organisation
+    store_extraction(db, article_id, extraction_of("ZeroFox news.", ["ZeroFox"]), extractor_version="v2")
+    replay_curation(db)
+
+    assert row(db, "FBI")["kind"] == "company"
+    assert [e.action for e in curation_log(db)] == ["company"]
+
+
+def test_only_an_organisation_can_be_marked_a_company(db):
+    store_org_relation(db)
+    with pytest.raises(CurationError, match="not an organisation"):
+        mark_company(db, row(db, "ZeroFox")["id"])
+
+
+def test_organisation_merged_into_a_company_hands_it_its_relations(db):
+    store_org_relation(db)
+    text = "Federal Bureau of Investigation Inc, a company here for the test, was named."
+    store_extraction(db, add_article(db, text), extraction_of(text, ["Federal Bureau of Investigation"]),
+                     extractor_version="v1")
+    bureau, fbi = row(db, "Federal Bureau of Investigation")["id"], row(db, "FBI")["id"]
+    merge_companies(db, bureau, fbi)
+
+    assert relations(db) == {("supplier", "ZeroFox", "Federal Bureau of Investigation")}
+    assert query.organisation_options(db) == []
+
+
+def test_a_company_is_not_merged_into_an_organisation(db):
+    store_org_relation(db)
+    with pytest.raises(CurationError, match="keep the company"):
+        merge_companies(db, row(db, "FBI")["id"], row(db, "ZeroFox")["id"])
+    assert row(db, "ZeroFox")["merged_into"] is None
+
+
+def test_curation_page_marks_an_organisation_as_a_company(db, tmp_path, monkeypatch):
+    store_org_relation(db)
+    monkeypatch.setenv("NEWSKB_DB", str(tmp_path / "newskb.sqlite"))
+    monkeypatch.delenv("NEWSKB_CONFIG", raising=False)
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.run()
+    at.switch_page("app_pages/curation.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "FBI" in at.selectbox(key="org_pick").format_func(at.selectbox(key="org_pick").value)
+    at.button(key="org_company").click().run()
+
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("as a company" in s.value for s in at.success)
+    assert row(db, "FBI")["kind"] == "company"
