@@ -1243,9 +1243,24 @@ def _names_an_offering(span: Span) -> bool:
 def _occurrences(doc: Doc, span: Span) -> Iterator[Span]:
     """Every place in the document where the span's words occur again, the span included."""
     words = [t.text for t in span]
+    for i in _word_positions(doc).get(words[0], ()):
+        if [t.text for t in doc[i:i + len(words)]] == words:
+            yield doc[i:i + len(words)]
+
+
+_last_word_positions: list[tuple[Doc, dict[str, list[int]]]] = []  #: the last document's index, reused
+
+
+def _word_positions(doc: Doc) -> dict[str, list[int]]:
+    """Where each word of the document occurs: the rules look up every name's occurrences, so
+    scanning the whole document for each would cost candidates x tokens."""
+    if _last_word_positions and _last_word_positions[0][0] is doc:
+        return _last_word_positions[0][1]
+    positions: dict[str, list[int]] = {}
     for token in doc:
-        if token.text == words[0] and [t.text for t in doc[token.i:token.i + len(words)]] == words:
-            yield doc[token.i:token.i + len(words)]
+        positions.setdefault(token.text, []).append(token.i)
+    _last_word_positions[:] = [(doc, positions)]
+    return positions
 
 
 @cache
