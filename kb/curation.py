@@ -122,8 +122,9 @@ def rename_company(db: sqlite_utils.Database, company_id: int, new_name: str) ->
 def mark_not_company(db: sqlite_utils.Database, company_id: int) -> None:
     """Mark a name as not a company: its mentions and relations go, and extraction drops it from now on.
 
-    The row and its aliases stay (kind ``not_company``) as the stop list that
-    ``kb.store.rejected_names`` gives the extractor.
+    The row and its aliases stay (kind ``not_company``): ``store_extraction`` resolves the
+    name to that row and drops it, whatever the extractor says (``kb.store.rejected_names``
+    lists them).
     """
     with write_transaction(db):
         company = _company(db, company_id)

@@ -148,10 +148,10 @@ def known_companies(db: sqlite_utils.Database) -> list[KnownCompany]:
 
 
 def rejected_names(db: sqlite_utils.Database) -> list[str]:
-    """Names and aliases curated as not a company: the extractor's stop list.
+    """Names and aliases curated as not a company.
 
-    ``store_extraction`` drops these names whatever the extractor says; giving them to the
-    extractor as well keeps them out of its relations.
+    ``store_extraction`` drops these names whatever the extractor says (the extractor itself
+    does not read this list: its own output stays independent of one database's curation).
     """
     names: dict[str, None] = {}
     for row in db.query(
