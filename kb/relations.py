@@ -1120,18 +1120,24 @@ def _frame_rivals(by_sent: dict[int, list[Span]]) -> Iterator[dict[str, Any]]:
         if len({m.label_ for m in companies}) < 2:
             continue
         sent = companies[0].sent
+        named = {i for m in companies for i in range(m.start, m.end)}
         for token in sent:
-            if any(token.i in range(m.start, m.end) for m in companies):
+            if token.i in named:
                 continue
-            for first, second in _frame_parties(token, frames):
-                if _negated(token, lex) or _hypothetical(token):
-                    continue
-                for a in (m for m in companies if any(_names_side(t, m) for t in first)):
-                    for b in (m for m in companies if any(_names_side(t, m) for t in second)):
-                        if a.label_ == b.label_ or _same_group(a, b) or _same_group(b, a):
-                            continue
-                        yield _sentence_relation(sent, "competitor", a.label_, b.label_, confidence=0.75,
-                                                 trigger=token.text)
+            sides = _frame_parties(token, frames)
+            if not sides or _negated(token, lex) or _hypothetical(token):
+                continue
+            for a, b in _rivals_on_sides(sides, companies):
+                yield _sentence_relation(sent, "competitor", a.label_, b.label_, confidence=0.75, trigger=token.text)
+
+
+def _rivals_on_sides(sides: list[tuple[list[Token], list[Token]]], companies: list[Span]) -> Iterator[tuple[Span, Span]]:
+    """The pairs of companies a frame's two sides name; never two names of one group."""
+    for first, second in sides:
+        for a in (m for m in companies if any(_names_side(t, m) for t in first)):
+            for b in (m for m in companies if any(_names_side(t, m) for t in second)):
+                if a.label_ != b.label_ and not _same_group(a, b) and not _same_group(b, a):
+                    yield a, b
 
 
 def _frame_parties(token: Token, frames: _RivalFrames) -> list[tuple[list[Token], list[Token]]]:
