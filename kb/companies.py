@@ -41,6 +41,7 @@ from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from kb.lexicon import word_class
+from kb.money import opens_an_amount
 from kb.names import LEGAL_SUFFIXES, company_key
 from kb.nlp import BOILERPLATE_KEY
 from kb.people import opens_as_person
@@ -1749,6 +1750,10 @@ def _clean_entity(ent: Span) -> Iterator[tuple[Span, bool]]:
             pieces.append((start, token.i, False))  # "Clearpath CTO Ryan Gariepy": the company, then a person
             start = ent.end
             break
+        if token.i > start and opens_an_amount(token):
+            pieces.append((start, token.i, False))  # "Rieber for SEK 900 million": the name, then a price
+            start = ent.end
+            break
         if token.text == "," and partners_firm:
             continue
         if "\n" in token.text or token.is_space or token.text in {"•", "|", "—", "–"} or token.tag_ == "POS" \
@@ -1790,6 +1795,8 @@ def _glued_heading(doc: Doc, start: int, end: int) -> bool:
 
 
 def _is_rejected(span: Span) -> bool:
+    if opens_an_amount(span[0]):
+        return True  # "for NOK 1.6 billion": a currency, whatever the parse made of it
     text = span.text
     key = company_key(text)
     if not key or len(key) < 2 or key in not_companies():

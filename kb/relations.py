@@ -64,6 +64,7 @@ from kb.companies import (
     surface_lists,
 )
 from kb.lexicon import word_class
+from kb.money import opens_an_amount, parse_amount
 
 log = logging.getLogger(__name__)
 
@@ -2339,13 +2340,6 @@ def _speculative(trigger: Token, lex: TriggerLexicon) -> bool:
 
 # --- deal terms -------------------------------------------------------------------------------
 
-_SCALE = {"thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6, "mln": 1e6, "billion": 1e9,
-          "bn": 1e9, "b": 1e9, "bln": 1e9, "trillion": 1e12, "tn": 1e12, "t": 1e12}
-_CURRENCY = {"$": "USD", "us$": "USD", "usd": "USD", "dollars": "USD", "dollar": "USD", "€": "EUR", "eur": "EUR",
-             "euros": "EUR", "euro": "EUR", "£": "GBP", "gbp": "GBP", "pounds": "GBP", "¥": "JPY", "yen": "JPY",
-             "jpy": "JPY", "yuan": "CNY", "rmb": "CNY", "cny": "CNY", "rupees": "INR", "inr": "INR", "₹": "INR",
-             "chf": "CHF", "francs": "CHF", "c$": "CAD", "cad": "CAD", "a$": "AUD", "aud": "AUD", "won": "KRW", "krw": "KRW"}
-_AMOUNT = re.compile(r"(?i)(us\$|c\$|a\$|[$€£¥₹])?\s*(\d[\d,]*(?:\.\d+)?)\s*(thousand|million|billion|trillion|mn|mln|bn|bln|tn|[kmbt])?\b\s*(dollars?|euros?|pounds|yen|yuan|rmb|usd|eur|gbp|jpy|cny|chf|cad|aud|inr|krw|won|rupees)?")
 _STAKE_WORDS = word_class("stake_words")
 
 
@@ -2362,12 +2356,24 @@ def _sentence_ents(sent: Span) -> list[Span]:
     return ents[lo:hi]
 
 
+def _amount_text(ent: Span) -> str:
+    """The entity's text with a currency code NER left outside it: "NOK 1.6 billion" is tagged CARDINAL."""
+    doc = ent.doc
+    if ent.start > 0 and opens_an_amount(doc[ent.start - 1]):
+        return doc[ent.start - 1:ent.end].text
+    if ent.label_ == "CARDINAL":
+        after = doc[ent.end] if ent.end < len(doc) else None
+        # "3 billion HKD": a code after the number
+        return f"{ent.text} {after.text}" if after is not None and after.is_upper and len(after) == 3 else ""
+    return ent.text
+
+
 def deal_terms(sent: Span) -> dict[str, Any]:
     """Amount and currency, stake % and date stated in the sentence (first of each)."""
     terms: dict[str, Any] = {}
     for ent in _sentence_ents(sent):
-        if ent.label_ == "MONEY" and "amount" not in terms:
-            parsed = parse_amount(ent.text)
+        if ent.label_ in ("MONEY", "CARDINAL") and "amount" not in terms:
+            parsed = parse_amount(_amount_text(ent))
             if parsed:
                 terms["amount"], terms["currency"] = parsed
         elif ent.label_ == "PERCENT" and "stake" not in terms:
@@ -2378,17 +2384,9 @@ def deal_terms(sent: Span) -> dict[str, Any]:
                     terms["stake"] = float(number.group())
         elif ent.label_ == "DATE" and "date" not in terms:
             terms["date"] = ent.text
+    if "amount" not in terms:
+        # NER tags no number at all in "bought Chess for NOK 1.6 billion": the amount's own shape says it
+        parsed = parse_amount(sent.text)
+        if parsed:
+            terms["amount"], terms["currency"] = parsed
     return terms
-
-
-def parse_amount(text: str) -> tuple[float, str] | None:
-    """ "$13 billion" -> (13e9, "USD"); None when no currency is stated."""
-    match = _AMOUNT.search(text.replace("\u00a0", " "))
-    if not match:
-        return None
-    symbol, number, scale, word = match.groups()
-    currency = _CURRENCY.get((symbol or "").lower()) or _CURRENCY.get((word or "").lower())
-    if currency is None:
-        return None
-    value = float(number.replace(",", "")) * _SCALE.get((scale or "").lower(), 1.0)
-    return value, currency

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kb.relations import parse_amount
+from kb.money import parse_amount
 from tests.fixtures.extracted import relations
 
 

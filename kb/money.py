@@ -1,0 +1,79 @@
+"""Amounts of money as deal sentences state them: "$13 billion", "€300m", "NOK 1.6 billion".
+
+The three-letter ISO 4217 codes come from Babel's CLDR data (the currencies in use in some
+territory), so "SEK 900 million" is an amount in Swedish kronor everywhere in newskb: a deal's
+figure for kb.relations, and never a company named "SEK" for kb.companies.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from babel.core import get_global
+from babel.numbers import get_territory_currencies
+from spacy.tokens import Token
+
+__all__ = ["currency_codes", "opens_an_amount", "parse_amount"]
+
+_SCALE = {"thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6, "mln": 1e6, "billion": 1e9,
+          "bn": 1e9, "b": 1e9, "bln": 1e9, "trillion": 1e12, "tn": 1e12, "t": 1e12}
+#: Symbols and words for the currencies news names without a code.
+_NAMED = {"$": "USD", "us$": "USD", "dollars": "USD", "dollar": "USD", "€": "EUR", "euros": "EUR", "euro": "EUR",
+          "£": "GBP", "pounds": "GBP", "¥": "JPY", "yen": "JPY", "yuan": "CNY", "rmb": "CNY", "rupees": "INR",
+          "₹": "INR", "francs": "CHF", "c$": "CAD", "a$": "AUD", "hk$": "HKD", "s$": "SGD", "won": "KRW",
+          "kronor": "SEK", "kroner": "NOK", "krone": "DKK", "rubles": "RUB", "reais": "BRL", "rand": "ZAR"}
+_SCALES = "thousand|million|billion|trillion|mn|mln|bn|bln|tn|[kmbt]"
+_SYMBOL = r"(hk\$|us\$|c\$|a\$|s\$|[$€£¥₹])"
+_WORDS = "|".join(sorted((w for w in _NAMED if w.isalpha()), key=len, reverse=True))
+_AMOUNT = re.compile(
+    rf"(?i)(?:{_SYMBOL}|\b([a-z]{{3}})\s?)?(\d[\d,]*(?:\.\d+)?)\s*({_SCALES})?\b\s*({_WORDS}|[a-z]{{3}}\b)?"
+)
+#: Words after a number that make it an amount rather than a year or a count: "SEK 900 million".
+_AMOUNT_SCALES = frozenset(w for w in _SCALE if len(w) > 1)
+
+
+@cache
+def currency_codes() -> frozenset[str]:
+    """The ISO 4217 codes of currencies in use in some territory today (CLDR via Babel)."""
+    territories = get_global("territory_currencies")
+    return frozenset(code for territory in territories for code in get_territory_currencies(territory))
+
+
+def _currency(symbol: str | None, code_before: str | None, word_after: str | None) -> str | None:
+    for candidate in (symbol, word_after, code_before):
+        if not candidate:
+            continue
+        folded = candidate.lower()
+        if folded in _NAMED:
+            return _NAMED[folded]
+        if candidate.upper() in currency_codes() and (candidate.isupper() or folded in {"usd", "eur", "gbp"}):
+            return candidate.upper()
+    return None
+
+
+def parse_amount(text: str) -> tuple[float, str] | None:
+    """ "$13 billion" -> (13e9, "USD"), "NOK 1.6 billion" -> (1.6e9, "NOK"); None when no currency is stated."""
+    for match in _AMOUNT.finditer(text.replace("\u00a0", " ")):
+        symbol, code_before, number, scale, word_after = match.groups()
+        currency = _currency(symbol, code_before, word_after)
+        if currency is not None:
+            value = float(number.replace(",", "")) * _SCALE.get((scale or "").lower(), 1.0)
+            return value, currency
+    return None
+
+
+def opens_an_amount(token: Token) -> bool:
+    """Is the token a currency code before an amount ("SEK 900 million", "NOK 1.6bn")? Then it is no name.
+
+    A year or a count after a code-like name ("AMD 2024 roadmap") is not an amount: the number
+    must carry a scale word, a decimal point or thousands separators.
+    """
+    if not (token.is_upper and token.text in currency_codes()) or token.i + 1 >= len(token.doc):
+        return False
+    number = token.doc[token.i + 1]
+    if not number.like_num:
+        return False
+    after = token.doc[token.i + 2].lower_ if token.i + 2 < len(token.doc) else ""
+    return after in _AMOUNT_SCALES or "." in number.text or "," in number.text \
+        or bool(re.fullmatch(r"\d+(?:\.\d+)?(?:bn|mn|m|b|k)", number.text.lower()))
