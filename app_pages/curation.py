@@ -12,6 +12,7 @@ from kb.curation import (
     curation_log,
     mark_company,
     mark_not_company,
+    mark_organisation,
     merge_companies,
     rename_company,
     set_relation_status,
@@ -97,6 +98,18 @@ with organisation_tab:
                 show_error(e)
             else:
                 st.success("Merged.")
+
+    st.divider()
+    st.markdown("A company that is a university, agency or public body: it keeps the relations an organisation can have.")
+    company_id = company_picker("Company", key="to_org")
+    if st.button("Mark as an organisation", key="to_org_go", disabled=company_id is None):
+        try:
+            with writer() as db:
+                mark_organisation(db, company_id)  # type: ignore[arg-type]
+        except NewskbError as e:
+            show_error(e)
+        else:
+            st.success("Marked as an organisation.")
 
 with relation_tab:
     wanted = query_int("relation")

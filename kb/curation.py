@@ -12,6 +12,7 @@ Actions and payloads:
     rename          {"key": key, "name": new name, "old_name"}
     not_company     {"key": key, "name"}
     company         {"key": key, "name"}   (an organisation that is a company after all)
+    organisation    {"key": key, "name"}   (a company that is a university, agency... after all)
     relation_status {"type", "source": key, "target": key, "status": confirmed|rejected}
     add_relation    {"type", "source": name, "target": name, "evidence", "article_id", "article_url"}
 """
@@ -29,7 +30,7 @@ import sqlite_utils
 from kb.db import utcnow
 from kb.errors import CurationError, NotFound
 from kb.names import company_key
-from kb.records import RELATION_TYPES, UNDIRECTED_TYPES, document_text
+from kb.records import ORGANISATION_SIDES, RELATION_TYPES, UNDIRECTED_TYPES, document_text
 from kb.store import (
     ensure_relation,
     find_company,
@@ -47,6 +48,7 @@ __all__ = [
     "curation_log",
     "mark_company",
     "mark_not_company",
+    "mark_organisation",
     "merge_companies",
     "rename_company",
     "replay_curation",
@@ -69,7 +71,7 @@ class CurationEntry:
 
     id: int
     at: datetime  #: UTC
-    action: str  #: merge | rename | not_company | company | relation_status | add_relation
+    action: str  #: merge | rename | not_company | company | organisation | relation_status | add_relation
     payload: dict[str, Any]
 
 
@@ -144,6 +146,20 @@ def mark_company(db: sqlite_utils.Database, company_id: int) -> None:
         if company["kind"] != "other_org":
             raise CurationError(f"{company['name']!r} is marked {company['kind']}, not an organisation")
         _record_and_apply(db, "company", {"key": company["key"], "name": company["name"]})
+
+
+def mark_organisation(db: sqlite_utils.Database, company_id: int) -> None:
+    """Say a company is an organisation (a university, agency, public body) after all.
+
+    It keeps the relations an organisation can take part in (``ORGANISATION_SIDES``: a partner,
+    a supplier's customer, an investor); the others go, and so do its mentions. Later
+    extraction keeps it an organisation whatever the extractor calls it.
+    """
+    with write_transaction(db):
+        company = _company(db, company_id)
+        if company["kind"] != "company":
+            raise CurationError(f"{company['name']!r} is marked {company['kind']}, not a company")
+        _record_and_apply(db, "organisation", {"key": company["key"], "name": company["name"]})
 
 
 def set_relation_status(db: sqlite_utils.Database, relation_id: int, status: RelationStatus) -> None:
@@ -392,6 +408,28 @@ def _apply_company(db: sqlite_utils.Database, payload: dict[str, Any]) -> bool:
     return True
 
 
+def _apply_organisation(db: sqlite_utils.Database, payload: dict[str, Any]) -> bool:
+    company = _by_key(db, payload["key"])
+    if company is None or company["kind"] not in ("company", "other_org"):
+        raise _Skip(f"cannot mark {payload['name']!r} as an organisation: it is gone or marked not a company")
+    c = company["id"]
+    db.execute("update companies set kind = 'other_org' where id = ?", [c])
+    relations = db.query(
+        "select r.id, r.type, r.source_id, o.kind as other_kind from relations r"
+        " join companies o on o.id = (case when r.source_id = ? then r.target_id else r.source_id end)"
+        " where ? in (r.source_id, r.target_id)",
+        [c, c],
+    )
+    for relation in list(relations):
+        side = "source" if relation["source_id"] == c else "target"
+        if side not in ORGANISATION_SIDES.get(relation["type"], ()) or relation["other_kind"] == "other_org":
+            db.execute("delete from evidence where relation_id = ?", [relation["id"]])
+            db.execute("delete from relations where id = ?", [relation["id"]])
+    db.execute("delete from mentions where company_id = ?", [c])
+    refresh_aggregates(db, company_ids={c})
+    return True
+
+
 def _apply_relation_status(db: sqlite_utils.Database, payload: dict[str, Any]) -> int:
     source, target = _by_key(db, payload["source"]), _by_key(db, payload["target"])
     if source is None or target is None:
@@ -475,6 +513,7 @@ def _add_evidence(db: sqlite_utils.Database, relation_id: int, payload: dict[str
 _HANDLERS = {
     "merge": _apply_merge,
     "company": _apply_company,
+    "organisation": _apply_organisation,
     "rename": _apply_rename,
     "not_company": _apply_not_company,
     "relation_status": _apply_relation_status,

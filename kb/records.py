@@ -13,6 +13,12 @@ from datetime import datetime
 RELATION_TYPES = ("partnership", "investment", "acquisition", "supplier", "competitor")
 #: Relation types whose source/target order carries no meaning.
 UNDIRECTED_TYPES = frozenset({"partnership", "competitor"})
+#: The side of a relation an organisation (a university, agency, public body) may take: a partner,
+#: the customer of a supplier, the investor (a state fund, a development bank). An organisation
+#: is not bought, and no company's rival (issue #4).
+ORGANISATION_SIDES: dict[str, tuple[str, ...]] = {
+    "partnership": ("source", "target"), "supplier": ("target",), "investment": ("source",),
+}
 
 
 def party_label(name: str, organisation: bool) -> str:

@@ -30,8 +30,8 @@ The members of a named consortium ("the Osprey Consortium, made up of A, B and C
 consortium's part in its deals.
 
 Other organisations (``doc.spans["newskb_other_orgs"]``: universities, agencies, public
-bodies) are parties too, on the side they can take (``_ORG_SIDES``): a partner ("KP
-Technology has partnered with Harvard University"), the customer of a supplier ("won a
+bodies) are parties too, on the side they can take (``kb.records.ORGANISATION_SIDES``): a
+partner ("KP Technology has partnered with Harvard University"), the customer of a supplier ("won a
 contract for back-office services from the Department of Health"), an investor ("the Bill &
 Melinda Gates Foundation announced a $40 million investment in Immunocore"). Such a relation
 names the organisation as the text gives it and says which side it is on (``org_side``).
@@ -65,6 +65,7 @@ from kb.companies import (
 )
 from kb.lexicon import word_class
 from kb.money import opens_an_amount, parse_amount
+from kb.records import ORGANISATION_SIDES
 
 log = logging.getLogger(__name__)
 
@@ -841,10 +842,6 @@ _REFERENCE = "newskb_reference"  #: kb_id of pseudo-mentions made by _resolve_re
 _ROUND_NOUNS = word_class("round_nouns")
 _REFERENCE_DEPS = {"nsubj", "nsubjpass", "poss", "pobj", "dobj", "dative"}
 _ORG = "newskb_other_org"  #: kb_id of other organisations' mentions
-#: The side of a relation an other organisation may take: a partner, the customer of a supplier,
-#: the investor (a state fund, a development bank). An organisation is not bought, and no
-#: company's rival (issue #4).
-_ORG_SIDES = {"partnership": ("source", "target"), "supplier": ("target",), "investment": ("source",)}
 _NOT_A_PARTY = "-"
 
 
@@ -854,7 +851,7 @@ def _org_side(rel: dict[str, Any], org_names: set[str]) -> str | None:
     sides = [side for side in ("source", "target") if rel[side] in org_names]
     if not sides:
         return None
-    if len(sides) == 2 or sides[0] not in _ORG_SIDES.get(rel["type"], ()):
+    if len(sides) == 2 or sides[0] not in ORGANISATION_SIDES.get(rel["type"], ()):
         return _NOT_A_PARTY
     return sides[0]
 

@@ -21,7 +21,7 @@ import json
 import logging
 import threading
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
@@ -32,7 +32,7 @@ from kb.config import Settings
 from kb.db import to_timestamp, utcnow
 from kb.errors import ConfigError, NotFound
 from kb.names import company_key
-from kb.records import RELATION_TYPES, UNDIRECTED_TYPES, Extraction, KnownCompany
+from kb.records import ORGANISATION_SIDES, RELATION_TYPES, UNDIRECTED_TYPES, Extraction, KnownCompany
 
 if TYPE_CHECKING:
     from kb.extract import Extractor
@@ -41,6 +41,7 @@ __all__ = [
     "ExtractStats",
     "ProgressCallback",
     "curated_keys",
+    "curated_organisations",
     "ensure_relation",
     "extract_articles",
     "find_company",
@@ -200,13 +201,15 @@ def resolve_company(
     aliases: Iterable[str] = (),
     ticker: str | None = None,
     kind: str = "company",
+    pinned: Collection[str] = (),
 ) -> dict[str, Any] | None:
     """The live row for ``name`` (creating it, of ``kind``, when new), with ``aliases`` recorded.
 
     None when the name has no key (only punctuation). A row of kind ``not_company`` is
     returned as such: callers drop it. ``kind="other_org"`` is for a government, university
     or agency that is a party of a relation: it never turns a company row into one, but a row
-    first stored as an organisation becomes a company once the extractor calls it one.
+    first stored as an organisation becomes a company once the extractor calls it one, unless
+    its key is ``pinned`` (a person marked it an organisation: ``curated_organisations``).
     """
     aliases = tuple(a for a in aliases if a and a.strip())
     key = company_key(name)
@@ -224,7 +227,7 @@ def resolve_company(
         changes: dict[str, Any] = {}
         if ticker and not company["ticker"]:
             changes["ticker"] = ticker
-        if kind == "company" and company["kind"] == "other_org":
+        if kind == "company" and company["kind"] == "other_org" and company["key"] not in pinned:
             changes["kind"] = "company"
         if changes:
             db.table("companies").update(company["id"], changes)
@@ -312,11 +315,15 @@ def _store(
     _prune_aliases(db, old_surfaces)
 
     ids: dict[str, int | None] = {}
+    curated_orgs: dict[str, int] = {}  #: names the extractor calls companies that a person marked organisations
+    pinned = curated_organisations(db)
 
     def company_id(name: str, aliases: Iterable[str] = (), ticker: str | None = None) -> int | None:
         if name not in ids or aliases or ticker:
-            row = resolve_company(db, name, aliases=aliases, ticker=ticker)
+            row = resolve_company(db, name, aliases=aliases, ticker=ticker, pinned=pinned)
             ids[name] = row["id"] if row and row["kind"] == "company" else None
+            if row and row["kind"] == "other_org":
+                curated_orgs[name] = row["id"]
         return ids[name]
 
     for company in extraction.companies:
@@ -349,6 +356,13 @@ def _store(
             continue
         source = organisation_id(relation.source) if relation.org_side == "source" else company_id(relation.source)
         target = organisation_id(relation.target) if relation.org_side == "target" else company_id(relation.target)
+        if relation.org_side is None:
+            # a party curated as an organisation stays one, on the side an organisation can take
+            sides = ORGANISATION_SIDES.get(relation.type, ())
+            if source is None and "source" in sides and target is not None:
+                source = curated_orgs.get(relation.source)
+            elif target is None and "target" in sides and source is not None:
+                target = curated_orgs.get(relation.target)
         if source is None or target is None or source == target:
             continue
         relation_id = ensure_relation(db, relation.type, source, target)
@@ -664,6 +678,15 @@ def _prune_aliases(db: sqlite_utils.Database, surfaces: Iterable[tuple[int, str]
         stale = [alias_id for key, alias_id in aliases.items() if key not in supported]
         if stale:
             db.execute(f"delete from aliases where id in ({','.join('?' * len(stale))})", stale)
+
+
+def curated_organisations(db: sqlite_utils.Database) -> frozenset[str]:
+    """Keys of rows a person last marked an organisation (``kb.curation.mark_organisation``):
+    the extractor calling such a name a company does not make it one again."""
+    kinds: dict[str, str] = {}
+    for row in db.query("select action, payload from curation where action in ('organisation', 'company') order by id"):
+        kinds[json.loads(row["payload"])["key"]] = row["action"]
+    return frozenset(key for key, action in kinds.items() if action == "organisation")
 
 
 def curated_keys(db: sqlite_utils.Database) -> set[str]:
