@@ -676,8 +676,9 @@ def _relation_clause_subjects(doc: Doc, candidates: list[_Candidate], *, taken: 
     feature film work for Warner Bros.", "Enigma works with Fortune 500 companies, including PayPal".
 
     The trigger may sit anywhere in the clause, not only on the subject's own verb; the clause must name
-    a company besides the subject. Only names NER left untagged, or one-word names it called
-    something other than a person, are read; the subject of a verb of saying is a speaker.
+    a company besides the subject. Only names NER left untagged, one-word names it called
+    something other than a person, and longer names it called neither a place nor a person's full
+    name ("Shoppers Fair" as a work of art) are read; the subject of a verb of saying is a speaker.
     """
     labels = {t.i: ent.label_ for ent in doc.ents for t in ent}
     maybes = {c.start for c in candidates if c.kind in {"maybe", "product"} and c.end - c.start == 1
@@ -687,10 +688,29 @@ def _relation_clause_subjects(doc: Doc, candidates: list[_Candidate], *, taken: 
                                           gpe_tokens=gpe_tokens, common=common):
         if sent.root.lemma_.lower() in _SPEECH_VERBS:
             continue  # "Ganesh Moorthy, president of Microchip, said both Microchip and Microsemi ..."
-        clause = [t for t in sent.root.subtree if not span.start <= t.i < span.end]
-        if any(t.lemma_.lower() in trigger_words and t.pos_ in {"NOUN", "VERB"} for t in clause) \
-                and known.intersection(t.i for t in clause):
+        if _relates_to_company(sent, span, known=known, trigger_words=trigger_words):
             yield span.start, span.end
+    # a longer name NER called something else, when no person's: "Shoppers Fair reached an agreement with
+    # Borman's Inc.", "Freehand joined forces with Blink Films"
+    for cand in candidates:
+        span = doc[cand.start:cand.end]
+        sent = span.sent
+        if cand.kind != "maybe" or len(span) < 2 or span.root.head != sent.root \
+                or span.root.dep_ not in {"nsubj", "nsubjpass"} or sent.root.lemma_.lower() in _SPEECH_VERBS:
+            continue
+        label = labels.get(cand.start, "")
+        if label in {"GPE", "LOC", "NORP"} or label == "PERSON" and _personal_name(span, common) \
+                or person_words.intersection(t.text for t in span) or any(t.lower_ in {"and", "or"} for t in span):
+            continue  # places, people, and two names NER ran together ("Oasis and Coast were acquired")
+        if _relates_to_company(sent, span, known=known, trigger_words=trigger_words):
+            yield span.start, span.end
+
+
+def _relates_to_company(sent: Span, span: Span, *, known: set[int], trigger_words: frozenset[str]) -> bool:
+    """Does the clause of a sentence's main verb hold a relation word and a company besides the name?"""
+    clause = [t for t in sent.root.subtree if not span.start <= t.i < span.end]
+    return any(t.lemma_.lower() in trigger_words and t.pos_ in {"NOUN", "VERB"} for t in clause) \
+        and bool(known.intersection(t.i for t in clause))
 
 
 #: Prepositions whose object is the other party of a deal verb: "sold to", "bought from", "merged with".

@@ -29,3 +29,30 @@ def test_name_the_copula_calls_a_business_is_a_company(extractor, text, name):
 def test_company_segment_named_by_the_copula_is_not_a_company(extractor):
     ex = extractor.extract("Space is Lockheed Martin's third-biggest business and accounted for 18 percent of its revenue.")
     assert "Space" not in names(ex)
+
+
+@pytest.mark.issue(4)
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        # a two-word name NER called a work of art, subject of a clause relating it to a company
+        ("In 1971, Shoppers Fair reached an agreement with Borman's Inc. to acquire eight stores.", "Shoppers Fair"),
+        # a two-word "person" with no given name, in collaboration with a company
+        ("Felis Creations is also involved in conservation work in collaboration with Wildlife SOS Ltd.",
+         "Felis Creations"),
+    ],
+)
+def test_longer_maybe_subject_of_a_relation_clause_is_a_company(extractor, text, name):
+    assert name in names(extractor.extract(text))
+
+
+@pytest.mark.issue(4)
+def test_two_names_ner_ran_together_are_not_one_company(extractor):
+    ex = extractor.extract("In November 2003 Oasis and Coast were acquired from PPM Ventures by a management buyout.")
+    assert "Oasis and Coast" not in names(ex)
+
+
+@pytest.mark.issue(4)
+def test_person_subject_of_a_relation_clause_stays_a_person(extractor):
+    ex = extractor.extract("In 2010, Richard Branson reached an agreement with Virgin Atlantic Airways to sell his stake.")
+    assert "Richard Branson" not in names(ex)
