@@ -572,8 +572,8 @@ def _business_maybes(doc: Doc, candidates: list[_Candidate], *, tickers: dict[in
         span = doc[cand.start:cand.end]
         label = labels.get(span.start, "")
         if label in {"GPE", "NORP"} and len(span) == 1 and span.text.lower() in common:
-            if any(_bought(span) for span in occurrences):
-                out.add(form)  # "Cisco acquiring Monsoon", "King Pharmaceuticals acquired Meridian"
+            if any(_bought(span) or _called_a_business(span.root) for span in occurrences):
+                out.add(form)  # "Cisco acquiring Monsoon", "Bonanza and Ponderosa were separate companies"
             continue  # "Georgia", "Chinese": the place or people, whatever else the verb
         if label == "LOC" or span[-1].text in _PRODUCT_NAME_WORDS:
             continue  # "North America", "the Middle East", "Oracle Cloud"
@@ -584,8 +584,8 @@ def _business_maybes(doc: Doc, candidates: list[_Candidate], *, tickers: dict[in
         guessed = label == "PERSON" and len(span) > 1 and not named
         if _common_words_only(span, common):
             # "Duke Street, the private equity firm", but not "Product Purchasing" in a list of departments
-            if any(_apposed_business(span) or _after_trade_noun(span) or guessed and _acts_as_business(span)
-                   for span in occurrences):
+            if any(_apposed_business(span) or _after_trade_noun(span) or _called_a_business(span.root)
+                   or guessed and _acts_as_business(span) for span in occurrences):
                 out.add(form)
             continue
         for span in occurrences:
@@ -677,8 +677,9 @@ def _relation_clause_subjects(doc: Doc, candidates: list[_Candidate], *, taken: 
     feature film work for Warner Bros.", "Enigma works with Fortune 500 companies, including PayPal".
 
     The trigger may sit anywhere in the clause, not only on the subject's own verb; the clause must name
-    a company besides the subject. Only names NER left untagged, or one-word names it called
-    something other than a person, are read; the subject of a verb of saying is a speaker.
+    a company besides the subject. Only names NER left untagged, one-word names it called
+    something other than a person, and longer names it called neither a place nor a person's full
+    name ("Shoppers Fair" as a work of art) are read; the subject of a verb of saying is a speaker.
     """
     labels = {t.i: ent.label_ for ent in doc.ents for t in ent}
     maybes = {c.start for c in candidates if c.kind in {"maybe", "product"} and c.end - c.start == 1
@@ -688,10 +689,29 @@ def _relation_clause_subjects(doc: Doc, candidates: list[_Candidate], *, taken: 
                                           gpe_tokens=gpe_tokens, common=common):
         if sent.root.lemma_.lower() in _SPEECH_VERBS:
             continue  # "Ganesh Moorthy, president of Microchip, said both Microchip and Microsemi ..."
-        clause = [t for t in sent.root.subtree if not span.start <= t.i < span.end]
-        if any(t.lemma_.lower() in trigger_words and t.pos_ in {"NOUN", "VERB"} for t in clause) \
-                and known.intersection(t.i for t in clause):
+        if _relates_to_company(sent, span, known=known, trigger_words=trigger_words):
             yield span.start, span.end
+    # a longer name NER called something else, when no person's: "Shoppers Fair reached an agreement with
+    # Borman's Inc.", "Freehand joined forces with Blink Films"
+    for cand in candidates:
+        span = doc[cand.start:cand.end]
+        sent = span.sent
+        if cand.kind != "maybe" or len(span) < 2 or span.root.head != sent.root \
+                or span.root.dep_ not in {"nsubj", "nsubjpass"} or sent.root.lemma_.lower() in _SPEECH_VERBS:
+            continue
+        label = labels.get(cand.start, "")
+        if label in {"GPE", "LOC", "NORP"} or label == "PERSON" and _personal_name(span, common) \
+                or person_words.intersection(t.text for t in span) or any(t.lower_ in {"and", "or"} for t in span):
+            continue  # places, people, and two names NER ran together ("Oasis and Coast were acquired")
+        if _relates_to_company(sent, span, known=known, trigger_words=trigger_words):
+            yield span.start, span.end
+
+
+def _relates_to_company(sent: Span, span: Span, *, known: set[int], trigger_words: frozenset[str]) -> bool:
+    """Does the clause of a sentence's main verb hold a relation word and a company besides the name?"""
+    clause = [t for t in sent.root.subtree if not span.start <= t.i < span.end]
+    return any(t.lemma_.lower() in trigger_words and t.pos_ in {"NOUN", "VERB"} for t in clause) \
+        and bool(known.intersection(t.i for t in clause))
 
 
 #: Prepositions whose object is the other party of a deal verb: "sold to", "bought from", "merged with".
@@ -915,7 +935,7 @@ def _untagged_business_names(doc: Doc, *, taken: set[int], person_words: set[str
         if any(_written_as_place(s) or _names_an_offering(s) for s in occurrences):
             continue
         if _common_words_only(span, common) or len(span) == 1 and _singular(span[0].lower_) in common:
-            if any(_apposed_business(s) or _after_trade_noun(s) for s in occurrences):
+            if any(_apposed_business(s) or _after_trade_noun(s) or _called_a_business(s.root) for s in occurrences):
                 yield start, end  # "the department store Selfridges"; not "Clients Teams which have used ..."
             continue
         if any(_untagged_evidence(s, tickers=tickers, common=common) for s in occurrences):
@@ -2413,9 +2433,8 @@ def _occurrence_evidence(span: Span, *, tickers: dict[int, str], arguments: set[
         if child.dep_ in {"appos", "compound", "amod", "attr"} and not (span.start <= child.i < span.end) \
                 and _business_noun(child):
             return True  # "X, a Boston-based maker of ...", "startup X", "X, one of the biggest producers"
-    if root.dep_ in {"nsubj", "nsubjpass"} and head.lemma_ == "be":
-        if any(c.dep_ == "attr" and _business_noun(c) for c in head.children):
-            return True  # "X is Europe's biggest hospital operator"
+    if _called_a_business(root):
+        return True  # "X is Europe's biggest hospital operator"
     if root.dep_ in {"nsubj", "nsubjpass", "dobj"} and _named_as_business(head):
         return True  # "Maven was announced as the exclusive car sharing partner"
     first = first_conjunct(root)
@@ -2428,6 +2447,31 @@ def _occurrence_evidence(span: Span, *, tickers: dict[int, str], arguments: set[
     if first.dep_ in {"appos", "compound"} and first.head.lemma_.lower() in _BUSINESS_NOUNS:
         return True  # "the American companies Ferrara and Fannie May"
     return False
+
+
+def _called_a_business(token: Token) -> bool:
+    """Is the name the subject of "be" with a business noun as its attribute?
+
+    "CIK Telecom is a telecommunications provider"; also when the name is a later item of the
+    subject ("Bonanza and Ponderosa were separate companies") or "be" is conjoined to the
+    subject's verb ("Spinnaker pioneered the market and was the first company to ..."). A
+    copula that says so is evidence as strong as an apposition, so it vouches for dictionary
+    words as well ("Shipyard is partners with the Sea Dog Brewing Company").
+    """
+    subject = first_conjunct(token)
+    if subject.dep_ not in {"nsubj", "nsubjpass"}:
+        return False
+    verb = subject.head
+    # "... and was the first company": a conjoined copula with no subject of its own shares this one
+    copulas = [verb, *(c for c in verb.children if c.dep_ == "conj" and c.lemma_ == "be"
+                       and not any(g.dep_ in {"nsubj", "nsubjpass", "expl"} for g in c.children))]
+    return any(v.lemma_ == "be" and any(c.dep_ == "attr" and _business_noun(c) and not _owned_segment(c) for c in v.children)
+               for v in copulas)
+
+
+def _owned_segment(noun: Token) -> bool:
+    """ "Space is Lockheed's third-biggest business": a sector noun a company owns names its segment."""
+    return noun.lemma_.lower() in _SECTOR_HEADS and any(c.dep_ == "poss" for c in noun.children)
 
 
 def _named_as_business(verb: Token) -> bool:
