@@ -1928,6 +1928,7 @@ def _resolve(
 
     # Acronym definitions: "Contemporary Amperex Technology Co (CATL)" -> CATL is an alias.
     acronyms: dict[str, str] = {}
+    defined: dict[str, str | None] = {}  #: acronym -> the gazetteer name of the long form it is defined for
     for cand in list(accepted):
         end = cand.end
         if end + 2 < len(doc) and doc[end].text == "(" and doc[end + 2].text == ")":
@@ -1935,6 +1936,7 @@ def _resolve(
             if acro.is_upper or (acro.text[:1].isupper() and len(acro.text) <= 6 and acro.is_alpha):
                 if _looks_like_acronym(acro.text, doc[cand.start:cand.end].text) and acro.text not in product_names:
                     acronyms[acro.text] = doc[cand.start:cand.end].text
+                    defined[acro.text] = cand.canonical
                     strong_forms.setdefault(acro.text, cand.canonical)
                     accepted.append(_Candidate(end + 1, end + 2, "org", cand.canonical))
     # "GLS, or General Logistics Systems, has bought ...": the second name is an alias.
@@ -1998,6 +2000,14 @@ def _resolve(
             key = parent[key]
         return key
 
+    # "Universal Press Syndicate (UPS)": what the text defines an acronym as beats what the gazetteer
+    # knows it as (United Parcel Service)
+    for acro, long_canonical in defined.items():
+        if long_canonical:
+            canonical_hint[acro] = long_canonical
+        else:
+            canonical_hint.pop(acro, None)
+            gazetteer_hint.pop(company_key(acro), None)
     for span in mentions:
         text = span.text
         hint = canonical_hint.get(text) or gazetteer_hint.get(company_key(text))
