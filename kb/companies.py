@@ -2002,12 +2002,12 @@ def _resolve(
 
     # "Universal Press Syndicate (UPS)": what the text defines an acronym as beats what the gazetteer
     # knows it as (United Parcel Service)
-    for acro, long_canonical in defined.items():
+    for defined_form, long_canonical in defined.items():
         if long_canonical:
-            canonical_hint[acro] = long_canonical
+            canonical_hint[defined_form] = long_canonical
         else:
-            canonical_hint.pop(acro, None)
-            gazetteer_hint.pop(company_key(acro), None)
+            canonical_hint.pop(defined_form, None)
+            gazetteer_hint.pop(company_key(defined_form), None)
     for span in mentions:
         text = span.text
         hint = canonical_hint.get(text) or gazetteer_hint.get(company_key(text))
