@@ -1076,6 +1076,12 @@ class _RivalFrames:
     unrivalled_roles: frozenset[str]  #: "shareholder": ranked in such a role, two companies are no rivals
     shared_market_verbs: frozenset[str]
     markets: frozenset[str]
+    words: frozenset[str] = frozenset()  #: every word that may open a frame: the others need no look
+
+    def __post_init__(self) -> None:
+        opening = {*self.prepositions, *(v.split()[0] for v in self.verbs), *self.position_verbs, *self.ranks,
+                   *self.shared_market_verbs}
+        object.__setattr__(self, "words", frozenset(opening))
 
 
 @cache
@@ -1120,7 +1126,7 @@ def _frame_rivals(by_sent: dict[int, list[Span]]) -> Iterator[dict[str, Any]]:
         sent = companies[0].sent
         named = {i for m in companies for i in range(m.start, m.end)}
         for token in sent:
-            if token.i in named:
+            if token.i in named or token.lower_ not in frames.words and token.lemma_.lower() not in frames.words:
                 continue
             sides = _frame_parties(token, frames)
             if not sides or _negated(token, lex) or _hypothetical(token):
@@ -1937,18 +1943,34 @@ _QUANTITY_NOUNS = word_class("quantity_nouns")
 
 
 def _distance(x: Token, y: Token) -> int:
-    """Arcs between two tokens of one sentence's tree."""
-    if x == y:
+    """Arcs between two tokens of one sentence's tree (read on the document's head indices:
+    the rules ask for many pairs, and walking ``Token.ancestors`` makes a Token per step)."""
+    if x.i == y.i:
         return 0
+    heads = _head_indices(x.doc)
     depth_x = {x.i: 0}
-    for n, anc in enumerate(x.ancestors, 1):
-        depth_x[anc.i] = n
-    if y.i in depth_x:
-        return depth_x[y.i]
-    for n, anc in enumerate(y.ancestors, 1):
-        if anc.i in depth_x:
-            return n + depth_x[anc.i]
-    return 99
+    i, n = x.i, 0
+    while heads[i] != i:
+        i, n = heads[i], n + 1
+        depth_x[i] = n
+    i, n = y.i, 0
+    while i not in depth_x:
+        if heads[i] == i:
+            return 99
+        i, n = heads[i], n + 1
+    return n + depth_x[i]
+
+
+_last_heads: list[tuple[Doc, list[int]]] = []  #: the last document's head indices, reused
+
+
+def _head_indices(doc: Doc) -> list[int]:
+    """Each token's head index, for the document being processed."""
+    if _last_heads and _last_heads[0][0] is doc:
+        return _last_heads[0][1]
+    heads = [t.head.i for t in doc]
+    _last_heads[:] = [(doc, heads)]
+    return heads
 
 
 def _resolve_type(trig: _Trigger, a: Span, b: Span) -> tuple[str, bool] | None:
