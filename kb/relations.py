@@ -141,6 +141,8 @@ class _Trigger:
     type: str
     inverse: bool
     specific: bool
+    #: the only companies the trigger may relate, when its frame names both sides ("made by X with Y")
+    parties: frozenset[str] | None = None
 
 
 @Language.factory("newskb_relation_extractor", requires=["doc.spans"], default_config={"use_classifier": False})
@@ -324,6 +326,8 @@ class RelationExtractor:
             for extra in _with_list_members(within, [*_name_lists(ms), *_surface_name_lists(ms)])[len(within):]:
                 if extra["confidence"] >= MIN_CONFIDENCE:
                     _add_unless_related(best, extra)
+        for rel in _under_new_names(list(best.values()), _renamings(doc, by_sent, self.lexicon)):
+            _add_unless_related(best, rel)
         for rel in sorted(best.values(), key=lambda r: (r["start"], r["type"])):
             side = _org_side(rel, org_names)
             if side != _NOT_A_PARTY:
@@ -476,6 +480,9 @@ class RelationExtractor:
         for token in sent:
             if token.i in inside or token.is_punct:
                 continue
+            makers = _co_makers(token, mentions)
+            if makers:
+                out.append(_Trigger(token, "partnership", False, True, parties=makers))
             entries = self.lexicon.by_lemma.get(token.lemma_.lower()) or self.lexicon.by_lemma.get(token.lower_)
             if not entries:
                 continue
@@ -595,6 +602,8 @@ class RelationExtractor:
                         continue  # "the collaboration with Oracle is notable given that Oracle supplies xAI"
                     if any(not slot & {a.label_, b.label_} for slot in slots[trig.token.i]):
                         continue  # "FUJIFILM, Ripcord's partner": a party noun relates its own two arguments
+                    if trig.parties is not None and not {a.label_, b.label_} <= trig.parties:
+                        continue  # "produced by Hoorae with HBO": the frame names its own two sides
                     partners = named_partners[trig.token.i]
                     if partners and not {a.label_, b.label_} <= partners:
                         continue  # "General Electric-Safran joint venture CFM is up against Pratt & Whitney"
@@ -686,6 +695,90 @@ def _add_unless_related(best: dict[tuple[str, str, str], dict[str, Any]], rel: d
     key = (rel["type"], *sorted((rel["source"], rel["target"])))
     if not any((k[0], *sorted(k[1:])) == key for k in best):
         best[key] = rel
+
+
+_NAME_CHANGE_VERBS = word_class("name_change_verbs")
+_NAME_NOUNS = word_class("name_nouns")
+_NEW_NAME_DEPS = {"oprd", "attr", "xcomp", "dobj", "appos", "ccomp"}
+
+
+def _renamings(doc: Doc, by_sent: dict[int, list[Span]], lex: TriggerLexicon) -> list[tuple[str, str]]:
+    """(old, new) names of one company the text renames: "In 2008, GCI changed its name to Collabera".
+
+    The old name is the renamed object, the subject of a passive ("Atco Ltd was renamed as
+    Atco-Qualcast Ltd") or the owner of the name changed ("its name", "the company name": the
+    passage's company); the new one is the object of "to" or "as", or the complement of the verb.
+    Both must be companies the text names. "changed" needs the noun "name": "changed its
+    strategy to ..." renames nothing.
+    """
+    out: list[tuple[str, str]] = []
+    earlier: list[list[Span]] = []
+    for start in sorted(by_sent):
+        mentions = [m for m in by_sent[start] if m.kb_id_ != _ORG]
+        at = {t: m for m in mentions for t in range(m.start, m.end)}
+        for verb in mentions[0].sent if mentions else ():
+            if verb.pos_ != "VERB" or verb.lemma_.lower() not in _NAME_CHANGE_VERBS:
+                continue
+            if _negated(verb, lex) or _speculative(verb, lex):
+                continue
+            new = [at[g.i].label_ for g in _new_name_slots(verb) if g.i in at and at[g.i].kb_id_ != _REFERENCE]
+            old = _renamed(verb, at, doc, earlier)
+            out += [(old, name) for name in new if old is not None and old != name]
+        earlier.append(mentions)
+    return list(dict.fromkeys(out))
+
+
+def _new_name_slots(verb: Token) -> list[Token]:
+    """Where a renaming verb puts the new name: "changed its name to X", "renamed as X", "was renamed X"."""
+    slots = [g for p in verb.children if p.dep_ == "prep" and p.lower_ in {"to", "as"} for g in p.children if g.dep_ == "pobj"]
+    slots += [c for c in verb.children if c.dep_ in _NEW_NAME_DEPS and c.lemma_.lower() not in _NAME_NOUNS]
+    return [t for g in slots for t in [g, *g.conjuncts]][:1] if slots else []
+
+
+def _renamed(verb: Token, at: dict[int, Span], doc: Doc, earlier: list[list[Span]]) -> str | None:
+    """The company a renaming verb renames (see ``_renamings``), by its old name."""
+    name = next((c for c in verb.children if c.dep_ in {"dobj", "nsubjpass"} and c.lemma_.lower() in _NAME_NOUNS), None)
+    if name is not None:
+        owner = next((c for c in name.children if c.dep_ == "poss" and c.i in at), None)
+        if owner is not None:
+            return at[owner.i].label_
+        if any(c.dep_ == "compound" and c.lemma_.lower() in _COMPANY_NOUNS for c in name.children):
+            return _salient_company(doc, earlier)  # "The company name was later shortened to PRBC"
+        subject = _subject_of(verb)
+        return at[subject.i].label_ if subject is not None and subject.i in at else None
+    if verb.lemma_.lower() == "change":
+        return None  # "changed its strategy to ...": only a name changes a name
+    renamed = next((c for c in verb.children if c.dep_ in {"nsubjpass", "dobj"}), None)
+    if renamed is not None and renamed.tag_ == "WDT" and verb.dep_ == "relcl":
+        renamed = verb.head  # "Burgess' company, which was rebranded as Gojimo"
+    if renamed is None or renamed.i not in at:
+        return None
+    return at[renamed.i].label_
+
+
+def _subject_of(verb: Token) -> Token | None:
+    """The verb's subject, or that of the verb it is conjoined to: "went private ... and changed its name"."""
+    for _ in range(3):
+        subject = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+        if subject is not None or verb.dep_ != "conj":
+            return subject
+        verb = verb.head
+    return None
+
+
+def _under_new_names(found: list[dict[str, Any]], renamings: list[tuple[str, str]]) -> Iterator[dict[str, Any]]:
+    """The relations of a renamed company under its other name: one company, before and after.
+
+    "GCI began a series of acquisitions, including Planet Asia. In 2008, GCI changed its name
+    to Collabera": Collabera acquired Planet Asia too. Either name carries the other's relations.
+    """
+    for old, new in renamings:
+        for one, other in ((old, new), (new, old)):
+            for rel in found:
+                if rel["source"] == one and rel["target"] != other:
+                    yield {**rel, "source": other}
+                elif rel["target"] == one and rel["source"] != other:
+                    yield {**rel, "target": other}
 
 
 #: Participles that list a group's members: "the Osprey Consortium, made up of CPPIB, Colonial First State ...".
@@ -1565,6 +1658,40 @@ def _party_for_a_company(noun: Token, inside: set[int]) -> bool:
     """ "a contractor for Nike", "a longtime client of Accenture": a party noun says whose party it is."""
     return noun.pos_ == "NOUN" and noun.lemma_.lower() in _AGENT_NOUNS and any(
         c.dep_ == "prep" and c.lower_ in {"for", "of", "to"} and any(t.i in inside for t in c.subtree) for c in noun.children)
+
+
+_CO_MAKING_WORDS = word_class("co_making_words")
+
+
+def _co_makers(token: Token, mentions: list[Span]) -> frozenset[str]:
+    """The companies that make something together: "produced by Hoorae with HBO" is Hoorae and HBO.
+
+    The "with" object must be a company itself, not a thing of it ("built with Nvidia chips",
+    "made with top-quality ingredients" name no partner), and the maker is the agent or subject
+    of the word, or of the nearest clause above it that has a company as subject ("WNYC Studios
+    launched two podcasts: ... Pickle (in production with ABC Australia)"). Without a maker,
+    nothing: "the film Sinkhole, produced with Monkeypaw Productions" says who with, not who.
+    """
+    if token.lemma_.lower() not in _CO_MAKING_WORDS or token.pos_ not in {"VERB", "NOUN"}:
+        return frozenset()
+    at = {t: m for m in mentions for t in range(m.start, m.end)}
+    # "with" may hang on the object: "developed a sensor with TSMC"
+    holders = [token, *(c for c in token.children if c.dep_ == "dobj")]
+    partners = {at[t.i].label_ for h in holders for c in h.children if c.dep_ == "prep" and c.lower_ == "with"
+                for g in c.children if g.dep_ == "pobj" for t in [g, *g.conjuncts] if t.i in at}
+    if not partners:
+        return frozenset()
+    for verb in [token, *token.ancestors]:
+        if verb.pos_ not in {"VERB", "AUX"}:
+            continue
+        makers = [g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+        makers += [c for c in verb.children if c.dep_ == "nsubj"]
+        named = {at[g.i].label_ for m in makers for g in [m, *m.conjuncts] if g.i in at}
+        if named:
+            return frozenset(partners | named) if named - partners else frozenset()
+        if makers:
+            return frozenset()  # "Upcoming projects include ...": the clause's maker is no company
+    return frozenset()
 
 
 def _made_for_a_company(token: Token, inside: set[int]) -> bool:

@@ -1,0 +1,62 @@
+"""Frames that relate two named companies without a relation word on the path between them (#4).
+
+A company's relations under its new name ("GCI changed its name to Collabera") and making
+something together ("produced by Hoorae with HBO").
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.fixtures.extracted import pairs, relations
+
+
+@pytest.mark.issue(4)
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the owner of the name changed, in a later sentence
+        ("In 2007, GCI bought Planet Asia Ltd for $10 million. In 2008, GCI changed its name to Collabera.",
+         ("acquisition", "Collabera", "Planet Asia")),
+        # the subject of a passive renaming verb, the old name related in the next sentence
+        ("In 1991 Atco Ltd was renamed as Atco-Qualcast Ltd. Atco-Qualcast Ltd was acquired by Robert Bosch GmbH in 1995.",
+         ("acquisition", "Robert Bosch", "Atco")),
+        # "the company name": the passage's company, by its old name
+        ("Pay Rent Inc was founded in 2002 in Maryland. The company name was later shortened to PRBC. "
+         "PRBC also received funding from the Omidyar Network.", ("investment", "Omidyar Network", "Pay Rent")),
+    ],
+)
+def test_renamed_company_keeps_its_relations_under_either_name(extractor, text, expected):
+    assert expected in relations(extractor.extract(text))
+
+
+@pytest.mark.issue(4)
+def test_change_of_something_else_renames_nothing(extractor):
+    ex = extractor.extract("In 2007, GCI bought Planet Asia Ltd for $10 million. In 2008, GCI changed its strategy to Collabera.")
+    assert ("acquisition", "Collabera", "Planet Asia") not in relations(ex)
+
+
+@pytest.mark.issue(4)
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Insecure and A Black Lady Sketch Show are produced by Hoorae with HBO.",
+        "Hoorae developed a sensor with HBO.",
+    ],
+)
+def test_company_making_something_with_another_is_its_partner(extractor, text):
+    assert frozenset({"Hoorae", "HBO"}) in pairs(extractor.extract(text), "partnership")
+
+
+@pytest.mark.issue(4)
+def test_thing_of_a_company_made_with_is_no_partner(extractor):
+    ex = extractor.extract("Hoorae built the phone with Nvidia chips.")
+    assert not pairs(ex, "partnership")
+
+
+@pytest.mark.issue(4)
+def test_made_with_a_company_but_by_no_company_relates_nothing(extractor):
+    # the clause's subject is no company: who made the film with Monkeypaw is not said
+    ex = extractor.extract("Upcoming projects include the HBO Max series Rap and the film Sinkhole, "
+                           "produced with Monkeypaw Productions.")
+    assert frozenset({"HBO", "Monkeypaw Productions"}) not in pairs(ex, "partnership")
