@@ -963,6 +963,8 @@ def _resolve_references(doc: Doc, mentions: list[Span]) -> list[Span]:
     starts = {m.start: m for m in mentions}
     covered = {t for m in mentions for t in range(m.start, m.end)}
     last_subject: str | None = None
+    at = {t: m for m in mentions for t in range(m.start, m.end)}
+    previous_main: str | None = None  #: the company subject of the previous sentence's main clause
     out: list[Span] = []
     previous_start = 0
     for sent in doc.sents:
@@ -986,6 +988,11 @@ def _resolve_references(doc: Doc, mentions: list[Span]) -> list[Span]:
                     continue
                 if not any(c.lower_ in {"the", "this", "its"} for c in token.children):
                     continue
+            elif token.lower_ == "they":
+                antecedent = _they_antecedent(token, at, previous_main)
+                if antecedent is not None:
+                    out.append(Span(doc, token.i, token.i + 1, label=antecedent, kb_id=_REFERENCE))
+                continue
             elif token.lower_ in {"it", "its"}:
                 if token.lower_ == "it" and token.head.lemma_ in {"be", "seem", "appear", "take", "make"}:
                     continue
@@ -1006,8 +1013,30 @@ def _resolve_references(doc: Doc, mentions: list[Span]) -> list[Span]:
         # vehicles, Ryerson supplied it with steel. In 1935, the company merged ..." is Ryerson
         if main_subject or sent_subject:
             last_subject = main_subject or sent_subject
+        previous_main = main_subject
         previous_start = sent.start
     return out
+
+
+def _they_antecedent(token: Token, at: dict[int, Span], previous_main: str | None) -> str | None:
+    """The company "they" stands for, where nothing else can be meant.
+
+    "Verizon Wireless announced they had completed the purchase": the subject of the verb whose
+    complement "they" opens. "Teaching Channel also partners with other companies. They teamed up
+    with the Boeing Company": the company subject of the previous sentence, when "they" is the
+    subject of the main clause and no company is named before it.
+    """
+    if token.dep_ not in {"nsubj", "nsubjpass"}:
+        return None
+    verb = token.head
+    if verb.dep_ == "ccomp":
+        speaker = next((c for c in verb.head.children if c.dep_ == "nsubj"), None)
+        return at[speaker.i].label_ if speaker is not None and speaker.i in at else None
+    if verb.dep_ != "ROOT" or previous_main is None:
+        return None
+    if any(t in at for t in range(token.sent.start, token.i)):
+        return None
+    return previous_main
 
 
 def _pair_named_before(token: Token, mentions: list[Span], since: int) -> tuple[str, str] | None:

@@ -60,3 +60,17 @@ def test_made_with_a_company_but_by_no_company_relates_nothing(extractor):
     ex = extractor.extract("Upcoming projects include the HBO Max series Rap and the film Sinkhole, "
                            "produced with Monkeypaw Productions.")
     assert frozenset({"HBO", "Monkeypaw Productions"}) not in pairs(ex, "partnership")
+
+
+@pytest.mark.issue(4)
+def test_they_after_a_company_subject_is_that_company(extractor):
+    ex = extractor.extract("Abbott Inc also partners with other companies. They teamed up with the Boeing Company "
+                           "to develop a curriculum.")
+    assert frozenset({"Abbott", "Boeing"}) in pairs(ex, "partnership")
+
+
+@pytest.mark.issue(4)
+def test_they_after_people_is_no_company(extractor):
+    ex = extractor.extract("Abbott Inc hired two founders. The founders met at Stanford. They teamed up with the "
+                           "Boeing Company to develop a curriculum.")
+    assert frozenset({"Abbott", "Boeing"}) not in pairs(ex, "partnership")
