@@ -2119,7 +2119,7 @@ def _resolve_type(trig: _Trigger, a: Span, b: Span) -> tuple[str, bool] | None:
         if token.dep_ == "compound" or token.head.dep_ == "compound":
             objects += [c for c in token.head.children if c.dep_ == "compound" and c != token]  # "Xilinx purchase"
         # "purchased full control of McAuslan": what is bought is the company controlled
-        objects += [g for o in objects if o.lemma_.lower() in _CONTROL_NOUNS
+        objects += [g for o in objects if _stands_for_control(o)
                     for c in o.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
         objects += _implicit_object(token)
         obj_is_company = any(_within(c, a) or _within(c, b) for c in objects)
@@ -2185,8 +2185,19 @@ def _moves_control(verb: Token) -> bool:
     Liberia was transferred to Platinum Habib Bank", "transferred control of the Moose to TNSE"?
     """
     moved = [c for c in verb.children if c.dep_ in {"dobj", "nsubjpass", "nsubj"}]
-    return any(m.lemma_.lower() in _CONTROL_NOUNS and any(c.dep_ == "prep" and c.lower_ == "of" for c in m.children)
+    return any(_stands_for_control(m) and any(c.dep_ == "prep" and c.lower_ == "of" for c in m.children)
                for m in moved)
+
+
+_WHOLE_BUSINESS_NOUNS = word_class("whole_business_nouns")
+
+
+def _stands_for_control(noun: Token) -> bool:
+    """ "control", "ownership", or a bare "the business" (of X): the whole company, not one of its units."""
+    lemma = noun.lemma_.lower()
+    if lemma in _CONTROL_NOUNS:
+        return True
+    return lemma in _WHOLE_BUSINESS_NOUNS and not any(c.dep_ in {"amod", "compound", "nmod", "poss"} for c in noun.children)
 
 
 def _implicit_object(verb: Token) -> list[Token]:

@@ -74,3 +74,16 @@ def test_they_after_people_is_no_company(extractor):
     ex = extractor.extract("Abbott Inc hired two founders. The founders met at Stanford. They teamed up with the "
                            "Boeing Company to develop a curriculum.")
     assert frozenset({"Abbott", "Boeing"}) not in pairs(ex, "partnership")
+
+
+@pytest.mark.issue(4)
+def test_bare_business_of_a_company_transferred_is_the_company_taken_over(extractor):
+    ex = extractor.extract("On 5 August 2011, the business of Bradford & Bingley International was transferred to "
+                           "Alliance & Leicester International.")
+    assert ("acquisition", "Alliance & Leicester International", "Bradford & Bingley International") in relations(ex)
+
+
+@pytest.mark.issue(4)
+def test_narrowed_business_of_a_company_is_a_unit_not_the_company(extractor):
+    ex = extractor.extract("Intuitive Surgical has agreed to purchase the robotic endoscope business of Schölly Fiberoptic.")
+    assert not any(r[0] == "acquisition" for r in relations(ex))
