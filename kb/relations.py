@@ -753,6 +753,11 @@ def _renamed(verb: Token, at: dict[int, Span], doc: Doc, earlier: list[list[Span
         renamed = verb.head  # "Burgess' company, which was rebranded as Gojimo"
     if renamed is None or renamed.i not in at:
         return None
+    renamer = _subject_of(verb)
+    if renamer is not None and renamer.tag_ == "WDT" and verb.dep_ == "relcl":
+        renamer = verb.head
+    if renamed.pos_ == "PRON" and renamer is not None and renamer.i in at and at[renamer.i].label_ == at[renamed.i].label_:
+        return None  # "UDS, which renamed it John Collier": "it" is what UDS bought, not UDS
     return at[renamed.i].label_
 
 
