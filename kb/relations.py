@@ -724,8 +724,43 @@ def _renamings(doc: Doc, by_sent: dict[int, list[Span]], lex: TriggerLexicon) ->
             new = [at[g.i].label_ for g in _new_name_slots(verb) if g.i in at and at[g.i].kb_id_ != _REFERENCE]
             old = _renamed(verb, at, doc, earlier)
             out += [(old, name) for name in new if old is not None and old != name]
+        for m in mentions:
+            other = _bracketed_name(m, at) if m.kb_id_ != _REFERENCE else None
+            if other is not None and other != m.label_:
+                out.append((m.label_, other))
         earlier.append(mentions)
     return list(dict.fromkeys(out))
+
+
+_NAME_TIME_WORDS = {"now", "formerly"}
+
+
+def _bracketed_name(mention: Span, at: dict[int, Span]) -> str | None:
+    """The company's other name in brackets after it: "Fortis (now BNP Paribas Fortis)", "Darwin (formerly
+    Thomsons Online Benefits)", "Crane Valve North America (now known as the Crane Company)".
+
+    Only a proper name closing the brackets counts: "Rational Software (now a part of IBM)" and
+    "News Corporation (now the present day News Corp; ...)" give none. The name need not be one
+    the company rules found: it is read on the surface, as the text gives it.
+    """
+    doc = mention.doc
+    i = mention.end
+    if i + 2 >= len(doc) or doc[i].text != "(" or doc[i + 1].lower_ not in _NAME_TIME_WORDS:
+        return None
+    i += 2
+    if doc[i].lower_ == "known" and i + 1 < len(doc) and doc[i + 1].lower_ == "as":
+        i += 2
+    if i < len(doc) and doc[i].lower_ == "the":
+        i += 1
+    start = i
+    while i < len(doc) and (doc[i].pos_ == "PROPN" or doc[i].text in {"&", "-"} and i > start):
+        i += 1
+    if i == start or i >= len(doc) or doc[i].text != ")":
+        return None
+    inside = {at[t].label_ for t in range(start, i) if t in at and at[t].kb_id_ != _REFERENCE}
+    if len(inside) == 1:
+        return inside.pop()
+    return doc[start:i].text if not inside else None
 
 
 def _new_name_slots(verb: Token) -> list[Token]:

@@ -87,3 +87,16 @@ def test_bare_business_of_a_company_transferred_is_the_company_taken_over(extrac
 def test_narrowed_business_of_a_company_is_a_unit_not_the_company(extractor):
     ex = extractor.extract("Intuitive Surgical has agreed to purchase the robotic endoscope business of Schölly Fiberoptic.")
     assert not any(r[0] == "acquisition" for r in relations(ex))
+
+
+@pytest.mark.issue(4)
+def test_name_in_brackets_after_now_carries_the_relations(extractor):
+    ex = extractor.extract("Shady Acres signed a production deal with Universal, while its lone television series was "
+                           "co-produced by Touchstone Television (now ABC Signature).")
+    assert frozenset({"Shady Acres", "ABC Signature"}) in pairs(ex, "partnership")
+
+
+@pytest.mark.issue(4)
+def test_brackets_that_say_what_a_company_became_part_of_name_nothing(extractor):
+    ex = extractor.extract("RTTS partnered with Rational Software (now a part of IBM) in 2001.")
+    assert not any("part" in name for pair in pairs(ex) for name in pair)
