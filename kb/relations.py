@@ -2435,6 +2435,8 @@ def _direction_vote(
             return -1
         return 0
 
+    if trig.type == "acquisition" and "into" in (ra, rb) and ra != rb:
+        return 1.0 if ra == "into" else -1.0  # "Compaq (was) merged into HP", "absorbed into HP": HP takes it in
     sa, sb = score(ra), score(rb)
     if ra == "foreign_object" and sb < 0 or rb == "foreign_object" and sa < 0:
         return _SAME_SIDE  # both undergo something: "owns Riot Games, has a stake in Epic Games"

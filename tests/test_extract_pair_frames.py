@@ -100,3 +100,18 @@ def test_name_in_brackets_after_now_carries_the_relations(extractor):
 def test_brackets_that_say_what_a_company_became_part_of_name_nothing(extractor):
     ex = extractor.extract("RTTS partnered with Rational Software (now a part of IBM) in 2001.")
     assert not any("part" in name for pair in pairs(ex) for name in pair)
+
+
+@pytest.mark.issue(4)
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In 2001, Compaq Inc was merged into Hewlett-Packard.",
+        "In 2001, Compaq Inc merged into Hewlett-Packard.",
+        "In 2005, Compaq Inc was absorbed into Hewlett-Packard.",
+    ],
+)
+def test_company_merged_into_another_is_taken_over_by_it(extractor, text):
+    rels = relations(extractor.extract(text))
+    assert ("acquisition", "Hewlett-Packard", "Compaq") in rels
+    assert ("acquisition", "Compaq", "Hewlett-Packard") not in rels
