@@ -2329,7 +2329,7 @@ def _role(mention: Span, trigger: Token) -> str | None:
         # the trigger modifies the company: "Microsoft, which has invested", "Baxalta (acquired by Shire)"
         child = next(t for t in [trigger, *trigger.ancestors] if t.head == token)
         if child.dep_ in {"relcl"}:
-            return "nsubj"
+            return _relative_role(child)
         if child.dep_ == "acl":
             return "dobj" if child.tag_ == "VBN" else "nsubj"
         if child.dep_ in {"compound", "amod"}:
@@ -2375,6 +2375,18 @@ def _role(mention: Span, trigger: Token) -> str | None:
         return "foreign_subject"
     # the role belongs to another predicate ("Lydia closed a round that Tencent led"): not a vote
     return None
+
+
+def _relative_role(clause: Token) -> str:
+    """The role of the company a relative clause is about: "Microsoft, which has invested" acts;
+    "Bolt, which Uber acquired in 2005" is what the clause's verb acts on."""
+    for c in clause.children:
+        if c.tag_ in {"WDT", "WP", "WP$"} or c.lower_ == "that":
+            if c.dep_ in {"dobj", "nsubjpass"}:
+                return c.dep_
+            if c.dep_ == "nsubj":
+                return "nsubj"
+    return "nsubj"
 
 
 def _own_clause_below(trigger: Token, verb: Token) -> bool:

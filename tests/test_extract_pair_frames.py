@@ -115,3 +115,9 @@ def test_company_merged_into_another_is_taken_over_by_it(extractor, text):
     rels = relations(extractor.extract(text))
     assert ("acquisition", "Hewlett-Packard", "Compaq") in rels
     assert ("acquisition", "Compaq", "Hewlett-Packard") not in rels
+
+
+@pytest.mark.issue(4)
+def test_company_an_object_relative_clause_is_about_undergoes_its_verb(extractor):
+    rels = relations(extractor.extract("Bolt Inc, which Uber acquired in 2005, makes scooters."))
+    assert ("acquisition", "Uber", "Bolt") in rels
