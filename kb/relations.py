@@ -721,7 +721,8 @@ def _renamings(doc: Doc, by_sent: dict[int, list[Span]], lex: TriggerLexicon) ->
                 continue
             if _negated(verb, lex) or _speculative(verb, lex):
                 continue
-            new = [at[g.i].label_ for g in _new_name_slots(verb) if g.i in at and at[g.i].kb_id_ != _REFERENCE]
+            new = [at[g.i].label_ if g.i in at else _proper_name(g) for g in _new_name_slots(verb)
+                   if g.i in at and at[g.i].kb_id_ != _REFERENCE or g.i not in at and g.pos_ == "PROPN"]
             old = _renamed(verb, at, doc, earlier)
             out += [(old, name) for name in new if old is not None and old != name]
         for m in mentions:
@@ -761,6 +762,14 @@ def _bracketed_name(mention: Span, at: dict[int, Span]) -> str | None:
     if len(inside) == 1:
         return inside.pop()
     return doc[start:i].text if not inside else None
+
+
+def _proper_name(head: Token) -> str:
+    """The proper name a token heads, read on the surface: "renamed it John Collier"."""
+    start = head.i
+    while start > head.sent.start and head.doc[start - 1].pos_ == "PROPN" and head.doc[start - 1].head.i >= start:
+        start -= 1
+    return head.doc[start:head.i + 1].text
 
 
 def _new_name_slots(verb: Token) -> list[Token]:

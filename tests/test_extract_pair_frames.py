@@ -121,3 +121,16 @@ def test_company_merged_into_another_is_taken_over_by_it(extractor, text):
 def test_company_an_object_relative_clause_is_about_undergoes_its_verb(extractor):
     rels = relations(extractor.extract("Bolt Inc, which Uber acquired in 2005, makes scooters."))
     assert ("acquisition", "Uber", "Bolt") in rels
+
+
+@pytest.mark.issue(4)
+def test_new_name_the_company_rules_missed_is_read_on_the_surface(extractor):
+    ex = extractor.extract("In 1953, Burton Ltd was sold to UDS Group for $5 million. In 1960, Burton Ltd was renamed Quorvex.")
+    assert ("acquisition", "UDS Group", "Quorvex") in relations(ex)
+
+
+@pytest.mark.issue(4)
+def test_renamed_after_a_person_names_no_company(extractor):
+    ex = extractor.extract("In 1953, Burton Ltd was sold to UDS Group for $5 million. In 1960, Burton Ltd was renamed "
+                           "after its founder.")
+    assert relations(ex) == {("acquisition", "UDS Group", "Burton")}
