@@ -707,9 +707,11 @@ def _renamings(doc: Doc, by_sent: dict[int, list[Span]], lex: TriggerLexicon) ->
 
     The old name is the renamed object, the subject of a passive ("Atco Ltd was renamed as
     Atco-Qualcast Ltd") or the owner of the name changed ("its name", "the company name": the
-    passage's company); the new one is the object of "to" or "as", or the complement of the verb.
-    Both must be companies the text names. "changed" needs the noun "name": "changed its
-    strategy to ..." renames nothing.
+    passage's company); the new one is the object of "to" or "as", or the complement of the verb:
+    a company the text names, or else a proper name read on the surface. "changed" needs the
+    noun "name": "changed its strategy to ..." renames nothing. Verbs that name a company as
+    they found or run it count too: "it was incorporated as Pre-Paid Legal Services", "became
+    known as Whitby Morrison", "operated it under the name Hoechst CeramTec AG".
     """
     out: list[tuple[str, str]] = []
     earlier: list[list[Span]] = []
@@ -721,10 +723,15 @@ def _renamings(doc: Doc, by_sent: dict[int, list[Span]], lex: TriggerLexicon) ->
                 continue
             if _negated(verb, lex) or _speculative(verb, lex):
                 continue
-            new = [at[g.i].label_ if g.i in at else _proper_name(g) for g in _new_name_slots(verb)
-                   if g.i in at and at[g.i].kb_id_ != _REFERENCE or g.i not in at and g.pos_ == "PROPN"]
+            new = [name for g in _new_name_slots(verb) if (name := _name_at(g, at)) is not None]
             old = _renamed(verb, at, doc, earlier)
             out += [(old, name) for name in new if old is not None and old != name]
+        for verb in mentions[0].sent if mentions else ():
+            if verb.pos_ != "VERB" or verb.lemma_.lower() not in _NAMING_VERBS or _negated(verb, lex):
+                continue
+            named = _named_company(verb, at)
+            new = [name for g in _naming_slots(verb) if (name := _name_at(g, at)) is not None]
+            out += [(named, name) for name in new if named is not None and named != name]
         for m in mentions:
             other = _bracketed_name(m, at) if m.kb_id_ != _REFERENCE else None
             if other is not None and other != m.label_:
@@ -764,12 +771,65 @@ def _bracketed_name(mention: Span, at: dict[int, Span]) -> str | None:
     return doc[start:i].text if not inside else None
 
 
-def _proper_name(head: Token) -> str:
-    """The proper name a token heads, read on the surface: "renamed it John Collier"."""
-    start = head.i
-    while start > head.sent.start and head.doc[start - 1].pos_ == "PROPN" and head.doc[start - 1].head.i >= start:
-        start -= 1
-    return head.doc[start:head.i + 1].text
+_NAMING_VERBS = word_class("naming_verbs")
+
+
+def _naming_slots(verb: Token) -> list[Token]:
+    """The name a company is founded, run or known under: "as Pre-Paid Legal Services", "under the name
+    (of) Atlas Gold Limited". "founded as a joint venture" gives no name (a common noun)."""
+    out = []
+    for prep in (c for c in verb.children if c.dep_ == "prep"):
+        for g in (g for g in prep.children if g.dep_ == "pobj"):
+            if prep.lower_ == "as":
+                out.append(g)
+            elif prep.lower_ == "under" and g.lemma_.lower() in _NAME_NOUNS:
+                out += [c for c in g.children if c.dep_ in {"appos", "compound"}]
+                out += [o for c in g.children if c.dep_ == "prep" and c.lower_ == "of" for o in c.children if o.dep_ == "pobj"]
+    return out[:1]
+
+
+def _named_company(verb: Token, at: dict[int, Span]) -> str | None:
+    """The company a naming verb names: its passive subject or object ("operated it under the name"),
+    its subject, the subject of "became" ("it became known as"), or the company it describes
+    ("Fortis, also known as ...")."""
+    holder = next((c for c in verb.children if c.dep_ in {"nsubjpass", "dobj"}), None) or _subject_of(verb)
+    if holder is None and verb.dep_ in {"acomp", "xcomp", "oprd", "attr"}:
+        holder = _subject_of(verb.head)
+    if holder is None:  # the small parser hangs "it" on "became" as an auxiliary: "it became known as"
+        holder = next((c for a in verb.children if a.dep_ in {"aux", "auxpass"} for c in a.children if c.dep_ == "nsubj"), None)
+    if holder is None and verb.dep_ == "acl":
+        holder = verb.head
+    if holder is None or holder.i not in at:
+        return None
+    subject = _subject_of(verb)
+    if holder.pos_ == "PRON" and holder.dep_ == "dobj" and subject is not None and subject.i in at \
+            and at[subject.i].label_ == at[holder.i].label_:
+        return None  # "UDS Group operated it under the name X": "it" is what UDS bought, not UDS
+    return at[holder.i].label_
+
+
+def _name_at(token: Token, at: dict[int, Span]) -> str | None:
+    """The company named at a name slot: the mention it is part of, or ends with its legal suffix
+    ("as Pre-Paid Legal Services, Inc."), else the proper name it heads. "started as means to give
+    midPhase's customers ..." names no company: midPhase is only inside the slot's phrase."""
+    for i in (token.i, token.i - 1, token.i - 2):
+        m = at.get(i)
+        if m is not None and m.kb_id_ != _REFERENCE and (i == token.i or m.root.head == token or m.root == token.head):
+            return m.label_
+    return _proper_name(token) if token.pos_ == "PROPN" else None
+
+
+def _proper_name(head: Token) -> str | None:
+    """The proper name a token heads, read on the surface: "renamed it John Collier". All of the
+    words before the head must be proper nouns (or "&", "-"): "The Co-operative Farms" with an
+    adjective in it is not guessed at."""
+    start = head.left_edge.i
+    if head.doc[start].lower_ == "the":
+        start += 1
+    words = head.doc[start:head.i + 1]
+    if any(t.pos_ != "PROPN" and t.text not in {"&", "-"} for t in words):
+        return None
+    return words.text
 
 
 def _new_name_slots(verb: Token) -> list[Token]:

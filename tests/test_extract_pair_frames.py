@@ -134,3 +134,30 @@ def test_renamed_after_a_person_names_no_company(extractor):
     ex = extractor.extract("In 1953, Burton Ltd was sold to UDS Group for $5 million. In 1960, Burton Ltd was renamed "
                            "after its founder.")
     assert relations(ex) == {("acquisition", "UDS Group", "Burton")}
+
+
+@pytest.mark.issue(4)
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("In 1953, Burton Ltd was sold to UDS Group for $5 million. In 1989 it became known as Whitby Morrison.",
+         ("acquisition", "UDS Group", "Whitby Morrison")),
+        ("Burton Ltd was founded in 1904. It was incorporated as Quorvex Ltd in 1920. Quorvex Ltd was sold to "
+         "UDS Group for $5 million in 1953.", ("acquisition", "UDS Group", "Burton")),
+    ],
+)
+def test_name_a_company_is_known_or_run_under_carries_its_relations(extractor, text, expected):
+    assert expected in relations(extractor.extract(text))
+
+
+@pytest.mark.issue(4)
+def test_company_named_inside_a_common_noun_slot_is_no_new_name(extractor):
+    ex = extractor.extract("In 2006, SingleHop Inc was started as a means to serve Acme Corp's customers. A year later, "
+                           "Acme Corp was sold to UK2 Group for $5 million.")
+    assert frozenset({"SingleHop", "UK2 Group"}) not in pairs(ex)
+
+
+@pytest.mark.issue(4)
+def test_company_running_it_under_a_name_is_not_renamed(extractor):
+    ex = extractor.extract("Burton Ltd was sold to UDS Group for $5 million in 1953. UDS Group operated it under the name Quorvex.")
+    assert ("acquisition", "Quorvex", "Burton") not in relations(ex)
