@@ -144,6 +144,8 @@ class _Trigger:
     type: str
     inverse: bool
     specific: bool
+    #: the only companies the trigger may relate, when its frame names both sides ("made by X with Y")
+    parties: frozenset[str] | None = None
 
 
 @Language.factory("newskb_relation_extractor", requires=["doc.spans"], default_config={"use_classifier": False})
@@ -327,6 +329,8 @@ class RelationExtractor:
             for extra in _with_list_members(within, [*_name_lists(ms), *_surface_name_lists(ms)])[len(within):]:
                 if extra["confidence"] >= MIN_CONFIDENCE:
                     _add_unless_related(best, extra)
+        for rel in _under_new_names(list(best.values()), _renamings(doc, by_sent, self.lexicon)):
+            _add_unless_related(best, rel)
         for rel in sorted(best.values(), key=lambda r: (r["start"], r["type"])):
             side = _org_side(rel, org_names)
             if side != _NOT_A_PARTY:
@@ -479,6 +483,9 @@ class RelationExtractor:
         for token in sent:
             if token.i in inside or token.is_punct:
                 continue
+            makers = _co_makers(token, mentions)
+            if makers:
+                out.append(_Trigger(token, "partnership", False, True, parties=makers))
             entries = self.lexicon.by_lemma.get(token.lemma_.lower()) or self.lexicon.by_lemma.get(token.lower_)
             if not entries:
                 continue
@@ -601,6 +608,8 @@ class RelationExtractor:
                         continue  # "the collaboration with Oracle is notable given that Oracle supplies xAI"
                     if any(not slot & {a.label_, b.label_} for slot in slots[trig.token.i]):
                         continue  # "FUJIFILM, Ripcord's partner": a party noun relates its own two arguments
+                    if trig.parties is not None and not {a.label_, b.label_} <= trig.parties:
+                        continue  # "produced by Hoorae with HBO": the frame names its own two sides
                     partners = named_partners[trig.token.i]
                     if partners and not {a.label_, b.label_} <= partners:
                         continue  # "General Electric-Safran joint venture CFM is up against Pratt & Whitney"
@@ -692,6 +701,199 @@ def _add_unless_related(best: dict[tuple[str, str, str], dict[str, Any]], rel: d
     key = (rel["type"], *sorted((rel["source"], rel["target"])))
     if not any((k[0], *sorted(k[1:])) == key for k in best):
         best[key] = rel
+
+
+_NAME_CHANGE_VERBS = word_class("name_change_verbs")
+_NAME_NOUNS = word_class("name_nouns")
+_NEW_NAME_DEPS = {"oprd", "attr", "xcomp", "dobj", "appos", "ccomp"}
+
+
+def _renamings(doc: Doc, by_sent: dict[int, list[Span]], lex: TriggerLexicon) -> list[tuple[str, str]]:
+    """(old, new) names of one company the text renames: "In 2008, GCI changed its name to Collabera".
+
+    The old name is the renamed object, the subject of a passive ("Atco Ltd was renamed as
+    Atco-Qualcast Ltd") or the owner of the name changed ("its name", "the company name": the
+    passage's company); the new one is the object of "to" or "as", or the complement of the verb:
+    a company the text names, or else a proper name read on the surface. "changed" needs the
+    noun "name": "changed its strategy to ..." renames nothing. Verbs that name a company as
+    they found or run it count too: "it was incorporated as Pre-Paid Legal Services", "became
+    known as Whitby Morrison", "operated it under the name Hoechst CeramTec AG".
+    """
+    out: list[tuple[str, str]] = []
+    earlier: list[list[Span]] = []
+    for start in sorted(by_sent):
+        mentions = [m for m in by_sent[start] if m.kb_id_ != _ORG]
+        at = {t: m for m in mentions for t in range(m.start, m.end)}
+        for verb in mentions[0].sent if mentions else ():
+            if verb.pos_ != "VERB" or verb.lemma_.lower() not in _NAME_CHANGE_VERBS:
+                continue
+            if _negated(verb, lex) or _speculative(verb, lex):
+                continue
+            new = [name for g in _new_name_slots(verb) if (name := _name_at(g, at)) is not None]
+            old = _renamed(verb, at, doc, earlier)
+            out += [(old, name) for name in new if old is not None and old != name]
+        for verb in mentions[0].sent if mentions else ():
+            if verb.pos_ != "VERB" or verb.lemma_.lower() not in _NAMING_VERBS or _negated(verb, lex):
+                continue
+            named = _named_company(verb, at)
+            new = [name for g in _naming_slots(verb) if (name := _name_at(g, at)) is not None]
+            out += [(named, name) for name in new if named is not None and named != name]
+        for m in mentions:
+            other = _bracketed_name(m, at) if m.kb_id_ != _REFERENCE else None
+            if other is not None and other != m.label_:
+                out.append((m.label_, other))
+        earlier.append(mentions)
+    return list(dict.fromkeys(out))
+
+
+_NAME_TIME_WORDS = {"now", "formerly"}
+
+
+def _bracketed_name(mention: Span, at: dict[int, Span]) -> str | None:
+    """The company's other name in brackets after it: "Fortis (now BNP Paribas Fortis)", "Darwin (formerly
+    Thomsons Online Benefits)", "Crane Valve North America (now known as the Crane Company)".
+
+    Only a proper name closing the brackets counts: "Rational Software (now a part of IBM)" and
+    "News Corporation (now the present day News Corp; ...)" give none. The name need not be one
+    the company rules found: it is read on the surface, as the text gives it.
+    """
+    doc = mention.doc
+    i = mention.end
+    if i + 2 >= len(doc) or doc[i].text != "(" or doc[i + 1].lower_ not in _NAME_TIME_WORDS:
+        return None
+    i += 2
+    if doc[i].lower_ == "known" and i + 1 < len(doc) and doc[i + 1].lower_ == "as":
+        i += 2
+    if i < len(doc) and doc[i].lower_ == "the":
+        i += 1
+    start = i
+    while i < len(doc) and (doc[i].pos_ == "PROPN" or doc[i].text in {"&", "-"} and i > start):
+        i += 1
+    if i == start or i >= len(doc) or doc[i].text != ")":
+        return None
+    inside = {at[t].label_ for t in range(start, i) if t in at and at[t].kb_id_ != _REFERENCE}
+    if len(inside) == 1:
+        return inside.pop()
+    return doc[start:i].text if not inside else None
+
+
+_NAMING_VERBS = word_class("naming_verbs")
+
+
+def _naming_slots(verb: Token) -> list[Token]:
+    """The name a company is founded, run or known under: "as Pre-Paid Legal Services", "under the name
+    (of) Atlas Gold Limited". "founded as a joint venture" gives no name (a common noun)."""
+    out = []
+    for prep in (c for c in verb.children if c.dep_ == "prep"):
+        for g in (g for g in prep.children if g.dep_ == "pobj"):
+            if prep.lower_ == "as":
+                out.append(g)
+            elif prep.lower_ == "under" and g.lemma_.lower() in _NAME_NOUNS:
+                out += [c for c in g.children if c.dep_ in {"appos", "compound"}]
+                out += [o for c in g.children if c.dep_ == "prep" and c.lower_ == "of" for o in c.children if o.dep_ == "pobj"]
+    return out[:1]
+
+
+def _named_company(verb: Token, at: dict[int, Span]) -> str | None:
+    """The company a naming verb names: its passive subject or object ("operated it under the name"),
+    its subject, the subject of "became" ("it became known as"), or the company it describes
+    ("Fortis, also known as ...")."""
+    holder = next((c for c in verb.children if c.dep_ in {"nsubjpass", "dobj"}), None) or _subject_of(verb)
+    if holder is None and verb.dep_ in {"acomp", "xcomp", "oprd", "attr"}:
+        holder = _subject_of(verb.head)
+    if holder is None:  # the small parser hangs "it" on "became" as an auxiliary: "it became known as"
+        holder = next((c for a in verb.children if a.dep_ in {"aux", "auxpass"} for c in a.children if c.dep_ == "nsubj"), None)
+    if holder is None and verb.dep_ == "acl":
+        holder = verb.head
+    if holder is None or holder.i not in at:
+        return None
+    subject = _subject_of(verb)
+    if holder.pos_ == "PRON" and holder.dep_ == "dobj" and subject is not None and subject.i in at \
+            and at[subject.i].label_ == at[holder.i].label_:
+        return None  # "UDS Group operated it under the name X": "it" is what UDS bought, not UDS
+    return at[holder.i].label_
+
+
+def _name_at(token: Token, at: dict[int, Span]) -> str | None:
+    """The company named at a name slot: the mention it is part of, or ends with its legal suffix
+    ("as Pre-Paid Legal Services, Inc."), else the proper name it heads. "started as means to give
+    midPhase's customers ..." names no company: midPhase is only inside the slot's phrase."""
+    for i in (token.i, token.i - 1, token.i - 2):
+        m = at.get(i)
+        if m is not None and m.kb_id_ != _REFERENCE and (i == token.i or m.root.head == token or m.root == token.head):
+            return m.label_
+    return _proper_name(token) if token.pos_ == "PROPN" else None
+
+
+def _proper_name(head: Token) -> str | None:
+    """The proper name a token heads, read on the surface: "renamed it John Collier". All of the
+    words before the head must be proper nouns (or "&", "-"): "The Co-operative Farms" with an
+    adjective in it is not guessed at."""
+    start = head.left_edge.i
+    if head.doc[start].lower_ == "the":
+        start += 1
+    words = head.doc[start:head.i + 1]
+    if any(t.pos_ != "PROPN" and t.text not in {"&", "-"} for t in words):
+        return None
+    return words.text
+
+
+def _new_name_slots(verb: Token) -> list[Token]:
+    """Where a renaming verb puts the new name: "changed its name to X", "renamed as X", "was renamed X"."""
+    slots = [g for p in verb.children if p.dep_ == "prep" and p.lower_ in {"to", "as"} for g in p.children if g.dep_ == "pobj"]
+    slots += [c for c in verb.children if c.dep_ in _NEW_NAME_DEPS and c.lemma_.lower() not in _NAME_NOUNS]
+    return [t for g in slots for t in [g, *g.conjuncts]][:1] if slots else []
+
+
+def _renamed(verb: Token, at: dict[int, Span], doc: Doc, earlier: list[list[Span]]) -> str | None:
+    """The company a renaming verb renames (see ``_renamings``), by its old name."""
+    name = next((c for c in verb.children if c.dep_ in {"dobj", "nsubjpass"} and c.lemma_.lower() in _NAME_NOUNS), None)
+    if name is not None:
+        owner = next((c for c in name.children if c.dep_ == "poss" and c.i in at), None)
+        if owner is not None:
+            return at[owner.i].label_
+        if any(c.dep_ == "compound" and c.lemma_.lower() in _COMPANY_NOUNS for c in name.children):
+            return _salient_company(doc, earlier)  # "The company name was later shortened to PRBC"
+        subject = _subject_of(verb)
+        return at[subject.i].label_ if subject is not None and subject.i in at else None
+    if verb.lemma_.lower() == "change":
+        return None  # "changed its strategy to ...": only a name changes a name
+    renamed = next((c for c in verb.children if c.dep_ in {"nsubjpass", "dobj"}), None)
+    if renamed is not None and renamed.tag_ == "WDT" and verb.dep_ == "relcl":
+        renamed = verb.head  # "Burgess' company, which was rebranded as Gojimo"
+    if renamed is None or renamed.i not in at:
+        return None
+    renamer = _subject_of(verb)
+    if renamer is not None and renamer.tag_ == "WDT" and verb.dep_ == "relcl":
+        renamer = verb.head
+    if renamed.pos_ == "PRON" and renamer is not None and renamer.i in at and at[renamer.i].label_ == at[renamed.i].label_:
+        return None  # "UDS, which renamed it John Collier": "it" is what UDS bought, not UDS
+    return at[renamed.i].label_
+
+
+def _subject_of(verb: Token) -> Token | None:
+    """The verb's subject, or that of the verb it is conjoined to: "went private ... and changed its name"."""
+    for _ in range(3):
+        subject = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+        if subject is not None or verb.dep_ != "conj":
+            return subject
+        verb = verb.head
+    return None
+
+
+def _under_new_names(found: list[dict[str, Any]], renamings: list[tuple[str, str]]) -> Iterator[dict[str, Any]]:
+    """The relations of a renamed company under its other name: one company, before and after.
+
+    "GCI began a series of acquisitions, including Planet Asia. In 2008, GCI changed its name
+    to Collabera": Collabera acquired Planet Asia too. Either name carries the other's relations.
+    """
+    for old, new in renamings:
+        for one, other in ((old, new), (new, old)):
+            for rel in found:
+                if rel["source"] == one and rel["target"] != other:
+                    yield {**rel, "source": other}
+                elif rel["target"] == one and rel["source"] != other:
+                    yield {**rel, "target": other}
 
 
 #: Participles that list a group's members: "the Osprey Consortium, made up of CPPIB, Colonial First State ...".
@@ -872,6 +1074,8 @@ def _resolve_references(doc: Doc, mentions: list[Span]) -> list[Span]:
     starts = {m.start: m for m in mentions}
     covered = {t for m in mentions for t in range(m.start, m.end)}
     last_subject: str | None = None
+    at = {t: m for m in mentions for t in range(m.start, m.end)}
+    previous_main: str | None = None  #: the company subject of the previous sentence's main clause
     out: list[Span] = []
     previous_start = 0
     for sent in doc.sents:
@@ -895,6 +1099,11 @@ def _resolve_references(doc: Doc, mentions: list[Span]) -> list[Span]:
                     continue
                 if not any(c.lower_ in {"the", "this", "its"} for c in token.children):
                     continue
+            elif token.lower_ == "they":
+                antecedent = _they_antecedent(token, at, previous_main)
+                if antecedent is not None:
+                    out.append(Span(doc, token.i, token.i + 1, label=antecedent, kb_id=_REFERENCE))
+                continue
             elif token.lower_ in {"it", "its"}:
                 if token.lower_ == "it" and token.head.lemma_ in {"be", "seem", "appear", "take", "make"}:
                     continue
@@ -915,8 +1124,30 @@ def _resolve_references(doc: Doc, mentions: list[Span]) -> list[Span]:
         # vehicles, Ryerson supplied it with steel. In 1935, the company merged ..." is Ryerson
         if main_subject or sent_subject:
             last_subject = main_subject or sent_subject
+        previous_main = main_subject
         previous_start = sent.start
     return out
+
+
+def _they_antecedent(token: Token, at: dict[int, Span], previous_main: str | None) -> str | None:
+    """The company "they" stands for, where nothing else can be meant.
+
+    "Verizon Wireless announced they had completed the purchase": the subject of the verb whose
+    complement "they" opens. "Teaching Channel also partners with other companies. They teamed up
+    with the Boeing Company": the company subject of the previous sentence, when "they" is the
+    subject of the main clause and no company is named before it.
+    """
+    if token.dep_ not in {"nsubj", "nsubjpass"}:
+        return None
+    verb = token.head
+    if verb.dep_ == "ccomp":
+        speaker = next((c for c in verb.head.children if c.dep_ == "nsubj"), None)
+        return at[speaker.i].label_ if speaker is not None and speaker.i in at else None
+    if verb.dep_ != "ROOT" or previous_main is None:
+        return None
+    if any(t in at for t in range(token.sent.start, token.i)):
+        return None
+    return previous_main
 
 
 def _pair_named_before(token: Token, mentions: list[Span], since: int) -> tuple[str, str] | None:
@@ -1581,6 +1812,40 @@ def _party_for_a_company(noun: Token, inside: set[int]) -> bool:
         c.dep_ == "prep" and c.lower_ in {"for", "of", "to"} and any(t.i in inside for t in c.subtree) for c in noun.children)
 
 
+_CO_MAKING_WORDS = word_class("co_making_words")
+
+
+def _co_makers(token: Token, mentions: list[Span]) -> frozenset[str]:
+    """The companies that make something together: "produced by Hoorae with HBO" is Hoorae and HBO.
+
+    The "with" object must be a company itself, not a thing of it ("built with Nvidia chips",
+    "made with top-quality ingredients" name no partner), and the maker is the agent or subject
+    of the word, or of the nearest clause above it that has a company as subject ("WNYC Studios
+    launched two podcasts: ... Pickle (in production with ABC Australia)"). Without a maker,
+    nothing: "the film Sinkhole, produced with Monkeypaw Productions" says who with, not who.
+    """
+    if token.lemma_.lower() not in _CO_MAKING_WORDS or token.pos_ not in {"VERB", "NOUN"}:
+        return frozenset()
+    at = {t: m for m in mentions for t in range(m.start, m.end)}
+    # "with" may hang on the object: "developed a sensor with TSMC"
+    holders = [token, *(c for c in token.children if c.dep_ == "dobj")]
+    partners = {at[t.i].label_ for h in holders for c in h.children if c.dep_ == "prep" and c.lower_ == "with"
+                for g in c.children if g.dep_ == "pobj" for t in [g, *g.conjuncts] if t.i in at}
+    if not partners:
+        return frozenset()
+    for verb in [token, *token.ancestors]:
+        if verb.pos_ not in {"VERB", "AUX"}:
+            continue
+        makers = [g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+        makers += [c for c in verb.children if c.dep_ == "nsubj"]
+        named = {at[g.i].label_ for m in makers for g in [m, *m.conjuncts] if g.i in at}
+        if named:
+            return frozenset(partners | named) if named - partners else frozenset()
+        if makers:
+            return frozenset()  # "Upcoming projects include ...": the clause's maker is no company
+    return frozenset()
+
+
 def _made_for_a_company(token: Token, inside: set[int]) -> bool:
     """ "produced titles for Telecomsoft", "was hired by 20th Century Fox": work done for a company."""
     if token.pos_ != "VERB":
@@ -2018,7 +2283,7 @@ def _resolve_type(trig: _Trigger, a: Span, b: Span) -> tuple[str, bool] | None:
         if token.dep_ == "compound" or token.head.dep_ == "compound":
             objects += [c for c in token.head.children if c.dep_ == "compound" and c != token]  # "Xilinx purchase"
         # "purchased full control of McAuslan": what is bought is the company controlled
-        objects += [g for o in objects if o.lemma_.lower() in _CONTROL_NOUNS
+        objects += [g for o in objects if _stands_for_control(o)
                     for c in o.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
         objects += _implicit_object(token)
         obj_is_company = any(_within(c, a) or _within(c, b) for c in objects)
@@ -2084,8 +2349,19 @@ def _moves_control(verb: Token) -> bool:
     Liberia was transferred to Platinum Habib Bank", "transferred control of the Moose to TNSE"?
     """
     moved = [c for c in verb.children if c.dep_ in {"dobj", "nsubjpass", "nsubj"}]
-    return any(m.lemma_.lower() in _CONTROL_NOUNS and any(c.dep_ == "prep" and c.lower_ == "of" for c in m.children)
+    return any(_stands_for_control(m) and any(c.dep_ == "prep" and c.lower_ == "of" for c in m.children)
                for m in moved)
+
+
+_WHOLE_BUSINESS_NOUNS = word_class("whole_business_nouns")
+
+
+def _stands_for_control(noun: Token) -> bool:
+    """ "control", "ownership", or a bare "the business" (of X): the whole company, not one of its units."""
+    lemma = noun.lemma_.lower()
+    if lemma in _CONTROL_NOUNS:
+        return True
+    return lemma in _WHOLE_BUSINESS_NOUNS and not any(c.dep_ in {"amod", "compound", "nmod", "poss"} for c in noun.children)
 
 
 def _implicit_object(verb: Token) -> list[Token]:
@@ -2177,7 +2453,7 @@ def _role(mention: Span, trigger: Token) -> str | None:
         # the trigger modifies the company: "Microsoft, which has invested", "Baxalta (acquired by Shire)"
         child = next(t for t in [trigger, *trigger.ancestors] if t.head == token)
         if child.dep_ in {"relcl"}:
-            return "nsubj"
+            return _relative_role(child)
         if child.dep_ == "acl":
             return "dobj" if child.tag_ == "VBN" else "nsubj"
         if child.dep_ in {"compound", "amod"}:
@@ -2223,6 +2499,18 @@ def _role(mention: Span, trigger: Token) -> str | None:
         return "foreign_subject"
     # the role belongs to another predicate ("Lydia closed a round that Tencent led"): not a vote
     return None
+
+
+def _relative_role(clause: Token) -> str:
+    """The role of the company a relative clause is about: "Microsoft, which has invested" acts;
+    "Bolt, which Uber acquired in 2005" is what the clause's verb acts on."""
+    for c in clause.children:
+        if c.tag_ in {"WDT", "WP", "WP$"} or c.lower_ == "that":
+            if c.dep_ in {"dobj", "nsubjpass"}:
+                return c.dep_
+            if c.dep_ == "nsubj":
+                return "nsubj"
+    return "nsubj"
 
 
 def _own_clause_below(trigger: Token, verb: Token) -> bool:
@@ -2283,6 +2571,8 @@ def _direction_vote(
             return -1
         return 0
 
+    if trig.type == "acquisition" and "into" in (ra, rb) and ra != rb:
+        return 1.0 if ra == "into" else -1.0  # "Compaq (was) merged into HP", "absorbed into HP": HP takes it in
     sa, sb = score(ra), score(rb)
     if ra == "foreign_object" and sb < 0 or rb == "foreign_object" and sa < 0:
         return _SAME_SIDE  # both undergo something: "owns Riot Games, has a stake in Epic Games"
