@@ -118,11 +118,20 @@ def _prepare(text: str) -> str:
 def to_extraction(doc: Doc) -> Extraction:
     """The pipeline's plain result as records."""
     data: dict[str, Any] = doc.user_data.get("newskb") or {}
+    companies = [
+        Company(name=c["name"], aliases=tuple(c.get("aliases", ())), ticker=c.get("ticker"))
+        for c in data.get("companies", [])
+    ]
+    # A relation may name a company no company rule listed ("changed its name to MyEdu"): every
+    # company party of a relation is one of the article's companies.
+    named = {c.name for c in companies}
+    for r in data.get("relations", []):
+        for side in ("source", "target"):
+            if r.get("org_side") != side and r[side] not in named:
+                named.add(r[side])
+                companies.append(Company(name=r[side]))
     return Extraction(
-        companies=tuple(
-            Company(name=c["name"], aliases=tuple(c.get("aliases", ())), ticker=c.get("ticker"))
-            for c in data.get("companies", [])
-        ),
+        companies=tuple(companies),
         mentions=tuple(Mention(**m) for m in data.get("mentions", [])),
         relations=tuple(
             Relation(

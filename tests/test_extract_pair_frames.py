@@ -161,3 +161,14 @@ def test_company_named_inside_a_common_noun_slot_is_no_new_name(extractor):
 def test_company_running_it_under_a_name_is_not_renamed(extractor):
     ex = extractor.extract("Burton Ltd was sold to UDS Group for $5 million in 1953. UDS Group operated it under the name Quorvex.")
     assert ("acquisition", "Quorvex", "Burton") not in relations(ex)
+
+
+def test_a_relation_party_no_company_rule_listed_is_one_of_the_companies(extractor):
+    ex = extractor.extract(
+        "The company, formerly known as Pick-A-Prof, officially changed its name to MyEdu in the summer of 2009, "
+        "and was acquired by Blackboard in January 2014."
+    )
+    assert ex.relations
+    named = {c.name for c in ex.companies}
+    for relation in ex.relations:
+        assert {relation.source, relation.target} <= named
