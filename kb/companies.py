@@ -29,7 +29,7 @@ import tomllib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -79,6 +79,7 @@ _ROLE_CORE = word_class("role_core")
 # --- names --------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=65536)
 def display_name(name: str, *, keep_firm: bool = True) -> str:
     """A name as shown: legal suffix removed ("Oracle Corporation" -> "Oracle").
 
@@ -385,7 +386,7 @@ class CompanyResolver:
         ner_other = {t.i for ent in doc.ents if ent.label_ not in {"ORG", "PRODUCT", "FAC", "WORK_OF_ART", "NORP", "GPE"}
                      and not (ent.label_ == "PERSON" and len(ent) == 1) for t in ent}
         # CamelCase names NER skips ("IndiGo", "XAnge", "ReAssure") are company-like on their own
-        for token in doc:
+        for token in _tokens(doc):
             if token.i not in taken and _is_camel(token.text) and token.pos_ in {"PROPN", "NOUN"}:
                 candidates.append(_Candidate(token.i, token.i + 1, "org"))
                 taken.add(token.i)
@@ -612,7 +613,7 @@ def _business_subjects(doc: Doc, candidates: list[_Candidate], *, taken: set[int
         if cand.kind == "org" and cand.canonical is None and span.root.dep_ in {"nsubj", "nsubjpass"} \
                 and _subject_of_business_verb(span.root, verbs):
             yield cand.start, cand.end
-    for token in doc:
+    for token in _tokens(doc):
         if token.i not in maybes and (token.i in taken or token.pos_ != "PROPN" or not token.is_alpha
                                       or not token.text[:1].isupper()):
             continue
@@ -740,7 +741,7 @@ def _trigger_objects(doc: Doc, candidates: list[_Candidate], *, taken: set[int],
     companies = {i for c in candidates if c.kind in {"company", "weak", "org"} for i in range(c.start, c.end)}
     loose = {i for c in candidates if c.kind in {"maybe", "product"} and not c.owner for i in range(c.start, c.end)}
     gazetteer_products = _gazetteer_product_tokens(doc)
-    for verb in doc:
+    for verb in _tokens(doc):
         lemma = verb.lemma_.lower()
         if verb.pos_ != "VERB" or lemma not in deal_words and not any(
                 c.dep_ == "prt" and (lemma, c.lower_) in phrasal for c in verb.children):
@@ -1087,7 +1088,7 @@ def _rivals_and_clients(doc: Doc, candidates: list[_Candidate], *, taken: set[in
     labels = {t.i: ent.label_ for ent in doc.ents for t in ent}
     gazetteer_products = _gazetteer_product_tokens(doc)
     anchors = {i for c in candidates if c.kind in {"company", "weak"} for i in range(c.start, c.end)} | evidenced
-    for token in doc:
+    for token in _tokens(doc):
         owner, heads = _counterpart_list(token)
         if owner is None or not heads:
             continue
@@ -1278,10 +1279,23 @@ def _word_positions(doc: Doc) -> dict[str, list[int]]:
     if _last_word_positions and _last_word_positions[0][0] is doc:
         return _last_word_positions[0][1]
     positions: dict[str, list[int]] = {}
-    for token in doc:
+    for token in _tokens(doc):
         positions.setdefault(token.text, []).append(token.i)
     _last_word_positions[:] = [(doc, positions)]
     return positions
+
+
+_last_tokens: list[tuple[Doc, list[Token]]] = []  #: the last document's tokens, reused
+
+
+def _tokens(doc: Doc) -> list[Token]:
+    """The document's tokens, made once: a dozen rules walk the whole document, and iterating a
+    Doc builds every Token object anew."""
+    if _last_tokens and _last_tokens[0][0] is doc:
+        return _last_tokens[0][1]
+    tokens = list(doc)
+    _last_tokens[:] = [(doc, tokens)]
+    return tokens
 
 
 @cache
@@ -1499,7 +1513,7 @@ _CLOSING_SUFFIXES = frozenset("inc incorporated corp corporation ltd limited llc
 
 def _suffixed_names(doc: Doc, taken: set[int]) -> Iterator[tuple[int, int]]:
     """Title-case proper-noun runs ending in a legal suffix, outside any other candidate."""
-    for token in doc:
+    for token in _tokens(doc):
         if token.i in taken or token.lower_.rstrip(".") not in _CLOSING_SUFFIXES or not token.text[:1].isupper():
             continue
         start = token.i
@@ -1577,7 +1591,7 @@ def _trigger_arguments(doc: Doc, trigger_words: frozenset[str], common: frozense
     after "clients include", both sides of "X became part of Y", and the parties of a deal
     noun after a light verb ("Shady Acres signed a production deal with Universal").
     """
-    for token in doc:
+    for token in _tokens(doc):
         if token.pos_ not in {"VERB", "NOUN", "AUX"}:
             continue
         lemma = token.lemma_.lower()
@@ -1677,7 +1691,7 @@ _MEDIUM_VERBS = word_class("medium_verbs")
 def _medium_tokens(doc: Doc) -> set[int]:
     """Names used as a medium ("can be followed on Facebook, Instagram, LinkedIn"): not business mentions."""
     out: set[int] = set()
-    for token in doc:
+    for token in _tokens(doc):
         if token.lower_ != "on" or token.head.lemma_.lower() not in _MEDIUM_VERBS:
             continue
         for obj in token.children:
@@ -1710,7 +1724,7 @@ def _heading_tokens(doc: Doc) -> set[int]:
                 out.update(line)
         line.clear()
 
-    for token in doc:
+    for token in _tokens(doc):
         if "\n" in token.text:
             close()
         elif not token.is_space:
@@ -1855,8 +1869,8 @@ def _resolve(
     product_names: dict[str, str | None] = {}
     accepted: list[_Candidate] = []
     ner_org_tokens = {t.i for ent in doc.ents if ent.label_ == "ORG" for t in ent}
-    surface_counts = Counter(t.text for t in doc if t.text[:1].isupper())
-    lowercase_words = {t.text for t in doc if t.is_lower}
+    surface_counts = Counter(t.text for t in _tokens(doc) if t.text[:1].isupper())
+    lowercase_words = {t.text for t in _tokens(doc) if t.is_lower}
     strong_forms: dict[str, str | None] = {}  # surface -> canonical hint
 
     # A listed product is no product where it opens a longer name that is a party to a deal ("acquired
@@ -2406,10 +2420,11 @@ def _list_item(span: Span) -> bool:
 def _concept_acronyms(doc: Doc) -> set[str]:
     """Acronyms the text defines after lower-case words: "return on investment (ROI)", "joint venture (JV)"."""
     out: set[str] = set()
-    for token in doc:
-        if token.text != "(" or token.i + 2 >= len(doc) or doc[token.i + 2].text != ")":
+    for i in _word_positions(doc).get("(", ()):
+        if i + 2 >= len(doc) or doc[i + 2].text != ")":
             continue
-        acro = doc[token.i + 1].text
+        token = doc[i]
+        acro = doc[i + 1].text
         if not (2 <= len(acro) <= 6 and acro[:1].isupper()):
             continue
         words = [t for t in doc[max(0, token.i - len(acro) - 2):token.i] if t.is_alpha]

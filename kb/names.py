@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 #: Trailing words that name a legal form, not a company: folded out of keys. The list of the
 #: scorer plus a few common forms. cleanco's full list is not used on purpose: it also folds
@@ -29,6 +30,7 @@ _POSSESSIVE = re.compile(r"'s?$")
 _PUNCTUATION = re.compile(r"[^\w&+ ]+")
 
 
+@lru_cache(maxsize=65536)
 def company_key(name: str) -> str:
     """The identity of a company name: case, possessive, punctuation, "the", legal suffix folded.
 
