@@ -355,7 +355,7 @@ class CompanyResolver:
                            owner=span.id_ or None if kind == "product" else None)
             )
         known_bounds = {(c.start, c.end) for c in candidates if c.kind in {"company", "weak"}}
-        pieces = [(ent.label_, name, possessor) for ent in doc.ents if ent.label_ in _ENTITY_LABELS
+        pieces = [(ent.label_, name, possessor) for ent in _ents(doc) if ent.label_ in _ENTITY_LABELS
                   for part, possessor in _clean_entity(ent) for name in _split_at_known(part, known_bounds)]
         votes: dict[str, Counter[str]] = defaultdict(Counter)
         for label, part, _possessor in pieces:
@@ -363,7 +363,7 @@ class CompanyResolver:
         # words of full person names ("Bhavish Aggarwal"), not of "Xilinx’s" tagged PERSON, nor of a
         # name NER alone calls a person ("Loot Drop continued developing games": no given name)
         common = self.common_words
-        person_words = {t.text for ent in doc.ents if _full_personal_name(ent, common) for t in ent if t.is_alpha}
+        person_words = {t.text for ent in _ents(doc) if _full_personal_name(ent, common) for t in ent if t.is_alpha}
         org_parts: list[Span] = []
         for label, part, possessor in pieces:
             if excluded.intersection(range(part.start, part.end)):
@@ -383,7 +383,7 @@ class CompanyResolver:
             _inner_part(c, part) for part in org_parts))]
         taken = {t for c in candidates for t in range(c.start, c.end)} | excluded
         # a one-word "person" that is bought, invested in or partnered with is a company ("a stake in Yager")
-        ner_other = {t.i for ent in doc.ents if ent.label_ not in {"ORG", "PRODUCT", "FAC", "WORK_OF_ART", "NORP", "GPE"}
+        ner_other = {t.i for ent in _ents(doc) if ent.label_ not in {"ORG", "PRODUCT", "FAC", "WORK_OF_ART", "NORP", "GPE"}
                      and not (ent.label_ == "PERSON" and len(ent) == 1) for t in ent}
         # CamelCase names NER skips ("IndiGo", "XAnge", "ReAssure") are company-like on their own
         for token in _tokens(doc):
@@ -401,7 +401,7 @@ class CompanyResolver:
         # places stay places, and "Elon Musk" stays a person even as "Elon Musk's venture"
         # (a one-word "place" WordNet does not know, "a stake in Splunk", is a company; a person's
         # possessive, "Elon Musk's venture", is not)
-        gpe_tokens = {t.i for ent in doc.ents if ent.label_ in {"GPE", "LOC"} and (len(ent) > 1 or ent.text.lower() in common)
+        gpe_tokens = {t.i for ent in _ents(doc) if ent.label_ in {"GPE", "LOC"} and (len(ent) > 1 or ent.text.lower() in common)
                       or ent.label_ == "PERSON" and len(ent) > 1 and ent.root.dep_ == "poss" for t in ent}
         for start, end in arguments:
             if (start, end) in maybe_at and not gpe_tokens.intersection(range(start, end)) \
@@ -560,7 +560,7 @@ def _business_maybes(doc: Doc, candidates: list[_Candidate], *, tickers: dict[in
     maybes = [c for c in candidates if c.kind == "maybe" or c.kind == "product" and (c.start, c.end) in products]
     if not maybes:
         return set()
-    labels: dict[int, str] = {t.i: ent.label_ for ent in doc.ents for t in ent}
+    labels = _entity_labels(doc)
     known = {i for c in candidates if c.kind == "company" for i in range(c.start, c.end)}
     first: dict[str, _Candidate] = {}
     for cand in maybes:
@@ -682,7 +682,7 @@ def _relation_clause_subjects(doc: Doc, candidates: list[_Candidate], *, taken: 
     something other than a person, and longer names it called neither a place nor a person's full
     name ("Shoppers Fair" as a work of art) are read; the subject of a verb of saying is a speaker.
     """
-    labels = {t.i: ent.label_ for ent in doc.ents for t in ent}
+    labels = _entity_labels(doc)
     maybes = {c.start for c in candidates if c.kind in {"maybe", "product"} and c.end - c.start == 1
               and labels.get(c.start) not in {None, "PERSON"}}
     known = {i for c in candidates if c.kind in {"company", "weak", "org"} for i in range(c.start, c.end)}
@@ -737,7 +737,7 @@ def _trigger_objects(doc: Doc, candidates: list[_Candidate], *, taken: set[int],
     buyer may be a person), places written as places, gazetteer products, places and names made
     of dictionary words stay out, except beside a kin noun ("its sister company, Coast").
     """
-    labels = {t.i: ent.label_ for ent in doc.ents for t in ent}
+    labels = _entity_labels(doc)
     companies = {i for c in candidates if c.kind in {"company", "weak", "org"} for i in range(c.start, c.end)}
     loose = {i for c in candidates if c.kind in {"maybe", "product"} and not c.owner for i in range(c.start, c.end)}
     gazetteer_products = _gazetteer_product_tokens(doc)
@@ -1026,7 +1026,7 @@ def _listed_with_companies(doc: Doc, candidates: list[_Candidate], *, taken: set
     ner_orgs = {(c.start, c.end) for c in candidates if c.kind == "org"}
     if not anchors and not ner_orgs:
         return
-    labels = {t.i: ent.label_ for ent in doc.ents for t in ent}
+    labels = _entity_labels(doc)
     for items in surface_lists(doc):
         held = sum(1 for item in items if item in anchors)
         named = sum(1 for item in items if item in anchors | ner_orgs)
@@ -1085,7 +1085,7 @@ def _rivals_and_clients(doc: Doc, candidates: list[_Candidate], *, taken: set[in
     the gazetteer's products, places and full personal names stay out.
     """
     companies = {i for c in candidates if c.kind in {"company", "weak", "org"} for i in range(c.start, c.end)}
-    labels = {t.i: ent.label_ for ent in doc.ents for t in ent}
+    labels = _entity_labels(doc)
     gazetteer_products = _gazetteer_product_tokens(doc)
     anchors = {i for c in candidates if c.kind in {"company", "weak"} for i in range(c.start, c.end)} | evidenced
     for token in _tokens(doc):
@@ -1283,6 +1283,24 @@ def _word_positions(doc: Doc) -> dict[str, list[int]]:
         positions.setdefault(token.text, []).append(token.i)
     _last_word_positions[:] = [(doc, positions)]
     return positions
+
+
+_last_ents: list[tuple[Doc, tuple[Span, ...], dict[int, str]]] = []  #: the last document's entities, reused
+
+
+def _ents(doc: Doc) -> tuple[Span, ...]:
+    """NER's entities, made once per document (``Doc.ents`` builds every Span anew on each read;
+    the company rules read but never set them)."""
+    if not (_last_ents and _last_ents[0][0] is doc):
+        ents = tuple(doc.ents)
+        _last_ents[:] = [(doc, ents, {t.i: ent.label_ for ent in ents for t in ent})]
+    return _last_ents[0][1]
+
+
+def _entity_labels(doc: Doc) -> dict[int, str]:
+    """Token index -> NER label of the entity it is in (read only)."""
+    _ents(doc)
+    return _last_ents[0][2]
 
 
 _last_tokens: list[tuple[Doc, list[Token]]] = []  #: the last document's tokens, reused
@@ -1868,7 +1886,7 @@ def _resolve(
     org_spans: list[Span] = []
     product_names: dict[str, str | None] = {}
     accepted: list[_Candidate] = []
-    ner_org_tokens = {t.i for ent in doc.ents if ent.label_ == "ORG" for t in ent}
+    ner_org_tokens = {t.i for ent in _ents(doc) if ent.label_ == "ORG" for t in ent}
     surface_counts = Counter(t.text for t in _tokens(doc) if t.text[:1].isupper())
     lowercase_words = {t.text for t in _tokens(doc) if t.is_lower}
     strong_forms: dict[str, str | None] = {}  # surface -> canonical hint
@@ -2095,7 +2113,7 @@ def _resolve(
         products.append({"name": p.text, "owner": owner, "start": p.start_char, "end": p.end_char})
         product_out.append(Span(doc, p.start, p.end, label=owner or ""))
     # Other organisations named by NER (governments, regulators, outlets): kept apart.
-    for ent in doc.ents:
+    for ent in _ents(doc):
         if ent.label_ == "ORG" and company_key(ent.text) not in company_names and rules.match(ent.text):
             other_orgs.setdefault(company_key(ent.text), ent.text)
             org_spans.append(ent)
@@ -2356,7 +2374,7 @@ def _after_name_particle(span: Span) -> bool:
 def _inside_person_name(span: Span) -> bool:
     """ "Dana Hyatt": a known company's name as the surname of a person NER names in full."""
     return any(ent.label_ == "PERSON" and ent.start < span.start and span.end <= ent.end
-               and all(t.is_alpha and t.is_title for t in ent) for ent in span.doc.ents)
+               and all(t.is_alpha and t.is_title for t in ent) for ent in _ents(span.doc))
 
 
 #: US state and Canadian province codes: "Aurora, CO" and "Carlstadt (NJ)" are places.
@@ -2522,7 +2540,7 @@ def _regional_arm(group: list[Span], prefix_words: int) -> bool:
     """ "OLX Uzbekistan", "TBC Bank Georgia": a place after the shared name makes a regional arm, not an alias."""
     if not group:
         return False
-    places = {t.text for ent in group[0].doc.ents if ent.label_ in {"GPE", "NORP", "LOC"} for t in ent}
+    places = {t.text for ent in _ents(group[0].doc) if ent.label_ in {"GPE", "NORP", "LOC"} for t in ent}
     # "National Bank of Canada" names the bank itself, not its Canadian arm
     return any(t.text in places and t.nbor(-1).lower_ != "of" for span in group for t in span[prefix_words:])
 
@@ -2693,7 +2711,7 @@ def _people(doc: Doc, mentions: list[Span], excluded: set[int]) -> list[dict[str
     """People NER finds, with a title and company from the words around them."""
     company_at = {t: s.label_ for s in mentions for t in range(s.start, s.end)}
     people: dict[str, dict[str, Any]] = {}
-    for ent in doc.ents:
+    for ent in _ents(doc):
         if ent.label_ != "PERSON" or any(t.i in company_at or t.i in excluded for t in ent) or "\n" in ent.text:
             continue
         name = ent.text.strip()
