@@ -1466,6 +1466,13 @@ def _joined_to_person(span: Span, person_words: set[str]) -> bool:
 #: Words of investing, which people do as well as businesses: "Geoff Entress invested in Zulily",
 #: "backed by Mark Cuban", "investors included Mark Cuban".
 _INVESTING_WORDS = word_class("investing_words")
+_SHARE_NOUNS = word_class("share_nouns")
+#: Plural class nouns ("Companies such as Acme compete", "Rivals include"): a class of businesses,
+#: never one, whatever rule proposed the capitalised word at the start of a sentence.
+_CLASS_PLURALS = frozenset(
+    form for noun in word_class("party_nouns") | word_class("reference_nouns")
+    for form in (noun + "s", noun + "es", noun[:-1] + "ies" if noun.endswith("y") else noun + "s")
+)
 
 
 def first_conjunct(token: Token) -> Token:
@@ -1488,7 +1495,9 @@ def _invests(span: Span) -> bool:
         head = next((c for c in head.children if c.dep_ == "nsubj"), head)
     elif root.dep_ not in {"nsubj", "appos"}:
         return False
-    return head.lemma_.lower() in _INVESTING_WORDS
+    # "Elon Musk bought a stake in Tesla": buying shares is investing, which people do
+    return head.lemma_.lower() in _INVESTING_WORDS or any(
+        c.dep_ == "dobj" and c.lemma_.lower() in _SHARE_NOUNS for c in head.children)
 
 
 def _personal_name(span: Span, common: frozenset[str]) -> bool:
@@ -1849,6 +1858,8 @@ def _glued_heading(doc: Doc, start: int, end: int) -> bool:
 def _is_rejected(span: Span) -> bool:
     if opens_an_amount(span[0]):
         return True  # "for NOK 1.6 billion": a currency, whatever the parse made of it
+    if len(span) == 1 and span[0].lower_ in _CLASS_PLURALS:
+        return True
     text = span.text
     key = company_key(text)
     if not key or len(key) < 2 or key in not_companies():

@@ -28,3 +28,15 @@ def test_company_investing_is_still_the_investor(extractor):
 def test_name_run_into_a_person_tag_is_not_an_employer(extractor):
     ex = extractor.extract("In 2006 Vollvik sold Chess to the Swedish multinational Telia Sonera for NOK 1.6 billion.")
     assert any("Telia" in pair and "Chess" in pair for pair in pairs(ex, "acquisition"))
+
+
+def test_a_person_buying_a_stake_stays_a_person(extractor):
+    ex = extractor.extract("Elon Musk bought a stake in Tesla Motors in 2004. Musk later became CEO.")
+    assert "Elon Musk" not in {c.name for c in ex.companies}
+    assert "Elon Musk" in {p.name for p in ex.people}
+
+
+def test_a_plural_class_noun_opening_a_sentence_is_no_company(extractor):
+    ex = extractor.extract("Companies such as Acme Corp and Globex Inc compete for the contract.")
+    assert "Companies" not in {c.name for c in ex.companies}
+    assert {"Acme", "Globex"} <= {c.name for c in ex.companies}
