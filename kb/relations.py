@@ -1068,8 +1068,11 @@ def _resolve_references(doc: Doc, mentions: list[Span]) -> list[Span]:
     if not mentions:
         return []
     counts: dict[str, int] = {}
+    named = {t for m in mentions for t in range(m.start, m.end)}
     for m in mentions:
-        counts[m.label_] = counts.get(m.label_, 0) + 1
+        # "Amazon founder Jeff Bezos invested in Zocdoc, helping the company": a company named only
+        # as a person's employer is not what the text is about
+        counts[m.label_] = counts.get(m.label_, 0) + (0 if _a_persons_employer(m, named) else 1)
     main = max(counts, key=lambda name: counts[name])
     starts = {m.start: m for m in mentions}
     covered = {t for m in mentions for t in range(m.start, m.end)}

@@ -40,3 +40,11 @@ def test_a_plural_class_noun_opening_a_sentence_is_no_company(extractor):
     ex = extractor.extract("Companies such as Acme Corp and Globex Inc compete for the contract.")
     assert "Companies" not in {c.name for c in ex.companies}
     assert {"Acme", "Globex"} <= {c.name for c in ex.companies}
+
+
+def test_a_persons_employer_is_not_what_the_company_refers_to(extractor):
+    ex = extractor.extract(
+        "Amazon founder Jeff Bezos and Salesforce CEO Marc Benioff also invested in Zocdoc in 2008, "
+        "helping the company expand the service."
+    )
+    assert not any({"Amazon", "Salesforce"} & {r.source, r.target} for r in ex.relations)
