@@ -45,7 +45,7 @@ from kb.money import opens_an_amount
 from kb.names import LEGAL_SUFFIXES, company_key
 from kb.nlp import BOILERPLATE_KEY
 from kb.people import opens_as_person
-from kb.places import is_demonym, is_real_place
+from kb.places import is_demonym, is_real_place, place_names
 
 log = logging.getLogger(__name__)
 
@@ -317,6 +317,7 @@ class CompanyResolver:
         self.common_words = _common_words(nlp)
         # words that are verbs or adjectives too ("punch", "spirit"): WordNet's nouns hold places ("france")
         self.not_only_nouns = _common_words(nlp, ("verb", "adj"))
+        place_names()  # the GeoNames lists load here, once, rather than on the first document
         from kb.relations import rival_frame_verbs, trigger_lexicon
 
         lexicon = trigger_lexicon()
