@@ -45,6 +45,7 @@ from kb.money import opens_an_amount
 from kb.names import LEGAL_SUFFIXES, company_key
 from kb.nlp import BOILERPLATE_KEY
 from kb.people import opens_as_person
+from kb.places import is_demonym, is_real_place, place_names
 
 log = logging.getLogger(__name__)
 
@@ -317,6 +318,7 @@ class CompanyResolver:
         self.common_words = _common_words(nlp)
         # words that are verbs or adjectives too ("punch", "spirit"): WordNet's nouns hold places ("france")
         self.not_only_nouns = _common_words(nlp, ("verb", "adj"))
+        place_names()  # the GeoNames lists load here, once, rather than on the first document
         from kb.relations import rival_frame_verbs, trigger_lexicon
 
         lexicon = trigger_lexicon()
@@ -399,9 +401,9 @@ class CompanyResolver:
                                                           phrasal=self.phrasal_triggers)]
         maybe_at = {(c.start, c.end): c for c in candidates if c.kind == "maybe"}
         # places stay places, and "Elon Musk" stays a person even as "Elon Musk's venture"
-        # (a one-word "place" WordNet does not know, "a stake in Splunk", is a company; a person's
-        # possessive, "Elon Musk's venture", is not)
-        gpe_tokens = {t.i for ent in _ents(doc) if ent.label_ in {"GPE", "LOC"} and (len(ent) > 1 or ent.text.lower() in common)
+        # (a one-word "place" that is no real place, "a stake in Splunk", "acquired Oasis", is a
+        # company; a person's possessive, "Elon Musk's venture", is not)
+        gpe_tokens = {t.i for ent in _ents(doc) if ent.label_ in {"GPE", "LOC"} and (len(ent) > 1 or _place_word(ent.text, common))
                       or ent.label_ == "PERSON" and len(ent) > 1 and ent.root.dep_ == "poss" for t in ent}
         for start, end in arguments:
             if (start, end) in maybe_at and not gpe_tokens.intersection(range(start, end)) \
@@ -572,7 +574,8 @@ def _business_maybes(doc: Doc, candidates: list[_Candidate], *, tickers: dict[in
             continue  # a place, or a project or product: "the HIFL project", "the HIFL system"
         span = doc[cand.start:cand.end]
         label = labels.get(span.start, "")
-        if label in {"GPE", "NORP"} and len(span) == 1 and span.text.lower() in common:
+        if label == "NORP" and len(span) == 1 and span.text.lower() in common \
+                or label == "GPE" and len(span) == 1 and _place_word(span.text, common):
             if any(_bought(span) or _called_a_business(span.root) for span in occurrences):
                 out.add(form)  # "Cisco acquiring Monsoon", "Bonanza and Ponderosa were separate companies"
             continue  # "Georgia", "Chinese": the place or people, whatever else the verb
@@ -1382,6 +1385,16 @@ def _apposed_business(span: Span) -> bool:
         if token.text in {",", ".", ";", "(", ")"}:
             return doc[token.i - 1].lemma_.lower() in _BUSINESS_NOUNS
     return False
+
+
+def _place_word(text: str, common: frozenset[str]) -> bool:
+    """Is a one-word name NER calls GPE or LOC a place rather than a company it mistook for one?
+
+    A dictionary word is read as a place only when it is a real one or a people's name ("Phoenix",
+    "Midwest", "American"): "Oasis", "Freehand" and "Ponderosa" are words NER took for places, and
+    may be companies on evidence. A word no dictionary holds ("Splunk") was never vetoed here.
+    """
+    return text.lower() in common and (is_real_place(text) or is_demonym(text))
 
 
 def _written_as_place(span: Span) -> bool:

@@ -123,7 +123,8 @@ def test_fronted_among_the_investors_lists_the_passage_companys_investors(extrac
 @pytest.mark.issue(4)
 def test_among_the_investors_of_someone_named_is_not_the_passage_company(extractor):
     ex = extractor.extract("Stripe was founded in 2010. Among the investors in Square were Sequoia Capital and Index Ventures.")
-    assert not pairs(ex, "investment")
+    # Square's own investors may be read ("Square" is no real place, kb/places.py); Stripe's may not
+    assert not any("Stripe" in pair for pair in pairs(ex, "investment"))
 
 
 @pytest.mark.issue(4)
