@@ -2056,7 +2056,8 @@ def _resolve(
                 continue
             # "Arrowhead" / "Arrowhead Pharmaceuticals", "Microchip Tech" / "Microchip Technology"
             short_rest, long_rest = short.split()[1:], long.split()[1:]
-            if long_rest and all(w in GENERIC_TAIL or w in LEGAL_SUFFIXES for w in short_rest + long_rest):
+            if long_rest and all(w in GENERIC_TAIL or w in LEGAL_SUFFIXES for w in short_rest + long_rest) \
+                    and not _called_a_unit(groups[long]):
                 hinted = any(canonical_hint.get(s.text) for s in groups[short])
                 if not hinted or not any(canonical_hint.get(s.text) for s in groups[long]):
                     merged[short] = long
@@ -2524,6 +2525,23 @@ def _business_noun(token: Token) -> bool:
 
 #: Lower-case words inside a company's full name: "National Bank of Canada", "Banco de Sabadell".
 _NAME_JOINERS = frozenset({"of", "de", "and", "&", "du", "des", "del", "la", "di"})
+
+
+#: "the tech division of Walmart": nouns that make a name a part of another company.
+_UNIT_NOUNS = word_class("group_nouns") - {"parent", "owner", "sister"}
+
+
+def _called_a_unit(group: list[Span]) -> bool:
+    """Does the text call the name a unit of a company, just after it: "Walmart Labs (the tech division of Walmart, Inc.)"?
+
+    Then "Walmart Labs" is a business unit acting as a company of its own, not a fuller form of "Walmart".
+    """
+    for span in group:
+        doc = span.doc
+        stop = min(span.end + 8, span.sent.end - 1)
+        if any(doc[i].lemma_.lower() in _UNIT_NOUNS and doc[i + 1].lower_ == "of" for i in range(span.end, stop)):
+            return True
+    return False
 
 
 def _regional_arm(group: list[Span], prefix_words: int) -> bool:

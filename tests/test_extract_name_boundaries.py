@@ -35,3 +35,16 @@ def test_number_inside_a_name_is_kept(extractor):
 def test_number_after_a_name_stays_out(extractor):
     ex = extractor.extract("Acme Robotics was bought by Globex in 2019 for 40 million dollars.")
     assert not any(name.endswith("2019") for name in names(ex))
+
+
+@pytest.mark.issue(4)
+def test_unit_called_a_division_of_its_parent_stays_apart(extractor):
+    ex = extractor.extract("On July 24, 2013, Walmart Labs (the tech division of Walmart, Inc.), announced the "
+                           "acquisition of Torbit.")
+    assert {"Walmart Labs", "Walmart"} <= set(names(ex))
+
+
+def test_full_name_with_a_generic_tail_is_still_one_company(extractor):
+    ex = extractor.extract("Arrowhead Pharmaceuticals signed a licence deal with Takeda. Arrowhead said the deal "
+                           "was worth $300 million.")
+    assert sum(1 for name in names(ex) if name.startswith("Arrowhead")) == 1
