@@ -2071,6 +2071,7 @@ def _resolve(
         if longer and all(k.startswith(longer[0]) for k in longer):
             longer = longer[:1]
         if len(longer) == 1 and not _regional_arm(groups[longer[0]], len(short.split())) \
+                and longer[0].split()[-1] not in _NOT_BUSINESS_TAILS \
                 and all(t.text[:1].isupper() or not t.is_alpha or t.lower_ in _NAME_JOINERS for t in groups[longer[0]][0]):
             merged[short] = longer[0]
     for short, long in merged.items():

@@ -48,3 +48,10 @@ def test_full_name_with_a_generic_tail_is_still_one_company(extractor):
     ex = extractor.extract("Arrowhead Pharmaceuticals signed a licence deal with Takeda. Arrowhead said the deal "
                            "was worth $300 million.")
     assert sum(1 for name in names(ex) if name.startswith("Arrowhead")) == 1
+
+
+@pytest.mark.issue(4)
+def test_venue_named_after_a_company_is_not_its_full_name(extractor):
+    ex = extractor.extract("BlueShore Financial is the title sponsor of Cornucopia, and has named the BlueShore "
+                           "Financial Centre for the Performing Arts at Capilano University.")
+    assert "BlueShore Financial" in names(ex)
