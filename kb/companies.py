@@ -1948,6 +1948,8 @@ def _resolve(
     accepted = [c for c in accepted if c.kind != "org" or c.canonical or doc[c.start:c.end].text in evidenced]
     # "Aller Media bought Dagbladet" (NER: "Media"): a name always written after the same word starts there.
     _extend_to_constant_word(doc, accepted, blocked=excluded | heading, common=common)
+    # "GLS buys Golden State Overnight" (NER: "Golden State") beside "Golden State Overnight Delivery Service Inc"
+    _extend_to_written_name(doc, accepted)
 
     # Acronym definitions: "Contemporary Amperex Technology Co (CATL)" -> CATL is an alias.
     acronyms: dict[str, str] = {}
@@ -2223,6 +2225,34 @@ def _extend_to_constant_word(doc: Doc, accepted: list[_Candidate], *, blocked: s
                 cand.start -= 1
         if size > group[0].end - group[0].start:
             log.debug("name %r extended to %r", form, doc[group[0].start:group[0].end].text)
+
+
+def _extend_to_written_name(doc: Doc, accepted: list[_Candidate]) -> None:
+    """Move the end of NER-only names right over the word that follows every occurrence, when a longer name
+    of the document goes on with that word.
+
+    "GLS buys Golden State Overnight" gives "Golden State", while the text also names "Golden State
+    Overnight Delivery Service Inc": a short form never written alone is a cut, not a name of its own.
+    ("Arrowhead" written alone once stays "Arrowhead", merged with "Arrowhead Pharmaceuticals" later.)
+    """
+    longer = [doc[c.start:c.end] for c in accepted if c.kind in {"org", "company", "weak"}]
+    by_form: dict[str, list[_Candidate]] = defaultdict(list)
+    for cand in accepted:
+        if cand.kind == "org" and not cand.canonical:
+            by_form[doc[cand.start:cand.end].text].append(cand)
+    for form, group in by_form.items():
+        words = form.split()
+        ends = [span.end for span in _occurrences(doc, doc[group[0].start:group[0].end])]
+        while ends and all(e < len(doc) for e in ends):
+            following = {doc[e].text for e in ends}
+            word = next(iter(following))
+            if len(following) != 1 or not word[:1].isupper() or not any(
+                    [t.text for t in span[:len(words) + 1]] == [*words, word] for span in longer):
+                break
+            words.append(word)
+            ends = [e + 1 for e in ends]
+            for cand in group:
+                cand.end += 1
 
 
 def _opens_sentence(token: Token) -> bool:

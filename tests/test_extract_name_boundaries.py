@@ -55,3 +55,20 @@ def test_venue_named_after_a_company_is_not_its_full_name(extractor):
     ex = extractor.extract("BlueShore Financial is the title sponsor of Cornucopia, and has named the BlueShore "
                            "Financial Centre for the Performing Arts at Capilano University.")
     assert "BlueShore Financial" in names(ex)
+
+
+@pytest.mark.issue(4)
+def test_short_form_never_written_alone_takes_the_next_word(extractor):
+    ex = extractor.extract(
+        "Oct 4 (Reuters) - Royal Mail Plc :\n\n* GLS buys Golden State Overnight\n\n* GLS, or General Logistics "
+        "Systems, has bought Golden State Overnight Delivery Service Inc, which delivers parcels next day in its "
+        "region\n\n* GLS is paying a total of $90 million for GSO.",
+        title="BRIEF-GLS buys Golden State Overnight in $90 mln deal, Royal Mail says")
+    assert "Golden State" not in names(ex)
+    assert any(name.startswith("Golden State Overnight") for name in names(ex))
+
+
+def test_short_form_written_alone_keeps_its_bounds(extractor):
+    ex = extractor.extract("Arrowhead Pharmaceuticals and Horizon Therapeutics unveiled a joint effort. "
+                           "Arrowhead will lead the research.")
+    assert "Arrowhead Pharmaceuticals" in names(ex)
