@@ -1900,6 +1900,11 @@ def _resolve(
         other_orgs.setdefault(company_key(doc[start:end].text), doc[start:end].text)
     acronym_of = {company_key(doc[start:end].text): name for start, end, name in org_acronyms}
     for cand in candidates:
+        if cand.kind == "weak" and not ner_org_tokens.intersection(range(cand.start, cand.end)):
+            end = _company_words_after(doc, cand.end, blocked=ner_org_tokens)
+            if end > cand.end:  # "Earlybird Venture Capital's Digital East Fund": a longer name NER missed
+                cand.end, cand.kind, cand.canonical = end, "org", None
+    for cand in candidates:
         span = doc[cand.start:cand.end]
         text = span.text
         if cand.kind in {"product", "maybe"}:
@@ -2225,6 +2230,19 @@ def _extend_to_constant_word(doc: Doc, accepted: list[_Candidate], *, blocked: s
                 cand.start -= 1
         if size > group[0].end - group[0].start:
             log.debug("name %r extended to %r", form, doc[group[0].start:group[0].end].text)
+
+
+def _company_words_after(doc: Doc, end: int, *, blocked: set[int]) -> int:
+    """Where a name ends once the capitalised company words after it are taken in: "Earlybird Venture Capital".
+
+    A listed name that is a dictionary word ("Earlybird") counts only where NER tags it; followed by
+    company words it is the start of a longer name that says company by itself.
+    """
+    stop = min(end + 3, len(doc))
+    while end < stop and end not in blocked and doc[end].is_title \
+            and {doc[end].lower_.rstrip("."), doc[end].lower_ + "s"} & COMPANY_WORDS:
+        end += 1
+    return end
 
 
 def _extend_to_written_name(doc: Doc, accepted: list[_Candidate]) -> None:

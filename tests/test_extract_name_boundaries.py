@@ -72,3 +72,10 @@ def test_short_form_written_alone_keeps_its_bounds(extractor):
     ex = extractor.extract("Arrowhead Pharmaceuticals and Horizon Therapeutics unveiled a joint effort. "
                            "Arrowhead will lead the research.")
     assert "Arrowhead Pharmaceuticals" in names(ex)
+
+
+@pytest.mark.issue(4)
+def test_listed_word_name_followed_by_company_words_is_the_longer_name(extractor):
+    ex = extractor.extract("The company has raised a Series A round worth $14 million, led by OTB Ventures and "
+                           "Earlybird Venture Capital’s Digital East Fund, with participation from Launchub.")
+    assert "Earlybird Venture Capital" in names(ex)
