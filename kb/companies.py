@@ -2581,7 +2581,8 @@ _UNIT_NOUNS = word_class("group_nouns") - {"parent", "owner", "sister"}
 
 
 def _called_a_unit(group: list[Span]) -> bool:
-    """Does the text call the name a unit of a company, just after it: "Walmart Labs (the tech division of Walmart, Inc.)"?
+    """Does the text call the name a unit of a company, or owned by one, just after it: "Walmart Labs (the tech
+    division of Walmart, Inc.)", "TBC Digital, a holding company owned 80% by TBC Bank Group"?
 
     Then "Walmart Labs" is a business unit acting as a company of its own, not a fuller form of "Walmart".
     """
@@ -2590,6 +2591,9 @@ def _called_a_unit(group: list[Span]) -> bool:
         stop = min(span.end + 8, span.sent.end - 1)
         if any(doc[i].lemma_.lower() in _UNIT_NOUNS and doc[i + 1].lower_ == "of" for i in range(span.end, stop)):
             return True
+        if any(doc[i].lower_ in {"owned", "controlled"} and any(t.lower_ == "by" for t in doc[i + 1:min(i + 4, stop + 1)])
+               for i in range(span.end, stop)):
+            return True  # "TBC Digital, a holding company owned 80% by TBC Bank Group"
     return False
 
 

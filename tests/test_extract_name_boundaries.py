@@ -79,3 +79,10 @@ def test_listed_word_name_followed_by_company_words_is_the_longer_name(extractor
     ex = extractor.extract("The company has raised a Series A round worth $14 million, led by OTB Ventures and "
                            "Earlybird Venture Capital’s Digital East Fund, with participation from Launchub.")
     assert "Earlybird Venture Capital" in names(ex)
+
+
+@pytest.mark.issue(4)
+def test_unit_owned_by_its_parent_stays_apart(extractor):
+    ex = extractor.extract("Acme Digital, a holding company owned 80% by Acme Bank, runs the app. Acme PLC is listed "
+                           "in London and Acme bought Globex.")
+    assert "Acme Digital" in names(ex)
