@@ -894,19 +894,6 @@ def _untagged_runs(doc: Doc, taken: set[int]) -> Iterator[tuple[int, int]]:
         start = end
 
 
-def _number_in_name_before(doc: Doc, start: int) -> bool:
-    """Do the two words before ``start`` read "Word N" inside one name: "Number 9 Films", "Studio 71 Media"?
-
-    The parse hangs the number on the word before it (nummod), so a walk over compounds stops
-    there and keeps only "Films".
-    """
-    if start < 2:
-        return False
-    number, word = doc[start - 1], doc[start - 2]
-    return number.dep_ == "nummod" and number.is_digit and len(number) <= 3 and number.head.i == word.i \
-        and word.pos_ == "PROPN" and word.dep_ in {"compound", "nmod"} and word.head.i >= start and word.text[:1].isupper()
-
-
 def _after_heading(doc: Doc, start: int, end: int) -> int:
     """Where a name starts once a heading glued onto its sentence is cut off: "Funding Rocketium raised ..."."""
     first = start
@@ -1179,14 +1166,9 @@ def _proper_name(token: Token) -> tuple[int, int] | None:
         return None
     start = token.i
     doc = token.doc
-    while start > 0:
-        prev = doc[start - 1]
-        if prev.head == token and prev.dep_ in {"compound", "nmod"} and _is_name_token(prev) and prev.text not in _LIST_GLUE:
-            start -= 1
-        elif _number_in_name_before(doc, start) and doc[start - 2].head == token:
-            start -= 2  # "Number 9 Films"
-        else:
-            break
+    while start > 0 and doc[start - 1].head == token and doc[start - 1].dep_ in {"compound", "nmod"} \
+            and _is_name_token(doc[start - 1]) and doc[start - 1].text not in _LIST_GLUE:
+        start -= 1
     return start, token.i + 1
 
 
@@ -1620,14 +1602,9 @@ def _trigger_arguments(doc: Doc, trigger_words: frozenset[str], common: frozense
             if arg.pos_ != "PROPN" and (arg.pos_ != "NOUN" or arg.lower_ in common or arg.is_upper and len(arg) < 3):
                 continue  # "Splunk" is tagged NOUN; "Company" is not a name
             start, end = arg.i, arg.i + 1
-            while start > 0:
-                if doc[start - 1].pos_ == "PROPN" and doc[start - 1].dep_ in {"compound", "nmod", "amod"} \
-                        and doc[start - 1].text[:1].isupper() and "\n" not in doc[start - 1].whitespace_:
-                    start -= 1
-                elif _number_in_name_before(doc, start) and "\n" not in doc[start - 2].whitespace_:
-                    start -= 2  # "produced by Number 9 Films"
-                else:
-                    break
+            while start > 0 and doc[start - 1].pos_ == "PROPN" and doc[start - 1].dep_ in {"compound", "nmod", "amod"} \
+                    and doc[start - 1].text[:1].isupper() and "\n" not in doc[start - 1].whitespace_:
+                start -= 1
             while end < len(doc) and (doc[end].text in {"&", "+"} or doc[end].pos_ == "PROPN" and doc[end].head.i == arg.i
                                       and doc[end].text[:1].isupper()) and end < arg.i + 4:
                 end += 1
@@ -2078,7 +2055,6 @@ def _resolve(
         if longer and all(k.startswith(longer[0]) for k in longer):
             longer = longer[:1]
         if len(longer) == 1 and not _regional_arm(groups[longer[0]], len(short.split())) \
-                and longer[0].split()[-1] not in _NOT_BUSINESS_TAILS \
                 and all(t.text[:1].isupper() or not t.is_alpha or t.lower_ in _NAME_JOINERS for t in groups[longer[0]][0]):
             merged[short] = longer[0]
     for short, long in merged.items():
@@ -2680,25 +2656,13 @@ def _looks_like_acronym(acro: str, name: str) -> bool:
 
 
 def _choose_name(surfaces: list[str], hint: str | None, acronyms: dict[str, str]) -> str:
-    # The gazetteer's name wins only where the text writes it, or its web address: "Amazon.com" is
-    # Amazon, but a company the text names as before its renaming keeps that name ("Raytheon", not RTX).
-    if hint and any(company_key(s) == company_key(hint) or _web_address_of(s, hint) for s in surfaces):
+    if hint and any(company_key(s) == company_key(hint) for s in surfaces):
         return hint
     counts = Counter(display_name(s) for s in surfaces if s not in acronyms)
     if not counts:
         return surfaces[0]
     # The full form as first written, without legal suffix: "Tesla Inc" -> "Tesla".
     return max(counts, key=lambda s: (len(s.split()) > 1 or counts[s] > 1, counts[s], len(s)))
-
-
-#: "Amazon.com", "Indeed.com", "Boots.co.uk": a company's own web address used as its name.
-_WEB_SUFFIX = re.compile(r"\.(?:com|net|co\.uk|co|io)$", re.IGNORECASE)
-
-
-def _web_address_of(surface: str, name: str) -> bool:
-    """Is ``surface`` the company ``name`` followed by a web domain ending ("Amazon.com" for Amazon)?"""
-    match = _WEB_SUFFIX.search(surface)
-    return match is not None and surface[:match.start()].casefold() == name.casefold()
 
 
 #: Nouns a brand, not a company, modifies: "Nutella spread", "WooCommerce hosting platform".
