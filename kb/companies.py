@@ -1933,6 +1933,11 @@ def _resolve(
         other_orgs.setdefault(company_key(doc[start:end].text), doc[start:end].text)
     acronym_of = {company_key(doc[start:end].text): name for start, end, name in org_acronyms}
     for cand in candidates:
+        if cand.kind == "weak" and not ner_org_tokens.intersection(range(cand.start, cand.end)):
+            end = _company_words_after(doc, cand.end, blocked=ner_org_tokens)
+            if end > cand.end:  # "Earlybird Venture Capital's Digital East Fund": a longer name NER missed
+                cand.end, cand.kind, cand.canonical = end, "org", None
+    for cand in candidates:
         span = doc[cand.start:cand.end]
         text = span.text
         if cand.kind in {"product", "maybe"}:
@@ -1981,6 +1986,8 @@ def _resolve(
     accepted = [c for c in accepted if c.kind != "org" or c.canonical or doc[c.start:c.end].text in evidenced]
     # "Aller Media bought Dagbladet" (NER: "Media"): a name always written after the same word starts there.
     _extend_to_constant_word(doc, accepted, blocked=excluded | heading, common=common)
+    # "GLS buys Golden State Overnight" (NER: "Golden State") beside "Golden State Overnight Delivery Service Inc"
+    _extend_to_written_name(doc, accepted)
 
     # Acronym definitions: "Contemporary Amperex Technology Co (CATL)" -> CATL is an alias.
     acronyms: dict[str, str] = {}
@@ -2089,7 +2096,8 @@ def _resolve(
                 continue
             # "Arrowhead" / "Arrowhead Pharmaceuticals", "Microchip Tech" / "Microchip Technology"
             short_rest, long_rest = short.split()[1:], long.split()[1:]
-            if long_rest and all(w in GENERIC_TAIL or w in LEGAL_SUFFIXES for w in short_rest + long_rest):
+            if long_rest and all(w in GENERIC_TAIL or w in LEGAL_SUFFIXES for w in short_rest + long_rest) \
+                    and not _called_a_unit(groups[long]):
                 hinted = any(canonical_hint.get(s.text) for s in groups[short])
                 if not hinted or not any(canonical_hint.get(s.text) for s in groups[long]):
                     merged[short] = long
@@ -2254,6 +2262,47 @@ def _extend_to_constant_word(doc: Doc, accepted: list[_Candidate], *, blocked: s
                 cand.start -= 1
         if size > group[0].end - group[0].start:
             log.debug("name %r extended to %r", form, doc[group[0].start:group[0].end].text)
+
+
+def _company_words_after(doc: Doc, end: int, *, blocked: set[int]) -> int:
+    """Where a name ends once the capitalised company words after it are taken in: "Earlybird Venture Capital".
+
+    A listed name that is a dictionary word ("Earlybird") counts only where NER tags it; followed by
+    company words it is the start of a longer name that says company by itself.
+    """
+    stop = min(end + 3, len(doc))
+    while end < stop and end not in blocked and doc[end].is_title \
+            and {doc[end].lower_.rstrip("."), doc[end].lower_ + "s"} & COMPANY_WORDS:
+        end += 1
+    return end
+
+
+def _extend_to_written_name(doc: Doc, accepted: list[_Candidate]) -> None:
+    """Move the end of NER-only names right over the word that follows every occurrence, when a longer name
+    of the document goes on with that word.
+
+    "GLS buys Golden State Overnight" gives "Golden State", while the text also names "Golden State
+    Overnight Delivery Service Inc": a short form never written alone is a cut, not a name of its own.
+    ("Arrowhead" written alone once stays "Arrowhead", merged with "Arrowhead Pharmaceuticals" later.)
+    """
+    longer = [doc[c.start:c.end] for c in accepted if c.kind in {"org", "company", "weak"}]
+    by_form: dict[str, list[_Candidate]] = defaultdict(list)
+    for cand in accepted:
+        if cand.kind == "org" and not cand.canonical:
+            by_form[doc[cand.start:cand.end].text].append(cand)
+    for form, group in by_form.items():
+        words = form.split()
+        ends = [span.end for span in _occurrences(doc, doc[group[0].start:group[0].end])]
+        while ends and all(e < len(doc) for e in ends):
+            following = {doc[e].text for e in ends}
+            word = next(iter(following))
+            if len(following) != 1 or not word[:1].isupper() or not any(
+                    [t.text for t in span[:len(words) + 1]] == [*words, word] for span in longer):
+                break
+            words.append(word)
+            ends = [e + 1 for e in ends]
+            for cand in group:
+                cand.end += 1
 
 
 def _opens_sentence(token: Token) -> bool:
@@ -2558,6 +2607,27 @@ def _business_noun(token: Token) -> bool:
 
 #: Lower-case words inside a company's full name: "National Bank of Canada", "Banco de Sabadell".
 _NAME_JOINERS = frozenset({"of", "de", "and", "&", "du", "des", "del", "la", "di"})
+
+
+#: "the tech division of Walmart": nouns that make a name a part of another company.
+_UNIT_NOUNS = word_class("group_nouns") - {"parent", "owner", "sister"}
+
+
+def _called_a_unit(group: list[Span]) -> bool:
+    """Does the text call the name a unit of a company, or owned by one, just after it: "Walmart Labs (the tech
+    division of Walmart, Inc.)", "TBC Digital, a holding company owned 80% by TBC Bank Group"?
+
+    Then "Walmart Labs" is a business unit acting as a company of its own, not a fuller form of "Walmart".
+    """
+    for span in group:
+        doc = span.doc
+        stop = min(span.end + 8, span.sent.end - 1)
+        if any(doc[i].lemma_.lower() in _UNIT_NOUNS and doc[i + 1].lower_ == "of" for i in range(span.end, stop)):
+            return True
+        if any(doc[i].lower_ in {"owned", "controlled"} and any(t.lower_ == "by" for t in doc[i + 1:min(i + 4, stop + 1)])
+               for i in range(span.end, stop)):
+            return True  # "TBC Digital, a holding company owned 80% by TBC Bank Group"
+    return False
 
 
 def _regional_arm(group: list[Span], prefix_words: int) -> bool:
