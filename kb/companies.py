@@ -2713,13 +2713,25 @@ def _looks_like_acronym(acro: str, name: str) -> bool:
 
 
 def _choose_name(surfaces: list[str], hint: str | None, acronyms: dict[str, str]) -> str:
-    if hint and any(company_key(s) == company_key(hint) for s in surfaces):
+    # The gazetteer's name wins only where the text writes it, or its web address: "Amazon.com" is
+    # Amazon, but a company the text names as before its renaming keeps that name ("Raytheon", not RTX).
+    if hint and any(company_key(s) == company_key(hint) or _web_address_of(s, hint) for s in surfaces):
         return hint
     counts = Counter(display_name(s) for s in surfaces if s not in acronyms)
     if not counts:
         return surfaces[0]
     # The full form as first written, without legal suffix: "Tesla Inc" -> "Tesla".
     return max(counts, key=lambda s: (len(s.split()) > 1 or counts[s] > 1, counts[s], len(s)))
+
+
+#: "Amazon.com", "Indeed.com", "Boots.co.uk": a company's own web address used as its name.
+_WEB_SUFFIX = re.compile(r"\.(?:com|net|co\.uk|co|io)$", re.IGNORECASE)
+
+
+def _web_address_of(surface: str, name: str) -> bool:
+    """Is ``surface`` the company ``name`` followed by a web domain ending ("Amazon.com" for Amazon)?"""
+    match = _WEB_SUFFIX.search(surface)
+    return match is not None and surface[:match.start()].casefold() == name.casefold()
 
 
 #: Nouns a brand, not a company, modifies: "Nutella spread", "WooCommerce hosting platform".

@@ -204,3 +204,10 @@ def test_unit_owned_by_its_parent_stays_apart(extractor):
     ex = extractor.extract("Acme Digital, a holding company owned 80% by Acme Bank, runs the app. Acme PLC is listed "
                            "in London and Acme bought Globex.")
     assert "Acme Digital" in names(ex)
+
+
+def test_a_known_companys_web_address_is_the_company(extractor):
+    ex = extractor.extract("Zappos was bought by Amazon.com in 2009.")
+    amazon = next(c for c in ex.companies if c.name == "Amazon")
+    assert "Amazon.com" in amazon.aliases
+    assert "Amazon.com" not in {c.name for c in ex.companies}
