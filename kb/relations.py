@@ -507,6 +507,8 @@ class RelationExtractor:
                     continue  # "transferred its staff to X" is no sale; "ownership of X was transferred to Y" is
                 if rel_type == "supplier" and word in _NEEDS_CUSTOMER and not _made_for_a_company(token, inside):
                     continue  # "develops its own chips" is no supply; "developed software for X" is
+                if rel_type == "supplier" and _describes_a_name(token, inside):
+                    continue  # "a pharmaceutical manufacturer Johnson & Johnson": what J&J is, not whom it supplies
                 if contextual and rel_type == "supplier" and not deal and not _lists_parties(token) and not any(
                         c.dep_ in {"prep", "dative"} and c.lower_ == "to" or c.dep_ == "poss" and c.i in inside
                         for c in token.children) and not _made_for_a_company(token, inside) \
@@ -1816,6 +1818,23 @@ def _party_for_a_company(noun: Token, inside: set[int]) -> bool:
 
 
 _CO_MAKING_WORDS = word_class("co_making_words")
+
+
+def _describes_a_name(noun: Token, inside: set[int]) -> bool:
+    """Is the supply noun only a description of a named company, with no counterpart of its own?
+
+    "kickbacks from a pharmaceutical manufacturer Johnson & Johnson", "partnered with Chinese technology
+    vendor Huawei", "Source Code Corporation, a ... manufacturer of server and storage devices": the
+    noun says what the company is. A counterpart in the noun's own phrase still makes a supply:
+    "Apple supplier Foxconn", "Nokia, BT's principal 3G supplier", "Foxconn, a supplier to Apple".
+    """
+    if noun.pos_ != "NOUN" or noun.lemma_.lower() not in _AGENT_NOUNS or noun.i in inside:
+        return False
+    described = noun.dep_ == "appos" and noun.head.i in inside
+    if not described:
+        return False
+    own = [c for c in noun.children if not (c.dep_ == "appos" and c.i in inside)]
+    return not any(t.i in inside for c in own for t in c.subtree)
 
 
 def _co_makers(token: Token, mentions: list[Span]) -> frozenset[str]:
