@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
 import pandas as pd
 import streamlit as st
+from sqlite_utils import Database
 
 from app_pages.common import cached, company_picker, day, md, query_int, reader, show_error, writer
 from kb import query
 from kb.curation import (
+    RelationStatus,
     add_relation,
     curation_log,
     mark_company,
@@ -20,6 +26,18 @@ from kb.curation import (
 from kb.errors import NewskbError, NotFound
 from kb.query import RelationFilter
 from kb.records import RELATION_TYPES
+
+
+def apply(action: Callable[[Database], object], done: str) -> None:
+    """Run one curation action in its own write transaction; show its error, else ``done``."""
+    try:
+        with writer() as db:
+            action(db)
+    except NewskbError as e:
+        show_error(e)
+    else:
+        st.success(done)
+
 
 st.title("Curation")
 st.caption("Changes are stored in the curation log and replayed after `newskb reextract`.")
@@ -35,37 +53,19 @@ with merge_tab:
     keep = company_picker("Keep", key="merge_keep")
     drop = company_picker("Merge into it", key="merge_drop")
     if st.button("Merge", key="merge", disabled=keep is None or drop is None):
-        try:
-            with writer() as db:
-                merge_companies(db, keep, drop)  # type: ignore[arg-type]
-        except NewskbError as e:
-            show_error(e)
-        else:
-            st.success("Merged.")
+        apply(lambda db: merge_companies(db, keep, drop), "Merged.")  # type: ignore[arg-type]
 
 with rename_tab:
     company_id = company_picker("Company", key="rename")
     new_name = st.text_input("New name", key="rename_name")
     if st.button("Rename", key="rename_go", disabled=company_id is None or not new_name.strip()):
-        try:
-            with writer() as db:
-                rename_company(db, company_id, new_name.strip())  # type: ignore[arg-type]
-        except NewskbError as e:
-            show_error(e)
-        else:
-            st.success(f"Renamed to {md(new_name.strip())}.")
+        apply(lambda db: rename_company(db, company_id, new_name.strip()), f"Renamed to {md(new_name.strip())}.")  # type: ignore[arg-type]
 
 with not_company_tab:
     st.markdown("A product, a person, a regulator, a news outlet…: hide it and its relations everywhere.")
     company_id = company_picker("Entity", key="not_company")
     if st.button("Mark as not a company", key="not_company_go", disabled=company_id is None):
-        try:
-            with writer() as db:
-                mark_not_company(db, company_id)  # type: ignore[arg-type]
-        except NewskbError as e:
-            show_error(e)
-        else:
-            st.success("Marked as not a company.")
+        apply(lambda db: mark_not_company(db, company_id), "Marked as not a company.")  # type: ignore[arg-type]
 
 with organisation_tab:
     st.markdown(
@@ -82,34 +82,16 @@ with organisation_tab:
             format_func=lambda i: f"{by_id[i].name} · {by_id[i].article_count} article(s) · #{i}",
         )
         if st.button("Mark as a company", key="org_company"):
-            try:
-                with writer() as db:
-                    mark_company(db, org_id)
-            except NewskbError as e:
-                show_error(e)
-            else:
-                st.success(f"Marked {md(by_id[org_id].name)} as a company.")
+            apply(lambda db: mark_company(db, org_id), f"Marked {md(by_id[org_id].name)} as a company.")
         into = company_picker("Or merge it into the company", key="org_merge")
         if st.button("Merge", key="org_merge_go", disabled=into is None):
-            try:
-                with writer() as db:
-                    merge_companies(db, into, org_id)  # type: ignore[arg-type]
-            except NewskbError as e:
-                show_error(e)
-            else:
-                st.success("Merged.")
+            apply(lambda db: merge_companies(db, into, org_id), "Merged.")  # type: ignore[arg-type]
 
     st.divider()
     st.markdown("A company that is a university, agency or public body: it keeps the relations an organisation can have.")
     company_id = company_picker("Company", key="to_org")
     if st.button("Mark as an organisation", key="to_org_go", disabled=company_id is None):
-        try:
-            with writer() as db:
-                mark_organisation(db, company_id)  # type: ignore[arg-type]
-        except NewskbError as e:
-            show_error(e)
-        else:
-            st.success("Marked as an organisation.")
+        apply(lambda db: mark_organisation(db, company_id), "Marked as an organisation.")  # type: ignore[arg-type]
 
 with relation_tab:
     wanted = query_int("relation")
@@ -139,15 +121,10 @@ with relation_tab:
         for item in cached(query.relation_evidence, relation.id, limit=5):
             st.markdown(f"> {md(item.sentence)}")
         c1, c2 = st.columns(2)
-        for col, label, status in ((c1, "Confirm", "confirmed"), (c2, "Reject", "rejected")):
+        choices: tuple[tuple[Any, str, RelationStatus], ...] = ((c1, "Confirm", "confirmed"), (c2, "Reject", "rejected"))
+        for col, label, status in choices:
             if col.button(label, key=f"status_{status}"):
-                try:
-                    with writer() as db:
-                        set_relation_status(db, relation.id, status)  # type: ignore[arg-type]
-                except NewskbError as e:
-                    show_error(e)
-                else:
-                    st.success(f"Relation {relation.id} {status}.")
+                apply(partial(set_relation_status, relation_id=relation.id, status=status), f"Relation {relation.id} {status}.")
 
 with add_tab, st.form("add_relation"):
     st.markdown("Add a relation the extractor missed. Unknown names become companies.")

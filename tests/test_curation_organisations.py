@@ -3,20 +3,16 @@ a company that is a university or agency can be marked an organisation."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from kb import query
 from kb.curation import curation_log, mark_company, mark_organisation, merge_companies, replay_curation
 from kb.errors import CurationError
 from kb.store import known_companies, store_extraction
+from tests.fixtures.app import open_app_page
 from tests.fixtures.store import add_article, extraction_of
 from tests.fixtures.store import relation_triples as relations
 from tests.test_store_org_parties import row, store_org_relation
-
-APP = Path(__file__).resolve().parent.parent / "app.py"
 
 
 def test_organisation_marked_a_company_keeps_its_relations_and_joins_the_gazetteer(db):
@@ -67,13 +63,7 @@ def test_a_company_is_not_merged_into_an_organisation(db):
 
 def test_curation_page_marks_an_organisation_as_a_company(db, tmp_path, monkeypatch):
     store_org_relation(db)
-    monkeypatch.setenv("NEWSKB_DB", str(tmp_path / "newskb.sqlite"))
-    monkeypatch.delenv("NEWSKB_CONFIG", raising=False)
-    at = AppTest.from_file(str(APP), default_timeout=60)
-    at.run()
-    at.switch_page("app_pages/curation.py")
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
+    at = open_app_page(monkeypatch, tmp_path / "newskb.sqlite", "curation")
     assert "FBI" in at.selectbox(key="org_pick").format_func(at.selectbox(key="org_pick").value)
     at.button(key="org_company").click().run()
 
@@ -145,12 +135,7 @@ def test_only_a_company_can_be_marked_an_organisation(db):
 
 def test_curation_page_marks_a_company_as_an_organisation(db, tmp_path, monkeypatch):
     store_university_as_company(db)
-    monkeypatch.setenv("NEWSKB_DB", str(tmp_path / "newskb.sqlite"))
-    monkeypatch.delenv("NEWSKB_CONFIG", raising=False)
-    at = AppTest.from_file(str(APP), default_timeout=60)
-    at.run()
-    at.switch_page("app_pages/curation.py")
-    at.run()
+    at = open_app_page(monkeypatch, tmp_path / "newskb.sqlite", "curation")
     at.text_input(key="to_org_text").input("Stanford").run()
     at.button(key="to_org_go").click().run()
 

@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 
 import sqlite_utils
-from streamlit.testing.v1 import AppTest
 
 from kb import graph, query
 from kb.curation import mark_not_company
 from kb.records import Extraction
 from kb.store import known_companies, store_extraction
+from tests.fixtures.app import open_app_page
 from tests.fixtures.store import add_article, extraction_of
 from tests.fixtures.store import relation_triples as relations
 
-APP = Path(__file__).resolve().parent.parent / "app.py"
 CONTRACT = "ZeroFox took over social media intelligence for the FBI with a $14 million contract."
 
 
@@ -103,13 +101,7 @@ def test_graph_and_relations_page_mark_the_organisation(db, tmp_path, monkeypatc
     network = graph.filter_graph(db, query.RelationFilter())
     assert sorted(d["kind"] for _, d in network.nodes(data=True)) == ["company", "other_org"]
 
-    monkeypatch.setenv("NEWSKB_DB", str(tmp_path / "newskb.sqlite"))
-    monkeypatch.delenv("NEWSKB_CONFIG", raising=False)
-    at = AppTest.from_file(str(APP), default_timeout=60)
-    at.run()
-    at.switch_page("app_pages/relations.py")
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
+    at = open_app_page(monkeypatch, tmp_path / "newskb.sqlite", "relations")
     [table] = [df.value for df in at.dataframe if "target" in df.value.columns]
     assert list(table["target"]) == ["FBI (organisation)"]
 
