@@ -40,8 +40,8 @@ from spacy.pipeline import SpanRuler
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
+from kb.deal_terms import opens_an_amount
 from kb.lexicon import word_class
-from kb.money import opens_an_amount
 from kb.names import LEGAL_SUFFIXES, company_key
 from kb.nlp import BOILERPLATE_KEY
 from kb.people import opens_as_person

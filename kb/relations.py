@@ -39,9 +39,7 @@ names the organisation as the text gives it and says which side it is on (``org_
 
 from __future__ import annotations
 
-import bisect
 import logging
-import re
 import tomllib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -63,8 +61,8 @@ from kb.companies import (
     first_conjunct,
     surface_lists,
 )
+from kb.deal_terms import deal_terms
 from kb.lexicon import word_class
-from kb.money import opens_an_amount, parse_amount
 from kb.records import ORGANISATION_SIDES
 
 log = logging.getLogger(__name__)
@@ -101,7 +99,6 @@ _CLASSIFIER_ALONE = 0.7
 _ALONE_SCALE = 0.8
 _MAX_ARM = 5  #: arcs from the trigger to either company (one more for a specific trigger on the path
 #: between them: "was working with 75% of Canada's gaming jurisdictions including X, Y")
-_ENTS_KEY = "newskb_ents_index"
 
 
 @dataclass(frozen=True, slots=True)
@@ -272,10 +269,7 @@ class RelationExtractor:
             {"company": m.label_, "surface": m.text, "start": m.start_char, "end": m.end_char} for m in mentions
         ]
         orgs = [Span(doc, s.start, s.end, label=s.label_, kb_id=_ORG) for s in doc.spans.get(OTHER_ORGS_KEY, [])]
-        ents = list(doc.ents)
-        doc.user_data[_ENTS_KEY] = ([e.start for e in ents], ents)
         data["relations"] = list(self.extract(doc, mentions, orgs=orgs))
-        doc.user_data.pop(_ENTS_KEY, None)
         # Everything downstream reads user_data["newskb"]: drop what would only be shipped back
         # from n_process workers (the tok2vec tensor, the raw gazetteer matches).
         doc.spans.pop(GAZETTEER_KEY, None)
@@ -2667,57 +2661,3 @@ def _speculative(trigger: Token, lex: TriggerLexicon) -> bool:
         if any(c.lower_ in lex.speculation and c.dep_ in {"advmod", "amod"} for c in tok.children):
             return True
     return trigger.lemma_.lower() in lex.speculation
-
-
-# --- deal terms -------------------------------------------------------------------------------
-
-_STAKE_WORDS = word_class("stake_words")
-
-
-def _sentence_ents(sent: Span) -> list[Span]:
-    """The sentence's entities; ``Span.ents`` scans the whole document, so index it once per doc."""
-    doc = sent.doc
-    index = doc.user_data.get(_ENTS_KEY)  # set for the duration of RelationExtractor.__call__
-    if index is None:
-        ents = list(doc.ents)
-        index = ([e.start for e in ents], ents)
-    starts, ents = index
-    lo = bisect.bisect_left(starts, sent.start)
-    hi = bisect.bisect_left(starts, sent.end)
-    return ents[lo:hi]
-
-
-def _amount_text(ent: Span) -> str:
-    """The entity's text with a currency code NER left outside it: "NOK 1.6 billion" is tagged CARDINAL."""
-    doc = ent.doc
-    if ent.start > 0 and opens_an_amount(doc[ent.start - 1]):
-        return doc[ent.start - 1:ent.end].text
-    if ent.label_ == "CARDINAL":
-        after = doc[ent.end] if ent.end < len(doc) else None
-        # "3 billion HKD": a code after the number
-        return f"{ent.text} {after.text}" if after is not None and after.is_upper and len(after) == 3 else ""
-    return ent.text
-
-
-def deal_terms(sent: Span) -> dict[str, Any]:
-    """Amount and currency, stake % and date stated in the sentence (first of each)."""
-    terms: dict[str, Any] = {}
-    for ent in _sentence_ents(sent):
-        if ent.label_ in ("MONEY", "CARDINAL") and "amount" not in terms:
-            parsed = parse_amount(_amount_text(ent))
-            if parsed:
-                terms["amount"], terms["currency"] = parsed
-        elif ent.label_ == "PERCENT" and "stake" not in terms:
-            nearby = {t.lower_ for t in sent.doc[ent.end:min(ent.end + 4, sent.end)]}
-            if nearby & _STAKE_WORDS:
-                number = re.search(r"\d+(?:\.\d+)?", ent.text)
-                if number:
-                    terms["stake"] = float(number.group())
-        elif ent.label_ == "DATE" and "date" not in terms:
-            terms["date"] = ent.text
-    if "amount" not in terms:
-        # NER tags no number at all in "bought Chess for NOK 1.6 billion": the amount's own shape says it
-        parsed = parse_amount(sent.text)
-        if parsed:
-            terms["amount"], terms["currency"] = parsed
-    return terms

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kb.money import parse_amount
+from kb.deal_terms import parse_amount
 from tests.fixtures.extracted import relations
 
 

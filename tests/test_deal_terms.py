@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kb.money import currency_codes, opens_an_amount, parse_amount
+from kb.deal_terms import currency_codes, opens_an_amount, parse_amount
 from tests.fixtures.extracted import relations
 
 

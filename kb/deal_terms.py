@@ -1,20 +1,25 @@
-"""Amounts of money as deal sentences state them: "$13 billion", "€300m", "NOK 1.6 billion".
+"""The figures a deal sentence states: amount and currency, stake, date (``deal_terms``).
 
-The three-letter ISO 4217 codes come from Babel's CLDR data (the currencies in use in some
+Amounts are read as news writes them: "$13 billion", "€300m", "NOK 1.6 billion". The
+three-letter ISO 4217 codes come from Babel's CLDR data (the currencies in use in some
 territory), so "SEK 900 million" is an amount in Swedish kronor everywhere in newskb: a deal's
-figure for kb.relations, and never a company named "SEK" for kb.companies.
+figure for kb.relations, and never a company named "SEK" for kb.companies (``opens_an_amount``).
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 from functools import cache
+from typing import Any
 
 from babel.core import get_global
 from babel.numbers import get_territory_currencies
-from spacy.tokens import Token
+from spacy.tokens import Doc, Span, Token
 
-__all__ = ["currency_codes", "opens_an_amount", "parse_amount"]
+from kb.lexicon import word_class
+
+__all__ = ["currency_codes", "deal_terms", "opens_an_amount", "parse_amount"]
 
 _SCALE = {"thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6, "mln": 1e6, "billion": 1e9,
           "bn": 1e9, "b": 1e9, "bln": 1e9, "trillion": 1e12, "tn": 1e12, "t": 1e12}
@@ -77,3 +82,57 @@ def opens_an_amount(token: Token) -> bool:
     after = token.doc[token.i + 2].lower_ if token.i + 2 < len(token.doc) else ""
     return after in _AMOUNT_SCALES or "." in number.text or "," in number.text \
         or bool(re.fullmatch(r"\d+(?:\.\d+)?(?:bn|mn|m|b|k)", number.text.lower()))
+
+
+# --- a sentence's terms ----------------------------------------------------------------------
+
+_STAKE_WORDS = word_class("stake_words")
+
+
+_last_ents: list[tuple[Doc, list[int], list[Span]]] = []  #: the last document's entities and their starts
+
+
+def _sentence_ents(sent: Span) -> list[Span]:
+    """The sentence's entities; ``Span.ents`` scans the whole document, so index it once per doc."""
+    doc = sent.doc
+    if not (_last_ents and _last_ents[0][0] is doc):
+        ents = list(doc.ents)
+        _last_ents[:] = [(doc, [e.start for e in ents], ents)]
+    _, starts, ents = _last_ents[0]
+    return ents[bisect.bisect_left(starts, sent.start):bisect.bisect_left(starts, sent.end)]
+
+
+def _amount_text(ent: Span) -> str:
+    """The entity's text with a currency code NER left outside it: "NOK 1.6 billion" is tagged CARDINAL."""
+    doc = ent.doc
+    if ent.start > 0 and opens_an_amount(doc[ent.start - 1]):
+        return doc[ent.start - 1:ent.end].text
+    if ent.label_ == "CARDINAL":
+        after = doc[ent.end] if ent.end < len(doc) else None
+        # "3 billion HKD": a code after the number
+        return f"{ent.text} {after.text}" if after is not None and after.is_upper and len(after) == 3 else ""
+    return ent.text
+
+
+def deal_terms(sent: Span) -> dict[str, Any]:
+    """Amount and currency, stake % and date stated in the sentence (first of each)."""
+    terms: dict[str, Any] = {}
+    for ent in _sentence_ents(sent):
+        if ent.label_ in ("MONEY", "CARDINAL") and "amount" not in terms:
+            parsed = parse_amount(_amount_text(ent))
+            if parsed:
+                terms["amount"], terms["currency"] = parsed
+        elif ent.label_ == "PERCENT" and "stake" not in terms:
+            nearby = {t.lower_ for t in sent.doc[ent.end:min(ent.end + 4, sent.end)]}
+            if nearby & _STAKE_WORDS:
+                number = re.search(r"\d+(?:\.\d+)?", ent.text)
+                if number:
+                    terms["stake"] = float(number.group())
+        elif ent.label_ == "DATE" and "date" not in terms:
+            terms["date"] = ent.text
+    if "amount" not in terms:
+        # NER tags no number at all in "bought Chess for NOK 1.6 billion": the amount's own shape says it
+        parsed = parse_amount(sent.text)
+        if parsed:
+            terms["amount"], terms["currency"] = parsed
+    return terms
