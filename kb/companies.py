@@ -87,7 +87,7 @@ def display_name(name: str, *, keep_firm: bool = True) -> str:
     A partners' firm keeps its "& Co" ("Pauling & Co."), unless ``keep_firm`` is false: the
     gazetteer's short forms are the names as written without it ("Merck & Co." -> "Merck").
     """
-    name = name.strip().strip(",;:")
+    name = _SENTENCE_STOP.sub("", name.strip().strip(",;:"))
     cleaned = basename(name).strip().rstrip(",")
     if not cleaned or not company_key(cleaned):
         return name
@@ -100,6 +100,8 @@ def display_name(name: str, *, keep_firm: bool = True) -> str:
     return cleaned
 
 
+#: The sentence's full stop the tokenizer glued to a closing initial: "rivals are Marisa and C & A."
+_SENTENCE_STOP = re.compile(r"(?<=[&\s][A-Z])\.$")
 #: "& Co" after a partners' names is part of the firm's name ("Littlejohn & Co", "Levi Strauss & Co."),
 #: not a legal form as in "Fresenius SE & Co. KGaA"; the scorer keeps the "&" too.
 _PARTNERS_FIRM = re.compile(r"^(,?\s*(?:&|\+|and)\s*(?:Co\.?|Company)(?![\w-]))")

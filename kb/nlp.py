@@ -26,10 +26,13 @@ from collections.abc import Iterable
 from typing import Any
 
 import spacy
+from spacy.attrs import ORTH
 from spacy.language import Language
+from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 
 from kb.errors import ConfigError
+from kb.lexicon import word_class
 from kb.records import KnownCompany
 
 log = logging.getLogger(__name__)
@@ -143,6 +146,11 @@ def get_pipeline(model: str = "en_core_web_sm", *, known_companies: Iterable[Kno
     return nlp
 
 
+#: Abbreviations inside company names the English tokenizer splits off as a full stop (it keeps
+#: "Inc.", "Corp.", "Co.", "Bros." whole already).
+_NAME_ABBREVIATIONS = word_class("name_abbreviations")
+
+
 def build_pipeline(nlp: Language, *, known_companies: Iterable[KnownCompany] = ()) -> Language:
     """Add newskb's components to a loaded model (or to ``spacy.blank("en")`` in tests)."""
     # Imported here: these modules register the factories used below.
@@ -151,6 +159,10 @@ def build_pipeline(nlp: Language, *, known_companies: Iterable[KnownCompany] = (
     known: list[dict[str, Any]] = [
         {"name": c.name, "aliases": list(c.aliases), "ticker": c.ticker} for c in known_companies
     ]
+    # "Cia. Hering", "Acme Ltda.": one token, so the parser does not end a sentence inside a name
+    if isinstance(nlp.tokenizer, Tokenizer):
+        for abbreviation in sorted(_NAME_ABBREVIATIONS):
+            nlp.tokenizer.add_special_case(abbreviation, [{ORTH: abbreviation}])
     if "parser" in nlp.pipe_names:
         nlp.add_pipe("newskb_layout_segmenter", before="parser")
     else:

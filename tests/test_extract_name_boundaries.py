@@ -211,3 +211,16 @@ def test_a_known_companys_web_address_is_the_company(extractor):
     amazon = next(c for c in ex.companies if c.name == "Amazon")
     assert "Amazon.com" in amazon.aliases
     assert "Amazon.com" not in {c.name for c in ex.companies}
+
+
+def test_abbreviation_inside_a_name_ends_no_sentence(extractor):
+    ex = extractor.extract(
+        "The Riachuelo's major competitors are Marisa, Lojas Renner, Cia. Hering and C & A. The company owns an aircraft."
+    )
+    rivals = {r.target for r in ex.relations if r.type == "competitor" and r.source == "Riachuelo"}
+    assert {"Cia. Hering", "C & A"} <= rivals
+
+
+def test_sentence_stop_glued_to_a_closing_initial_is_not_in_the_name():
+    assert display_name("C & A.") == "C & A"
+    assert display_name("Pauling & Co.") == "Pauling & Co."

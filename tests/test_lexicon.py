@@ -14,7 +14,7 @@ DATA = Path(__file__).resolve().parent.parent / "kb" / "data" / "word_classes.to
 RAW = tomllib.loads(DATA.read_text(encoding="utf-8"))
 
 #: Classes compared with the token's own spelling, so case matters.
-CASED = {"role_acronyms", "product_name_words"}
+CASED = {"role_acronyms", "product_name_words", "name_abbreviations"}
 #: Pairs that must share no word, with why.
 DISJOINT = [
     ("held_by_business", "role_core"),  # "Smith's partner": people have roles too, a role proves no business
