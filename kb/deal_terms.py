@@ -114,8 +114,25 @@ def _amount_text(ent: Span) -> str:
     return ent.text
 
 
+_last_terms: list[tuple[Doc, dict[tuple[int, int], dict[str, Any]]]] = []  #: the last document's terms per span
+
+
 def deal_terms(sent: Span) -> dict[str, Any]:
-    """Amount and currency, stake % and date stated in the sentence (first of each)."""
+    """Amount and currency, stake % and date stated in the sentence (first of each).
+
+    Each relation of a sentence asks for them, so they are read once per span of a document
+    (a fresh dict each time: callers may keep or change it).
+    """
+    if not (_last_terms and _last_terms[0][0] is sent.doc):
+        _last_terms[:] = [(sent.doc, {})]
+    known = _last_terms[0][1]
+    key = (sent.start, sent.end)
+    if key not in known:
+        known[key] = _read_terms(sent)
+    return dict(known[key])
+
+
+def _read_terms(sent: Span) -> dict[str, Any]:
     terms: dict[str, Any] = {}
     for ent in _sentence_ents(sent):
         if ent.label_ in ("MONEY", "CARDINAL") and "amount" not in terms:
