@@ -43,7 +43,7 @@ from spacy.util import filter_spans
 from kb.deal_terms import opens_an_amount
 from kb.lexicon import word_class
 from kb.names import LEGAL_SUFFIXES, company_key
-from kb.nlp import BOILERPLATE_KEY
+from kb.nlp import BOILERPLATE_KEY, per_document
 from kb.people import opens_as_person
 from kb.places import is_demonym, is_real_place, place_names
 
@@ -1275,50 +1275,38 @@ def _occurrences(doc: Doc, span: Span) -> Iterator[Span]:
             yield doc[i:i + len(words)]
 
 
-_last_word_positions: list[tuple[Doc, dict[str, list[int]]]] = []  #: the last document's index, reused
-
-
+@per_document
 def _word_positions(doc: Doc) -> dict[str, list[int]]:
     """Where each word of the document occurs: the rules look up every name's occurrences, so
     scanning the whole document for each would cost candidates x tokens."""
-    if _last_word_positions and _last_word_positions[0][0] is doc:
-        return _last_word_positions[0][1]
     positions: dict[str, list[int]] = {}
     for token in _tokens(doc):
         positions.setdefault(token.text, []).append(token.i)
-    _last_word_positions[:] = [(doc, positions)]
     return positions
 
 
-_last_ents: list[tuple[Doc, tuple[Span, ...], dict[int, str]]] = []  #: the last document's entities, reused
+@per_document
+def _ner(doc: Doc) -> tuple[tuple[Span, ...], dict[int, str]]:
+    """NER's entities and each entity token's label, made once per document (``Doc.ents``
+    builds every Span anew on each read; the company rules read but never set them)."""
+    ents = tuple(doc.ents)
+    return ents, {t.i: ent.label_ for ent in ents for t in ent}
 
 
 def _ents(doc: Doc) -> tuple[Span, ...]:
-    """NER's entities, made once per document (``Doc.ents`` builds every Span anew on each read;
-    the company rules read but never set them)."""
-    if not (_last_ents and _last_ents[0][0] is doc):
-        ents = tuple(doc.ents)
-        _last_ents[:] = [(doc, ents, {t.i: ent.label_ for ent in ents for t in ent})]
-    return _last_ents[0][1]
+    return _ner(doc)[0]
 
 
 def _entity_labels(doc: Doc) -> dict[int, str]:
     """Token index -> NER label of the entity it is in (read only)."""
-    _ents(doc)
-    return _last_ents[0][2]
+    return _ner(doc)[1]
 
 
-_last_tokens: list[tuple[Doc, list[Token]]] = []  #: the last document's tokens, reused
-
-
+@per_document
 def _tokens(doc: Doc) -> list[Token]:
     """The document's tokens, made once: a dozen rules walk the whole document, and iterating a
     Doc builds every Token object anew."""
-    if _last_tokens and _last_tokens[0][0] is doc:
-        return _last_tokens[0][1]
-    tokens = list(doc)
-    _last_tokens[:] = [(doc, tokens)]
-    return tokens
+    return list(doc)
 
 
 @cache

@@ -18,6 +18,7 @@ from babel.numbers import get_territory_currencies
 from spacy.tokens import Doc, Span, Token
 
 from kb.lexicon import word_class
+from kb.nlp import per_document
 
 __all__ = ["currency_codes", "deal_terms", "opens_an_amount", "parse_amount"]
 
@@ -89,16 +90,15 @@ def opens_an_amount(token: Token) -> bool:
 _STAKE_WORDS = word_class("stake_words")
 
 
-_last_ents: list[tuple[Doc, list[int], list[Span]]] = []  #: the last document's entities and their starts
+@per_document
+def _entity_index(doc: Doc) -> tuple[list[int], list[Span]]:
+    ents = list(doc.ents)
+    return [e.start for e in ents], ents
 
 
 def _sentence_ents(sent: Span) -> list[Span]:
     """The sentence's entities; ``Span.ents`` scans the whole document, so index it once per doc."""
-    doc = sent.doc
-    if not (_last_ents and _last_ents[0][0] is doc):
-        ents = list(doc.ents)
-        _last_ents[:] = [(doc, [e.start for e in ents], ents)]
-    _, starts, ents = _last_ents[0]
+    starts, ents = _entity_index(sent.doc)
     return ents[bisect.bisect_left(starts, sent.start):bisect.bisect_left(starts, sent.end)]
 
 
@@ -114,7 +114,10 @@ def _amount_text(ent: Span) -> str:
     return ent.text
 
 
-_last_terms: list[tuple[Doc, dict[tuple[int, int], dict[str, Any]]]] = []  #: the last document's terms per span
+@per_document
+def _terms_read(doc: Doc) -> dict[tuple[int, int], dict[str, Any]]:
+    """The terms read so far in this document, per span."""
+    return {}
 
 
 def deal_terms(sent: Span) -> dict[str, Any]:
@@ -123,9 +126,7 @@ def deal_terms(sent: Span) -> dict[str, Any]:
     Each relation of a sentence asks for them, so they are read once per span of a document
     (a fresh dict each time: callers may keep or change it).
     """
-    if not (_last_terms and _last_terms[0][0] is sent.doc):
-        _last_terms[:] = [(sent.doc, {})]
-    known = _last_terms[0][1]
+    known = _terms_read(sent.doc)
     key = (sent.start, sent.end)
     if key not in known:
         known[key] = _read_terms(sent)

@@ -22,8 +22,9 @@ import os
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from functools import wraps
+from typing import Any, TypeVar
 
 import spacy
 from spacy.attrs import ORTH
@@ -144,6 +145,29 @@ def get_pipeline(model: str = "en_core_web_sm", *, known_companies: Iterable[Kno
                 _cache.popitem(last=False)
         _cache.move_to_end(key)
     return nlp
+
+
+T = TypeVar("T")
+
+
+def per_document(read: Callable[[Doc], T]) -> Callable[[Doc], T]:
+    """Cache what ``read`` makes of a document for as long as the same Doc object comes back.
+
+    The extraction rules ask for the same index of a document (its tokens, entities, word
+    positions) many times; making it anew each time costs more than the rules. One entry per
+    thread: documents go through the pipeline one at a time, and threads never see each other's.
+    Nothing is stored on the Doc, so nothing travels back from ``n_process`` workers.
+    """
+    last = threading.local()
+
+    @wraps(read)
+    def cached(doc: Doc) -> T:
+        if getattr(last, "doc", None) is not doc:
+            value = read(doc)
+            last.doc, last.value = doc, value
+        return last.value
+
+    return cached
 
 
 #: Abbreviations inside company names the English tokenizer splits off as a full stop (it keeps

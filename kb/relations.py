@@ -63,6 +63,7 @@ from kb.companies import (
 )
 from kb.deal_terms import deal_terms
 from kb.lexicon import word_class
+from kb.nlp import per_document
 from kb.records import ORGANISATION_SIDES
 
 log = logging.getLogger(__name__)
@@ -2248,16 +2249,10 @@ def _distance(x: Token, y: Token) -> int:
     return n + depth_x[i]
 
 
-_last_heads: list[tuple[Doc, list[int]]] = []  #: the last document's head indices, reused
-
-
+@per_document
 def _head_indices(doc: Doc) -> list[int]:
-    """Each token's head index, for the document being processed."""
-    if _last_heads and _last_heads[0][0] is doc:
-        return _last_heads[0][1]
-    heads = [t.head.i for t in doc]
-    _last_heads[:] = [(doc, heads)]
-    return heads
+    """Each token's head index."""
+    return [t.head.i for t in doc]
 
 
 def _resolve_type(trig: _Trigger, a: Span, b: Span) -> tuple[str, bool] | None:

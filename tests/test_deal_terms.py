@@ -66,3 +66,26 @@ def test_deal_amount_in_a_coded_currency_is_kept(extractor):
     assert ("acquisition", "Telia Sonera", "Chess") in relations(ex)
     [deal] = [r for r in ex.relations if r.type == "acquisition"]
     assert (deal.terms.amount, deal.terms.currency) == (1.6e9, "NOK")
+
+
+def test_per_document_cache_is_per_document_and_per_thread(nlp):
+    """One entry per thread: another document, or another thread's, is read anew."""
+    import threading
+
+    from kb.nlp import per_document
+
+    reads: list[str] = []
+
+    @per_document
+    def first_word(doc):
+        reads.append(doc.text)
+        return doc[0].text
+
+    a, b = nlp("Acme bought Globex."), nlp("Globex bought Acme.")
+    assert (first_word(a), first_word(a), first_word(b)) == ("Acme", "Acme", "Globex")
+    seen = []
+    thread = threading.Thread(target=lambda: seen.append(first_word(b)))
+    thread.start()
+    thread.join()
+    assert seen == ["Globex"]
+    assert reads == [a.text, b.text, b.text]  # the other thread had no entry of its own yet
