@@ -261,7 +261,8 @@ def store_extraction(
     """
     touched = _Touched()
     with write_transaction(db):
-        _store(db, article_id, extraction, extractor_version=extractor_version, touched=touched)
+        _store(db, article_id, extraction, extractor_version=extractor_version, touched=touched,
+               pinned=curated_organisations(db))
         _settle(db, touched)
 
 
@@ -304,7 +305,9 @@ def _store(
     *,
     extractor_version: str,
     touched: _Touched,
+    pinned: frozenset[str],
 ) -> dict[str, int]:
+    """Store one article's extraction; ``pinned`` is ``curated_organisations(db)``, read once per batch."""
     if not list(db.query("select 1 from articles where id = ?", [article_id])):
         raise NotFound(f"article {article_id} does not exist")
     old = _article_footprint(db, article_id)
@@ -316,7 +319,6 @@ def _store(
 
     ids: dict[str, int | None] = {}
     curated_orgs: dict[str, int] = {}  #: names the extractor calls companies that a person marked organisations
-    pinned = curated_organisations(db)
 
     def company_id(name: str, aliases: Iterable[str] = (), ticker: str | None = None) -> int | None:
         if name not in ids or aliases or ticker:
@@ -798,11 +800,13 @@ def extract_articles(
     def flush() -> None:
         touched = _Touched()
         with write_transaction(db):
+            pinned = curated_organisations(db)
             for article_id, extraction in pending:
                 if not list(db.query("select 1 from articles where id = ?", [article_id])):
                     counts["missing"] += 1
                     continue
-                stored = _store(db, article_id, extraction, extractor_version=str(version), touched=touched)
+                stored = _store(db, article_id, extraction, extractor_version=str(version), touched=touched,
+                                pinned=pinned)
                 counts["articles"] += 1
                 for name, value in stored.items():
                     counts[name] += value
@@ -887,7 +891,8 @@ def _forget_duplicates(
     touched = _Touched()
     with write_transaction(db):
         for article_id in found:
-            _store(db, article_id, Extraction(), extractor_version=extractor_version, touched=touched)
+            _store(db, article_id, Extraction(), extractor_version=extractor_version, touched=touched,
+                   pinned=frozenset())  # nothing is stored, so nothing is resolved
         _settle(db, touched)
     log.info("cleared the extraction of %d articles that are now duplicates", len(found))
 
