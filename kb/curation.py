@@ -58,9 +58,14 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 RelationStatus = Literal["confirmed", "rejected"]
-#: Kinds of row a merge joins: two companies, two organisations, or an organisation into a company
-#: (whose relations a company may all take; not the other way round: an organisation is never bought).
-_MERGEABLE = ("company", "other_org")
+#: Kinds of row that are relation parties (a company, or an organisation: university, agency...).
+_PARTY_KINDS = ("company", "other_org")
+
+
+def _mergeable(keep_kind: str, drop_kind: str) -> bool:
+    """Two companies, two organisations, or an organisation into a company (whose relations a company
+    may all take; not the other way round: an organisation is never bought)."""
+    return keep_kind in _PARTY_KINDS and drop_kind in _PARTY_KINDS and (keep_kind, drop_kind) != ("other_org", "company")
 #: Confidence given to evidence a person added.
 CURATED_CONFIDENCE = 1.0
 
@@ -91,9 +96,9 @@ def merge_companies(db: sqlite_utils.Database, keep_id: int, drop_id: int) -> No
         if keep["id"] == drop["id"]:
             raise CurationError(f"company {keep_id} and company {drop_id} are already one company")
         for row in (keep, drop):
-            if row["kind"] not in _MERGEABLE:
+            if row["kind"] not in _PARTY_KINDS:
                 raise CurationError(f"{row['name']!r} is marked {row['kind']}: it cannot be merged")
-        if keep["kind"] == "other_org" and drop["kind"] == "company":
+        if not _mergeable(keep["kind"], drop["kind"]):
             raise CurationError(
                 f"{drop['name']!r} is a company and {keep['name']!r} an organisation: keep the company,"
                 " or mark the organisation as a company first"
@@ -306,9 +311,7 @@ def _apply_merge(db: sqlite_utils.Database, payload: dict[str, Any]) -> bool:
         )
     if keep["id"] == drop["id"]:
         return True  # already merged (replay)
-    if keep["kind"] not in _MERGEABLE or drop["kind"] not in _MERGEABLE or (keep["kind"], drop["kind"]) == (
-        "other_org", "company"
-    ):
+    if not _mergeable(keep["kind"], drop["kind"]):
         raise _Skip(
             f"cannot merge {payload['drop_name']!r} into {payload['keep_name']!r}: not both companies"
         )
@@ -401,7 +404,7 @@ def _apply_not_company(db: sqlite_utils.Database, payload: dict[str, Any]) -> bo
 
 def _apply_company(db: sqlite_utils.Database, payload: dict[str, Any]) -> bool:
     company = _by_key(db, payload["key"])
-    if company is None or company["kind"] not in ("company", "other_org"):
+    if company is None or company["kind"] not in _PARTY_KINDS:
         raise _Skip(f"cannot mark {payload['name']!r} as a company: it is gone or marked not a company")
     # Its counts stay those of an organisation (from relation evidence) until re-extraction finds mentions.
     db.execute("update companies set kind = 'company' where id = ?", [company["id"]])
@@ -410,7 +413,7 @@ def _apply_company(db: sqlite_utils.Database, payload: dict[str, Any]) -> bool:
 
 def _apply_organisation(db: sqlite_utils.Database, payload: dict[str, Any]) -> bool:
     company = _by_key(db, payload["key"])
-    if company is None or company["kind"] not in ("company", "other_org"):
+    if company is None or company["kind"] not in _PARTY_KINDS:
         raise _Skip(f"cannot mark {payload['name']!r} as an organisation: it is gone or marked not a company")
     c = company["id"]
     db.execute("update companies set kind = 'other_org' where id = ?", [c])
@@ -420,11 +423,15 @@ def _apply_organisation(db: sqlite_utils.Database, payload: dict[str, Any]) -> b
         " where ? in (r.source_id, r.target_id)",
         [c, c],
     )
-    for relation in list(relations):
-        side = "source" if relation["source_id"] == c else "target"
-        if side not in ORGANISATION_SIDES.get(relation["type"], ()) or relation["other_kind"] == "other_org":
-            db.execute("delete from evidence where relation_id = ?", [relation["id"]])
-            db.execute("delete from relations where id = ?", [relation["id"]])
+    untakeable = [
+        r["id"] for r in relations
+        if ("source" if r["source_id"] == c else "target") not in ORGANISATION_SIDES.get(r["type"], ())
+        or r["other_kind"] == "other_org"
+    ]  # fmt: skip
+    if untakeable:
+        marks = ",".join("?" * len(untakeable))
+        db.execute(f"delete from evidence where relation_id in ({marks})", untakeable)
+        db.execute(f"delete from relations where id in ({marks})", untakeable)
     db.execute("delete from mentions where company_id = ?", [c])
     refresh_aggregates(db, company_ids={c})
     return True
