@@ -29,7 +29,7 @@ _NAMED = {"$": "USD", "us$": "USD", "dollars": "USD", "dollar": "USD", "€": "E
           "£": "GBP", "pounds": "GBP", "¥": "JPY", "yen": "JPY", "yuan": "CNY", "rmb": "CNY", "rupees": "INR",
           "₹": "INR", "francs": "CHF", "c$": "CAD", "a$": "AUD", "hk$": "HKD", "s$": "SGD", "won": "KRW",
           "kronor": "SEK", "kroner": "NOK", "krone": "DKK", "rubles": "RUB", "reais": "BRL", "rand": "ZAR"}
-_SCALES = "thousand|million|billion|trillion|mn|mln|bn|bln|tn|[kmbt]"
+_SCALES = "|".join(sorted(_SCALE, key=len, reverse=True))
 _SYMBOL = r"(hk\$|us\$|c\$|a\$|s\$|[$€£¥₹])"
 _WORDS = "|".join(sorted((w for w in _NAMED if w.isalpha()), key=len, reverse=True))
 _AMOUNT = re.compile(
@@ -149,8 +149,11 @@ def _read_terms(sent: Span) -> dict[str, Any]:
         elif ent.label_ == "DATE" and "date" not in terms:
             terms["date"] = ent.text
     if "amount" not in terms:
-        # NER tags no number at all in "bought Chess for NOK 1.6 billion": the amount's own shape says it
-        parsed = parse_amount(sent.text)
+        # NER tags no number at all in "bought Chess for NOK 1.6 billion": a code opening an amount
+        # says it ("its AMD 2024 roadmap" is no amount)
+        doc = sent.doc
+        code = next((t for t in sent if opens_an_amount(t)), None)
+        parsed = parse_amount(doc[code.i:min(code.i + 3, sent.end)].text) if code is not None else None
         if parsed:
             terms["amount"], terms["currency"] = parsed
     return terms

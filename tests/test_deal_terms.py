@@ -89,3 +89,9 @@ def test_per_document_cache_is_per_document_and_per_thread(nlp):
     thread.join()
     assert seen == ["Globex"]
     assert reads == [a.text, b.text, b.text]  # the other thread had no entry of its own yet
+
+
+def test_a_code_before_a_year_gives_no_deal_amount(extractor):
+    ex = extractor.extract("Under its AMD 2024 roadmap, AMD Corp partners with Samsung Electronics on chips.")
+    assert ex.relations
+    assert all(r.terms.amount is None for r in ex.relations)
