@@ -1473,8 +1473,8 @@ _SHARE_NOUNS = word_class("share_nouns")
 #: Plural class nouns ("Companies such as Acme compete", "Rivals include"): a class of businesses,
 #: never one, whatever rule proposed the capitalised word at the start of a sentence.
 _CLASS_PLURALS = frozenset(
-    form for noun in word_class("party_nouns") | word_class("reference_nouns")
-    for form in (noun + "s", noun + "es", noun[:-1] + "ies" if noun.endswith("y") else noun + "s")
+    noun[:-1] + "ies" if noun.endswith("y") else noun + "es" if noun.endswith(("s", "x", "ch", "sh")) else noun + "s"
+    for noun in word_class("party_nouns") | word_class("reference_nouns")
 )
 
 

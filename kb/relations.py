@@ -728,19 +728,19 @@ def _renamings(doc: Doc, by_sent: dict[int, list[Span]], lex: TriggerLexicon) ->
         mentions = [m for m in by_sent[start] if m.kb_id_ != _ORG]
         at = {t: m for m in mentions for t in range(m.start, m.end)}
         for verb in mentions[0].sent if mentions else ():
-            if verb.pos_ != "VERB" or verb.lemma_.lower() not in _NAME_CHANGE_VERBS:
+            lemma = verb.lemma_.lower()
+            if verb.pos_ != "VERB" or _negated(verb, lex):
                 continue
-            if _negated(verb, lex) or _speculative(verb, lex):
+            if lemma in _NAME_CHANGE_VERBS and not _speculative(verb, lex):
+                old = _renamed(verb, at, doc, earlier)
+                slots = _new_name_slots(verb)
+            elif lemma in _NAMING_VERBS:
+                old = _named_company(verb, at)
+                slots = _naming_slots(verb)
+            else:
                 continue
-            new = [name for g in _new_name_slots(verb) if (name := _name_at(g, at)) is not None]
-            old = _renamed(verb, at, doc, earlier)
+            new = [name for g in slots if (name := _name_at(g, at)) is not None]
             out += [(old, name) for name in new if old is not None and old != name]
-        for verb in mentions[0].sent if mentions else ():
-            if verb.pos_ != "VERB" or verb.lemma_.lower() not in _NAMING_VERBS or _negated(verb, lex):
-                continue
-            named = _named_company(verb, at)
-            new = [name for g in _naming_slots(verb) if (name := _name_at(g, at)) is not None]
-            out += [(named, name) for name in new if named is not None and named != name]
         for m in mentions:
             other = _bracketed_name(m, at) if m.kb_id_ != _REFERENCE else None
             if other is not None and other != m.label_:
@@ -1070,17 +1070,16 @@ def _resolve_references(doc: Doc, mentions: list[Span]) -> list[Span]:
     """
     if not mentions:
         return []
+    at = {t: m for m in mentions for t in range(m.start, m.end)}
+    covered = set(at)
     counts: dict[str, int] = {}
-    named = {t for m in mentions for t in range(m.start, m.end)}
     for m in mentions:
         # "Amazon founder Jeff Bezos invested in Zocdoc, helping the company": a company named only
         # as a person's employer is not what the text is about
-        counts[m.label_] = counts.get(m.label_, 0) + (0 if _a_persons_employer(m, named) else 1)
+        counts[m.label_] = counts.get(m.label_, 0) + (0 if _a_persons_employer(m, covered) else 1)
     main = max(counts, key=lambda name: counts[name])
     starts = {m.start: m for m in mentions}
-    covered = {t for m in mentions for t in range(m.start, m.end)}
     last_subject: str | None = None
-    at = {t: m for m in mentions for t in range(m.start, m.end)}
     previous_main: str | None = None  #: the company subject of the previous sentence's main clause
     out: list[Span] = []
     previous_start = 0
