@@ -124,6 +124,7 @@ def to_extraction(doc: Doc) -> Extraction:
     ]
     # A relation may name a company no company rule listed ("changed its name to MyEdu"): every
     # company party of a relation is one of the article's companies.
+    # An outlet that deals (kb.relations) is such a party, and no longer an other organisation.
     named = {c.name for c in companies}
     for r in data.get("relations", []):
         for side in ("source", "target"):
@@ -149,7 +150,7 @@ def to_extraction(doc: Doc) -> Extraction:
         ),
         products=tuple(Product(**p) for p in data.get("products", [])),
         people=tuple(PersonRole(**p) for p in data.get("people", [])),
-        other_orgs=tuple(data.get("other_orgs", ())),
+        other_orgs=tuple(name for name in data.get("other_orgs", ()) if name not in named),
     )
 
 

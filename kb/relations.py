@@ -59,6 +59,7 @@ from kb.companies import (
     RESULT_KEY,
     TITLE_WORDS,
     first_conjunct,
+    other_org_rules,
     surface_lists,
 )
 from kb.deal_terms import deal_terms
@@ -87,6 +88,7 @@ _CONTEXTUAL = {
 }
 _MONEY_WORDS = word_class("money_words")
 _DEAL_WORDS = word_class("deal_words")
+_SPEECH_VERBS = word_class("speech_verbs")  #: "told Reuters": the listener is no party
 #: Nouns a supplier word may modify and still name a supply: "a supply deal", "delivery contract".
 _DEAL_NOUNS = word_class("deal_nouns")
 _SKIP_PREPS = {"as", "including", "like", "among", "such"}
@@ -537,10 +539,11 @@ class RelationExtractor:
         trigger_tokens = {trig.token.i for trig in triggers}
         typed_deals = {trig.token.head.i for trig in triggers if trig.type in DIRECTED and trig.token.dep_ == "compound"
                        and trig.token.pos_ == "NOUN" and trig.token.head.lemma_.lower() in _DEAL_NOUNS}
+        reporters = {m.start for m in mentions if _source_or_listener(m)}
         for i, a in enumerate(mentions):
             for b in mentions[i + 1:]:
-                if a.label_ == b.label_:
-                    continue
+                if a.label_ == b.label_ or a.start in reporters or b.start in reporters:
+                    continue  # "Microsoft told Reuters it would invest in OpenAI": Reuters only hears of it
                 ca, cb = counterpart_of.get(a.start), counterpart_of.get(b.start)
                 if ca and cb and not ca & cb:
                     continue  # "the deal with Ericsson ... a separate deal with Nokia": counterparts of two deals
@@ -687,6 +690,16 @@ class RelationExtractor:
                         "trigger": trig.token.text,
                         "terms": deal_terms(sent) if rel_type in ("investment", "acquisition", "supplier", "partnership") else {},
                     }
+
+
+def _source_or_listener(mention: Span) -> bool:
+    """Is the mention only a source or a listener of what the sentence says ("according to
+    Gartner", "Microsoft told Reuters it would invest in OpenAI"), not a party to it?"""
+    root = mention.root
+    head = root.head
+    if root.dep_ == "pobj" and head.lower_ == "to" and head.head.lower_ == "according":
+        return True
+    return root.dep_ in {"dobj", "dative"} and head.lemma_.lower() in _SPEECH_VERBS
 
 
 def _sentence_relation(sent: Span, rel_type: str, source: str, target: str, *, confidence: float, trigger: str,
@@ -1052,8 +1065,13 @@ _NOT_A_PARTY = "-"
 
 def _org_side(rel: dict[str, Any], org_names: set[str]) -> str | None:
     """``"source"`` or ``"target"`` when that party is an other organisation, None when both are
-    companies, ``_NOT_A_PARTY`` when an organisation cannot take that side (or both are organisations)."""
-    sides = [side for side in ("source", "target") if rel[side] in org_names]
+    companies, ``_NOT_A_PARTY`` when an organisation cannot take that side (or both are organisations).
+
+    An outlet in a deal is a media business, so a company party: "Thomson acquired Reuters",
+    "Artio Films has produced projects for Reuters and Associated Press".
+    """
+    rules = other_org_rules()
+    sides = [side for side in ("source", "target") if rel[side] in org_names and not rules.is_outlet(rel[side])]
     if not sides:
         return None
     if len(sides) == 2 or sides[0] not in ORGANISATION_SIDES.get(rel["type"], ()):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from kb.companies import other_org_rules
+from kb.companies import gazetteer_patterns, other_org_rules
 from kb.extract import prediction
 from tests.fixtures.extracted import names, pairs, relations
 
@@ -67,10 +67,44 @@ def test_org_relations_two_organisations_are_not_related(extractor):
     assert not any({"Stanford University", "Department of Energy"} == pair for pair in pairs(ex))
 
 
-def test_org_relations_an_outlet_is_never_a_party(extractor):
-    ex = extractor.extract("Acme Robotics has partnered with Reuters on a fact-checking service.")
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Microsoft will invest $1 billion in OpenAI, according to Reuters.",
+        "Microsoft told Reuters that it would invest $1 billion in OpenAI.",
+        "Microsoft will invest $1 billion in OpenAI, Reuters reported.",
+    ],
+)
+def test_org_relations_an_outlet_cited_as_a_source_is_no_party(extractor, text):
+    ex = extractor.extract(text)
     assert "Reuters" in ex.other_orgs
-    assert pairs(ex) == set()
+    assert "Reuters" not in names(ex)
+    assert pairs(ex) == {frozenset({"Microsoft", "OpenAI"})}
+
+
+@pytest.mark.parametrize(
+    ("text", "relation"),
+    [
+        ("Acme Robotics has partnered with Reuters on a fact-checking service.",
+         ("partnership", "Acme Robotics", "Reuters")),
+        ("Artio Films has produced commercial projects for Animal Planet, CBC Television and Associated Press.",
+         ("supplier", "Artio Films", "Associated Press")),
+        ("In 2008 the Thomson Corporation acquired Reuters Group for $17 billion.",
+         ("acquisition", "Thomson", "Reuters Group")),
+    ],
+)
+def test_org_relations_an_outlet_that_deals_is_a_company(extractor, text, relation):
+    """An outlet is a media business when it deals: a party like any company, on any side."""
+    ex = extractor.extract(text)
+    assert relation in relations(ex)
+    assert relation[2] in names(ex)
+    assert relation[2] not in ex.other_orgs
+    assert all(r.org_side is None for r in ex.relations)
+
+
+def test_org_relations_whom_a_company_tells_of_a_deal_is_no_party(extractor):
+    ex = extractor.extract("Microsoft told Acme Robotics it would invest $1 billion in OpenAI.")
+    assert pairs(ex) == {frozenset({"Microsoft", "OpenAI"})}
 
 
 @pytest.mark.parametrize(
@@ -175,3 +209,12 @@ def test_org_relations_the_org_party_is_named_as_other_orgs_names_it(extractor, 
     org_parties = [getattr(r, r.org_side) for r in ex.relations if r.org_side]
     assert org_parties
     assert all(name in ex.other_orgs for name in org_parties)
+
+
+
+def test_org_relations_an_outlet_stored_as_a_company_is_no_gazetteer_name(blank_nlp):
+    """Once an outlet dealt, the knowledge base holds it as a company; stories citing it must not make it one."""
+    patterns = gazetteer_patterns(blank_nlp, known_companies=[{"name": "Reuters"}, {"name": "Acme Robotics"}])
+    surfaces = {p["pattern"] for p in patterns if isinstance(p["pattern"], str)}
+    assert "Acme Robotics" in surfaces
+    assert "Reuters" not in surfaces
