@@ -1977,12 +1977,14 @@ def _in_description_clause(trigger: Token, mention: Span, labels_at: dict[int, s
     """Is the mention inside a relative clause describing another company, which the trigger is outside of?
 
     "Maersk Line, which is owned by A.P. Moller-Maersk, said it planned to buy Hamburg Süd":
-    the owner belongs to what is said of Maersk Line, not to the purchase.
+    the owner belongs to what is said of Maersk Line, not to the purchase. So does a reduced
+    clause: "BNC acquired Stanford Bank Venezuela, previously controlled by Stanford Financial
+    Group" buys nothing from the group.
     """
     above = {trigger.i, *(t.i for t in trigger.ancestors)}
     tok = mention.root
     while tok.i not in above and tok.head != tok:
-        if tok.dep_ == "relcl" and labels_at.get(tok.head.i) not in (None, mention.label_):
+        if tok.dep_ in {"relcl", "acl"} and labels_at.get(tok.head.i) not in (None, mention.label_):
             return True
         tok = tok.head
     return False

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.fixtures.extracted import relations
+from tests.fixtures.extracted import pairs, relations
 
 
 @pytest.mark.issue(4)
@@ -65,6 +65,14 @@ def test_owner_in_a_relative_clause_is_no_party_of_the_main_clause(extractor):
     ex = extractor.extract("Maersk Line, the industry leader, which is owned by A.P. Moller-Maersk, the Danish conglomerate, "
                            "said late last year that it planned to buy Germany's Hamburg Süd.")
     assert not any("A.P. Moller-Maersk" in (r.source, r.target) and r.type == "acquisition" for r in ex.relations)
+
+
+@pytest.mark.issue(4)
+def test_owner_in_a_reduced_relative_clause_is_no_party_of_the_main_clause(extractor):
+    ex = extractor.extract("In 2009, BNC acquired the Stanford Bank Venezuela, previously controlled by "
+                           "Stanford Financial Group, for $111m.")
+    assert ("acquisition", "BNC", "Stanford Bank Venezuela") in relations(ex)
+    assert not pairs(ex) & {frozenset({"BNC", "Stanford Financial Group"})}
 
 
 @pytest.mark.issue(4)
