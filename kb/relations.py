@@ -89,6 +89,8 @@ _CONTEXTUAL = {
 _MONEY_WORDS = word_class("money_words")
 _DEAL_WORDS = word_class("deal_words")
 _SPEECH_VERBS = word_class("speech_verbs")  #: "told Reuters": the listener is no party
+#: Verbs that only carry a relation noun: "signed a deal", "formed a partnership".
+_LIGHT_VERBS = word_class("light_verbs")
 #: Nouns a supplier word may modify and still name a supply: "a supply deal", "delivery contract".
 _DEAL_NOUNS = word_class("deal_nouns")
 _SKIP_PREPS = {"as", "including", "like", "among", "such"}
@@ -582,6 +584,8 @@ class RelationExtractor:
                         anchor = token.head
                     elif token.pos_ == "NOUN" and token.lemma_.lower() in _AGENT_NOUNS and _examples_on_verb(token):
                         anchor = token.head  # "counts customers globally like Amazon": the examples hang on the verb
+                    if anchor.pos_ == "NOUN" and anchor.dep_ == "dobj" and anchor.head.lemma_.lower() in _LIGHT_VERBS:
+                        anchor = anchor.head  # "signed a licensing deal with Acme": the parser hangs "with" on the verb
                     ta, tb = _list_distance(anchor, ea), _list_distance(anchor, eb)
                     detour = max(0, ta + tb - dist_ab)
                     if coordinated:

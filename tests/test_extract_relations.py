@@ -40,6 +40,13 @@ def test_coordination_links_every_party(extractor):
     assert ("partnership", "Microsoft", "OpenAI") in rels
 
 
+@pytest.mark.parametrize("deal", ["licensing deal", "print syndication deal", "deal"])
+def test_a_deal_signed_with_a_company_is_a_partnership(extractor, deal):
+    """The parser often hangs "with Acme Media" on "signed", not on the deal noun."""
+    ex = extractor.extract(f"The Indian Express Group signed a {deal} with Acme Media.")
+    assert ("partnership", "Acme Media", "Indian Express Group") in relations(ex)
+
+
 def test_supplier_points_from_supplier_to_customer(extractor):
     ex = extractor.extract("Oracle also provides infrastructure to xAI, Elon Musk’s rival AI venture.")
     assert ("supplier", "Oracle", "xAI") in relations(ex)
