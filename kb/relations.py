@@ -842,10 +842,10 @@ def _name_at(token: Token, at: dict[int, Span]) -> str | None:
         m = at.get(i)
         if m is not None and m.kb_id_ != _REFERENCE and (i == token.i or m.root.head == token or m.root == token.head):
             return m.label_
-    return _proper_name(token) if token.pos_ == "PROPN" else None
+    return _surface_proper_name(token) if token.pos_ == "PROPN" else None
 
 
-def _proper_name(head: Token) -> str | None:
+def _surface_proper_name(head: Token) -> str | None:
     """The proper name a token heads, read on the surface: "renamed it John Collier". All of the
     words before the head must be proper nouns (or "&", "-"): "The Co-operative Farms" with an
     adjective in it is not guessed at."""
