@@ -1842,21 +1842,41 @@ def _party_for_a_company(noun: Token, inside: set[int]) -> bool:
 _CO_MAKING_WORDS = word_class("co_making_words")
 
 
+#: Agent nouns of the supplying side, whose examples are what the companies are: "providers such as Cablecom".
+_SUPPLYING_NOUNS = word_class("supplying_nouns")
+
+
 def _describes_a_name(noun: Token, inside: set[int]) -> bool:
     """Is the supply noun only a description of a named company, with no counterpart of its own?
 
-    "kickbacks from a pharmaceutical manufacturer Johnson & Johnson", "partnered with Chinese technology
-    vendor Huawei", "Source Code Corporation, a ... manufacturer of server and storage devices": the
-    noun says what the company is. A counterpart in the noun's own phrase still makes a supply:
-    "Apple supplier Foxconn", "Nokia, BT's principal 3G supplier", "Foxconn, a supplier to Apple".
+    "kickbacks from a pharmaceutical manufacturer Johnson & Johnson", "Source Code Corporation, a
+    ... manufacturer of server and storage devices": the noun says what the company is. A
+    supplying noun says so of its examples too: "TV providers, such as Cablecom and Cablevisión",
+    "a group of motorcycle manufacturers which included Norton". A counterpart in the noun's own
+    phrase still makes a supply: "Apple supplier Foxconn", "Nokia, BT's principal 3G supplier",
+    "Foxconn, a supplier to Apple", "Apple's suppliers such as Foxconn".
     """
     if noun.pos_ != "NOUN" or noun.lemma_.lower() not in _AGENT_NOUNS or noun.i in inside:
         return False
-    described = noun.dep_ == "appos" and noun.head.i in inside
-    if not described:
+    # "a pharmaceutical manufacturer Johnson & Johnson": the parser may hang the noun on the name
+    described = noun.dep_ in {"appos", "compound"} and noun.head.i in inside and (
+        noun.dep_ == "appos" or any(c.dep_ == "det" for c in noun.children))
+    examples = []
+    if noun.lemma_.lower() in _SUPPLYING_NOUNS:  # "has customers like Siemens": the subject's customers
+        examples = [c for c in noun.children if _gives_examples(c) and any(t.i in inside for t in c.subtree)]
+    if not described and not examples:
         return False
-    own = [c for c in noun.children if not (c.dep_ == "appos" and c.i in inside)]
+    own = [c for c in noun.children if not (c.dep_ == "appos" and c.i in inside) and c not in examples]
     return not any(t.i in inside for c in own for t in c.subtree)
+
+
+def _gives_examples(child: Token) -> bool:
+    """Does the noun's child list examples of it: "providers such as Cablecom", "manufacturers which included Norton"?"""
+    if child.dep_ == "prep" and child.lower_ in {"including", "like"}:
+        return True
+    if child.dep_ == "prep" and child.lower_ == "as" and any(c.lower_ == "such" for c in child.children):
+        return True
+    return child.dep_ in {"relcl", "acl"} and child.lemma_.lower() == "include"
 
 
 def _co_makers(token: Token, mentions: list[Span]) -> frozenset[str]:
@@ -2645,8 +2665,16 @@ def _deal_winners(trigger: Token) -> list[Token]:
     "HCL won a contract for back-office services from the Department of Health", "BigTeams was
     awarded the contract by the NHIAA", "the Army awarded Lockheed a contract": a contract is
     an inverse trigger ("X contracts Y": Y supplies X), but its winner is the supplier.
+    Work done "under contract to" a company was won by whoever does it: "Veolia operates the
+    service under contract to Amtrak", "built by Endeavor Yachts under contract to Lancer Yachts".
     """
-    if trigger.pos_ != "NOUN" or trigger.lemma_.lower() not in _WON_DEALS or trigger.dep_ != "dobj":
+    if trigger.pos_ != "NOUN" or trigger.lemma_.lower() not in _WON_DEALS:
+        return []
+    if trigger.dep_ == "pobj" and trigger.head.lower_ == "under":
+        verb = trigger.head.head
+        agents = [g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+        return agents or [c for c in verb.children if c.dep_ == "nsubj"]
+    if trigger.dep_ != "dobj":
         return []
     verb = trigger.head
     lemma = verb.lemma_.lower()
