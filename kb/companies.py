@@ -1795,6 +1795,11 @@ _CLAUSE_WORDS = frozenset({"when", "while", "whereas", "alongside", "after", "be
                            "although", "though", "whilst", "unlike"})
 
 
+#: Legal forms that end a registered name, whatever comes before them ("McDonald's Corporation");
+#: not "Group" or "Holdings", which also end the names of units ("Microsoft's Gaming Group").
+_LEGAL_FORMS = LEGAL_SUFFIXES - {"group", "holdings", "holding"}
+
+
 def _clean_entity(ent: Span) -> Iterator[tuple[Span, bool]]:
     """The usable parts of an NER entity: cut at line breaks, bullets and possessives; trimmed."""
     doc = ent.doc
@@ -1803,6 +1808,8 @@ def _clean_entity(ent: Span) -> Iterator[tuple[Span, bool]]:
     # "Sears, Roebuck and Co.": the partners of a firm are listed with commas inside its name
     partners_firm = len(ent) <= 7 and len(ent) > 3 and ent[-2].lower_ in {"and", "&"} \
         and ent[-1].lower_.rstrip(".") in {"co", "company"}
+    # "McDonald's Corporation", "Macy's, Inc.": a possessive before the legal form is part of the name
+    registered_possessive = ent[-1].lower_.rstrip(".") in _LEGAL_FORMS
     for token in ent:
         if token.text == "at" and token.i > start:
             start = token.i + 1  # "Business Development at Deepgram"
@@ -1830,6 +1837,10 @@ def _clean_entity(ent: Span) -> Iterator[tuple[Span, bool]]:
             break
         if token.text == "," and partners_firm:
             continue
+        if registered_possessive and token.i > start and (token.tag_ == "POS" or token.text in {"'s", "’s"}) \
+                and not is_real_place(doc[start:token.i].text) \
+                and all(t.is_title or t.is_punct or t.lower_.rstrip(".") in _LEGAL_FORMS for t in doc[token.i + 1:ent.end]):
+            continue  # but "China's Contemporary Amperex Technology Co.": the place is not in the name
         if "\n" in token.text or token.is_space or token.text in {"•", "|", "—", "–"} or token.tag_ == "POS" \
                 or token.text in {"'s", "’s", "'", "’", ":", ";", ",", "(", ")", "[", "]", "/", "\"", "“", "”"}:
             if token.i > start:

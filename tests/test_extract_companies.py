@@ -5,12 +5,24 @@ from __future__ import annotations
 import pytest
 
 from kb.companies import company_key, display_name
-from tests.fixtures.extracted import names
+from tests.fixtures.extracted import names, pairs
 
 
 def test_possessive_is_not_a_new_company(extractor):
     ex = extractor.extract("Oracle’s chips power the cluster. Oracle said demand is strong.")
     assert names(ex) == ["Oracle"]
+
+
+def test_possessive_before_a_legal_form_is_part_of_the_name(extractor):
+    """"McDonald's Corporation" is McDonald's, not McDonald's and a company called "Corporation"."""
+    ex = extractor.extract("McDonald's Corporation partnered with Coca-Cola.")
+    assert names(ex) == ["Coca-Cola", "McDonald's"]
+    assert pairs(ex) == {frozenset({"McDonald's", "Coca-Cola"})}
+
+
+def test_place_possessive_before_a_registered_name_is_not_in_it(extractor):
+    ex = extractor.extract("China’s Contemporary Amperex Technology Co. Limited supplies Tesla.")
+    assert not any(n.startswith("China") for n in names(ex))
 
 
 def test_trailing_verb_is_stripped(extractor):
