@@ -88,7 +88,7 @@ _CONTEXTUAL = {
 }
 _MONEY_WORDS = word_class("money_words")
 _DEAL_WORDS = word_class("deal_words")
-_SPEECH_VERBS = word_class("speech_verbs")  #: "told Reuters": the listener is no party
+_TELLING_VERBS = word_class("telling_verbs")  #: "told Reuters": the listener is no party
 #: Verbs that only carry a relation noun: "signed a deal", "formed a partnership".
 _LIGHT_VERBS = word_class("light_verbs")
 #: Nouns a supplier word may modify and still name a supply: "a supply deal", "delivery contract".
@@ -586,6 +586,8 @@ class RelationExtractor:
                         anchor = token.head  # "counts customers globally like Amazon": the examples hang on the verb
                     if anchor.pos_ == "NOUN" and anchor.dep_ == "dobj" and anchor.head.lemma_.lower() in _LIGHT_VERBS:
                         anchor = anchor.head  # "signed a licensing deal with Acme": the parser hangs "with" on the verb
+                    elif trig.type == "partnership" and _role_given_to_object(anchor):
+                        anchor = anchor.head.head  # "Microsoft added OpenAI as a partner": the role is the object's
                     ta, tb = _list_distance(anchor, ea), _list_distance(anchor, eb)
                     detour = max(0, ta + tb - dist_ab)
                     if coordinated:
@@ -696,6 +698,13 @@ class RelationExtractor:
                     }
 
 
+def _role_given_to_object(noun: Token) -> bool:
+    """Is the noun the role a verb gives its object: "added OpenAI as a partner", "named Siemens as its partner"?"""
+    prep = noun.head
+    return (noun.pos_ == "NOUN" and noun.dep_ == "pobj" and prep.lower_ == "as" and prep.dep_ == "prep"
+            and prep.head.pos_ == "VERB" and any(c.dep_ == "dobj" for c in prep.head.children))
+
+
 def _source_or_listener(mention: Span) -> bool:
     """Is the mention only a source or a listener of what the sentence says ("according to
     Gartner", "Microsoft told Reuters it would invest in OpenAI"), not a party to it?"""
@@ -703,7 +712,7 @@ def _source_or_listener(mention: Span) -> bool:
     head = root.head
     if root.dep_ == "pobj" and head.lower_ == "to" and head.head.lower_ == "according":
         return True
-    return root.dep_ in {"dobj", "dative"} and head.lemma_.lower() in _SPEECH_VERBS
+    return root.dep_ in {"dobj", "dative"} and head.lemma_.lower() in _TELLING_VERBS
 
 
 def _sentence_relation(sent: Span, rel_type: str, source: str, target: str, *, confidence: float, trigger: str,

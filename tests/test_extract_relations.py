@@ -47,6 +47,12 @@ def test_a_deal_signed_with_a_company_is_a_partnership(extractor, deal):
     assert ("partnership", "Acme Media", "Indian Express Group") in relations(ex)
 
 
+@pytest.mark.parametrize("text", ["Microsoft added OpenAI as a partner.", "Microsoft named OpenAI as a strategic partner.",
+                                  "Microsoft signed OpenAI as a new distribution partner."])
+def test_a_company_given_the_role_of_partner_is_a_partner(extractor, text):
+    assert ("partnership", "Microsoft", "OpenAI") in relations(extractor.extract(text))
+
+
 def test_supplier_points_from_supplier_to_customer(extractor):
     ex = extractor.extract("Oracle also provides infrastructure to xAI, Elon Musk’s rival AI venture.")
     assert ("supplier", "Oracle", "xAI") in relations(ex)
