@@ -632,6 +632,8 @@ class RelationExtractor:
                         continue  # "its rival Raytheon was ready to merge with UTC": "its" relates only through "rival"
                     if trig.type == "acquisition" and _bought_from_or_part_of(trig.token, a, b, labels_at):
                         continue
+                    if trig.inverse and trig.type == "investment" and _raiser_left_out(trig.token, a, b, mentions):
+                        continue  # "Acme raised $50M in a round led by Sequoia, with Accel": Sequoia and Accel invested
                     rank = (detour + (0 if trig.specific else 2), ta + tb)
                     scored.append((rank, trig, detour, ta + tb))
                 # a negated trigger says nothing, and must not outrank the others ("is not negotiating
@@ -696,6 +698,28 @@ class RelationExtractor:
                         "trigger": trig.token.text,
                         "terms": deal_terms(sent) if rel_type in ("investment", "acquisition", "supplier", "partnership") else {},
                     }
+
+
+def _raiser_left_out(verb: Token, a: Span, b: Span, mentions: list[Span]) -> bool:
+    """Is the one who raised the money ("Acme raised $50M from Sequoia") neither of the two?
+
+    Whoever else a funding verb names gave the money: two of them are co-investors, not an
+    investor and its investee. A reference in the subject that stands for a company the clause
+    names as well is one of them too: "It raised $20M from Sequoia and Accel" is not Sequoia
+    raising money from itself. (Another trigger of the sentence may still pair them when the
+    reference is wrong: "The startup raised ... with participation from Accel".)
+    """
+    if verb.pos_ != "VERB":
+        return False
+    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subject is None:
+        return False
+    raiser = next((m for m in (a, b) if subject.left_edge.i <= m.root.i <= subject.right_edge.i), None)
+    if raiser is None:
+        return True
+    return raiser.kb_id_ == _REFERENCE and any(
+        m.label_ == raiser.label_ and m.kb_id_ != _REFERENCE and verb.left_edge.i <= m.start <= verb.right_edge.i
+        for m in mentions)
 
 
 def _role_given_to_object(noun: Token) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kb.deal_terms import parse_amount
-from tests.fixtures.extracted import relations
+from tests.fixtures.extracted import pairs, relations
 
 
 def test_active_acquisition_points_from_buyer_to_bought(extractor):
@@ -29,6 +29,22 @@ def test_co_investors_are_not_related_to_each_other(extractor):
     assert ("investment", "Andreessen Horowitz", "Figma") in rels
     assert ("investment", "Sequoia Capital", "Figma") in rels
     assert not any({"Andreessen Horowitz", "Sequoia Capital"} <= set(r[1:]) for r in rels)
+
+
+@pytest.mark.parametrize(
+    ("text", "investee"),
+    [
+        ("Acme Robotics raised $50 million in a round led by Sequoia Capital, with participation from Accel.",
+         "Acme Robotics"),
+        ("It raised $20 million from Sequoia Capital and Accel, Acme Robotics said.", None),
+    ],
+)
+def test_investors_in_one_raise_are_not_related_to_each_other(extractor, text, investee):
+    """Whoever a funding verb names besides its subject gave the money: they are co-investors."""
+    ex = extractor.extract(text)
+    assert frozenset({"Sequoia Capital", "Accel"}) not in pairs(ex)
+    if investee:
+        assert ("investment", "Accel", investee) in relations(ex)
 
 
 def test_coordination_links_every_party(extractor):
