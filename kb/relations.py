@@ -723,9 +723,9 @@ def _raiser_left_out(verb: Token, a: Span, b: Span, mentions: list[Span]) -> boo
 
 
 def _role_given_to_object(noun: Token) -> bool:
-    """Is the noun the role a verb gives its object: "added OpenAI as a partner", "named Siemens as its partner"?"""
+    """Is the noun the role a verb gives its object: "added OpenAI as a partner", "counts Amazon among its investors"?"""
     prep = noun.head
-    return (noun.pos_ == "NOUN" and noun.dep_ == "pobj" and prep.lower_ == "as" and prep.dep_ == "prep"
+    return (noun.pos_ == "NOUN" and noun.dep_ == "pobj" and prep.lower_ in {"as", "among"} and prep.dep_ == "prep"
             and prep.head.pos_ == "VERB" and any(c.dep_ == "dobj" for c in prep.head.children))
 
 
@@ -1664,8 +1664,9 @@ def _argument_slots(trigger: Token, mentions: list[Span]) -> list[set[str]]:
         if head.head == trigger and head.dep_ == "poss" or _owner_compound(m, trigger):
             owner.add(m.label_)
         elif (head.head == trigger and head.dep_ in {"appos", "compound"}
-              or trigger.head == head and trigger.dep_ in {"appos", "compound", "amod"}):
-            described.add(m.label_)
+              or trigger.head == head and trigger.dep_ in {"appos", "compound", "amod"}
+              or head.dep_ == "dobj" and _role_given_to_object(trigger) and head.head == trigger.head.head):
+            described.add(m.label_)  # "counts Amazon among its investors": the verb gives Amazon the role
     return [slot for slot in (described, owner) if slot]
 
 
@@ -2518,6 +2519,9 @@ def _role(mention: Span, trigger: Token) -> str | None:
                        or trigger.head == mention.root and trigger.dep_ in {"appos", "compound", "nmod", "amod"}
                        or mention.start <= trigger.i < mention.end):
         return "agent_noun"  # "its existing supplier CFM International", "Impulse, a reseller for ERZIA"
+    if agent_noun and _role_given_to_object(trigger) and _effective_head(mention.root).dep_ == "dobj" \
+            and _effective_head(mention.root).head == trigger.head.head:
+        return "agent_noun"  # "counts Amazon among its investors": the verb gives Amazon the role
     token = _effective_head(mention.root)
     ancestors = [token, *token.ancestors]
     if trigger in ancestors:

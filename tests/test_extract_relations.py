@@ -69,6 +69,23 @@ def test_a_company_given_the_role_of_partner_is_a_partner(extractor, text):
     assert ("partnership", "Microsoft", "OpenAI") in relations(extractor.extract(text))
 
 
+@pytest.mark.parametrize(
+    ("text", "relation"),
+    [
+        ("Anthropic counts Amazon and Google among its biggest investors.", ("investment", "Google", "Anthropic")),
+        ("Acme Robotics counts Siemens among its customers.", ("supplier", "Acme Robotics", "Siemens")),
+        ("Acme Robotics lists Siemens among its suppliers.", ("supplier", "Siemens", "Acme Robotics")),
+    ],
+)
+def test_a_company_counted_among_a_companys_parties_takes_that_role(extractor, text, relation):
+    assert relation in relations(extractor.extract(text))
+
+
+def test_companies_that_jointly_make_something_are_partners(extractor):
+    ex = extractor.extract("Pfizer and BioNTech jointly developed the vaccine.")
+    assert ("partnership", "BioNTech", "Pfizer") in relations(ex)
+
+
 def test_supplier_points_from_supplier_to_customer(extractor):
     ex = extractor.extract("Oracle also provides infrastructure to xAI, Elon Musk’s rival AI venture.")
     assert ("supplier", "Oracle", "xAI") in relations(ex)
