@@ -2240,6 +2240,9 @@ def _listed_together(doc: Doc, a: Span, b: Span, mention_tokens: set[int]) -> bo
     first, second = (a, b) if a.start < b.start else (b, a)
     if _fronted_before_subject(first, second):
         return False
+    owned = second.root.head
+    if second.root.dep_ == "poss" and owned.pos_ == "NOUN" and owned.dep_ == "appos" and first.start <= owned.head.i < first.end:
+        return False  # "Foxconn, Apple's largest supplier": Apple owns what Foxconn is, it is not listed with it
     between = doc[first.end:second.start]
     words = [t.lower_ for t in between if t.text != ","]
     if words in (["along", "with"], ["together", "with"], ["as", "well", "as"]):

@@ -86,6 +86,18 @@ def test_companies_that_jointly_make_something_are_partners(extractor):
     assert ("partnership", "BioNTech", "Pfizer") in relations(ex)
 
 
+@pytest.mark.parametrize(
+    ("text", "relation"),
+    [
+        ("Foxconn, Apple's largest supplier, plans a new factory.", ("supplier", "Foxconn", "Apple")),
+        ("Ericsson, Nokia's main rival, reported results on Tuesday.", ("competitor", "Ericsson", "Nokia")),
+    ],
+)
+def test_an_apposition_owned_by_another_company_relates_the_two(extractor, text, relation):
+    """"Foxconn, Apple's supplier" is no list of Foxconn and Apple: Apple owns what Foxconn is."""
+    assert relation in relations(extractor.extract(text))
+
+
 def test_supplier_points_from_supplier_to_customer(extractor):
     ex = extractor.extract("Oracle also provides infrastructure to xAI, Elon Musk’s rival AI venture.")
     assert ("supplier", "Oracle", "xAI") in relations(ex)
