@@ -1710,6 +1710,8 @@ def _event_slots(trig: _Trigger, mentions: list[Span]) -> list[set[str]]:
     bought = {m.label_ for g in of_objects for m in mentions if m.kb_id_ != _REFERENCE and _within(g, m)}
     if bought:
         out.append(bought)
+    elif any(g.pos_ == "NOUN" and not any(_within(g, m) for m in mentions) for g in of_objects):
+        out.append(set())  # "Shell agreed to sell its stake in the project to TotalEnergies": no company's stake
     return out
 
 

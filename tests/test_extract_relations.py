@@ -98,6 +98,12 @@ def test_an_apposition_owned_by_another_company_relates_the_two(extractor, text,
     assert relation in relations(extractor.extract(text))
 
 
+@pytest.mark.parametrize("text", ["Shell agreed to sell its stake in the project to TotalEnergies.",
+                                  "Microsoft's investment in the new venture helped OpenAI."])
+def test_a_stake_in_something_that_is_no_company_relates_no_companies(extractor, text):
+    assert not pairs(extractor.extract(text), "investment")
+
+
 def test_supplier_points_from_supplier_to_customer(extractor):
     ex = extractor.extract("Oracle also provides infrastructure to xAI, Elon Musk’s rival AI venture.")
     assert ("supplier", "Oracle", "xAI") in relations(ex)
