@@ -535,8 +535,7 @@ class RelationExtractor:
         slots = {trig.token.i: _argument_slots(trig.token, mentions) + _event_slots(trig, mentions)
                  + _owned_partnership_slots(trig, mentions) for trig in triggers}
         described_in = {m.start: _description_of_other(m, mentions) for m in mentions}
-        owner_of = {m.start: owned for m in mentions if (owned := labels_at.get(m.root.head.i)) and m.root.dep_ == "poss"
-                    and owned != m.label_}
+        owner_of = {m.start: owned for m in mentions if (owned := _owned_company(m, labels_at)) and owned != m.label_}
         counterpart_of = _with_counterparts(triggers, mentions)
         trigger_tokens = {trig.token.i for trig in triggers}
         typed_deals = {trig.token.head.i for trig in triggers if trig.type in DIRECTED and trig.token.dep_ == "compound"
@@ -558,7 +557,8 @@ class RelationExtractor:
                 if coordinated and not _coordinated_as_parties(a):
                     continue  # "partnerships with Ericsson and Nokia": the listed are not partners of each other
                 one_reference = a.start == b.start  # "the two companies": a pair named before
-                same_group = _same_group(a, b) or _same_group(b, a) or _named_as_unit(a, b)
+                same_group = _same_group(a, b) or _same_group(b, a) or _named_as_unit(a, b) or any(
+                    m.root.dep_ != "poss" and owner_of.get(m.start) == o.label_ for m, o in ((a, b), (b, a)))
                 ea, eb = a.root, b.root
                 dist_ab = _list_distance(ea, eb)
                 scored = []
@@ -698,6 +698,21 @@ class RelationExtractor:
                         "trigger": trig.token.text,
                         "terms": deal_terms(sent) if rel_type in ("investment", "acquisition", "supplier", "partnership") else {},
                     }
+
+
+def _owned_company(mention: Span, labels_at: dict[int, str]) -> str | None:
+    """The company the mention is named only as the owner of: "Intel Corp's Mobileye", "Google
+    parent Alphabet", "Alphabet subsidiary Waymo" (Google and Alphabet are no parties of what
+    the sentence says Alphabet and Waymo do)."""
+    root = mention.root
+    if root.dep_ == "poss":
+        return labels_at.get(root.head.i)
+    group = root.head
+    if root.dep_ not in {"compound", "poss"} or group.pos_ != "NOUN" or group.lemma_.lower() not in _GROUP_NOUNS:
+        return None
+    if group.dep_ in {"compound", "appos"} and group.head.i in labels_at:
+        return labels_at[group.head.i]
+    return next((labels_at[c.i] for c in group.children if c.dep_ == "appos" and c.i in labels_at), None)
 
 
 def _raiser_left_out(verb: Token, a: Span, b: Span, mentions: list[Span]) -> bool:

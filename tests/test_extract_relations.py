@@ -104,6 +104,20 @@ def test_a_stake_in_something_that_is_no_company_relates_no_companies(extractor,
     assert not pairs(extractor.extract(text), "investment")
 
 
+@pytest.mark.parametrize(
+    ("text", "relation", "owner"),
+    [
+        ("Google parent Alphabet invested $5 billion in Waymo.", ("investment", "Alphabet", "Waymo"), "Google"),
+        ("Alphabet subsidiary Waymo partnered with Uber.", ("partnership", "Uber", "Waymo"), "Alphabet"),
+        ("Intel unit Mobileye signed a deal with BMW.", ("partnership", "BMW", "Mobileye"), "Intel"),
+    ],
+)
+def test_a_company_named_only_through_its_parent_or_unit_is_no_party(extractor, text, relation, owner):
+    rels = relations(extractor.extract(text))
+    assert relation in rels
+    assert not any(owner in r[1:] for r in rels)
+
+
 def test_supplier_points_from_supplier_to_customer(extractor):
     ex = extractor.extract("Oracle also provides infrastructure to xAI, Elon Musk’s rival AI venture.")
     assert ("supplier", "Oracle", "xAI") in relations(ex)
