@@ -2751,8 +2751,9 @@ def _negated(trigger: Token, lex: TriggerLexicon) -> bool:
     if _is_apposed_party(trigger):
         return any(c.dep_ == "neg" for c in trigger.children)
     for n, tok in enumerate([trigger, *list(trigger.ancestors)[:4]]):
-        if n <= 2 and any(c.dep_ == "neg" for c in tok.children):
-            return True
+        if n <= 2 and any(c.dep_ == "neg" or c.dep_ == "det" and c.lower_ == "no" and tok is not trigger
+                          for c in tok.children):
+            return True  # "is not partnering", "has no plans to invest in Intel"
         if tok is not trigger and tok.lemma_.lower() in lex.negation and tok.pos_ == "VERB":
             return True
     return any(c.lower_ in {"no", "without"} for c in trigger.children)

@@ -138,6 +138,8 @@ def test_competitor_is_undirected(extractor):
     [
         "Microsoft is not partnering with Oracle on the data center.",
         "Uber and Lyft denied that they are discussing a merger.",
+        "Nvidia has no plans to invest in Intel.",
+        "Nvidia said there was no agreement to supply chips to Intel.",
     ],
 )
 def test_negated_relation_is_not_output(extractor, text):
