@@ -355,6 +355,8 @@ class RelationExtractor:
             body = doc[sent.end].sent
             if "\n" in doc[sent.end - 1: sent.end + 1].text:
                 continue
+            if {m.label_ for m in by_sent.get(body.start, [])} >= set(names):
+                continue  # "IBM and Red Hat: IBM closed its purchase of Red Hat": the body says it itself
             # the fragment's head says what the deal is: "A multi-year supply of AI chips", "A $14 billion pact"
             triggers = [t for t in self._triggers(body, []) if _distance(t.token, body.root) <= 1]
             if not triggers or any(_negated(t.token, self.lexicon) or _speculative(t.token, self.lexicon) for t in triggers):

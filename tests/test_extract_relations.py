@@ -331,6 +331,11 @@ def test_roundup_pact_takes_the_type_of_the_verb_that_says_what_it_does(extracto
     assert ("partnership", "AMD", "Intel") in rels
 
 
+def test_roundup_body_that_names_both_says_the_relation_itself(extractor):
+    rels = relations(extractor.extract("IBM and Red Hat: IBM closed its $34 billion purchase of Red Hat in 2019."))
+    assert rels == {("acquisition", "IBM", "Red Hat")}
+
+
 def test_companies_counted_among_customers_are_the_customers(extractor):
     ex = extractor.extract("UiPath, a major RPA vendor that counts Uber and CrowdStrike among its 10,000 customers, "
                            "unveiled new features.")
