@@ -532,19 +532,54 @@ def _inner_part(cand: _Candidate, part: Span) -> bool:
 
 
 def _split_at_known(part: Span, known_bounds: set[tuple[int, int]]) -> list[Span]:
-    """An NER span that joins a gazetteer company to another name with "and" or "&", as two names.
+    """An NER span that joins two names with "and" or "&", as two names.
 
     "Kroger and Walmart", "Procter & Gamble and Walmart", "Panasonic and Pentax": NER reads
-    two names as one; when one side is a company the gazetteer knows by itself, the "and"
-    is a list's, not the name's. A name the gazetteer knows whole ("Marks and Spencer") stays.
+    two names as one; when one side is a company the gazetteer knows by itself, or the two
+    sides read as two names of a list (``_listed_pair``), the "and" is a list's, not the name's.
+    A name the gazetteer knows whole ("Marks and Spencer") stays.
     """
     if (part.start, part.end) in known_bounds:
         return [part]
+    doc = part.doc
     for token in part[1:-1]:
-        if token.lower_ in {"and", "&"} and ((part.start, token.i) in known_bounds or (token.i + 1, part.end) in known_bounds):
-            doc = part.doc
+        if token.lower_ in {"and", "&"} and ((part.start, token.i) in known_bounds or (token.i + 1, part.end) in known_bounds
+                                             or _listed_pair(doc[part.start:token.i], doc[token.i + 1:part.end])):
+            return [*_split_at_known(doc[part.start:token.i], known_bounds), *_split_at_known(doc[token.i + 1:part.end], known_bounds)]
+        if token.lower_ == "for" and _made_for_company(doc[part.start:token.i], doc[token.i + 1:part.end], known_bounds):
             return [*_split_at_known(doc[part.start:token.i], known_bounds), *_split_at_known(doc[token.i + 1:part.end], known_bounds)]
     return [part]
+
+
+def _made_for_company(left: Span, right: Span, known_bounds: set[tuple[int, int]]) -> bool:
+    """Is "for" inside an NER span the client's, "Horse Life 2 for Neko Entertainment", not a name's?
+
+    The name after "for" is a company by itself (known, or closed by a company word); the name
+    before it is no institution named for a cause ("Center for Automotive Research").
+    """
+    if not left or not right:
+        return False
+    company = (right.start, right.end) in known_bounds or len(right) >= 2 and right[-1].lower_.rstrip(".") in COMPANY_WORDS
+    return company and left[-1].lower_ not in _CAUSE_HEADS and not other_org_rules().match(left.text)
+
+
+#: Heads of bodies named for a cause: "Center for Automotive Research Group" keeps its "for".
+_CAUSE_HEADS = word_class("cause_heads")
+
+
+def _listed_pair(left: Span, right: Span) -> bool:
+    """Do the two sides of an "and" read as two names of a list rather than one firm's name?
+
+    Two names with the same head word ("Equator Coffee & Intelligentsia Coffee", "NorthLink
+    Ferries and Pentland Ferries"), the same opening word ("Horse Life and Horse Life 2"), or a
+    numbered title before the "and" ("Deadpool 2 and Free Guy"). A firm named after its
+    partners has one word a side ("Procter & Gamble", "Johnson & Johnson", "Wells and Young's").
+    """
+    if len(left) < 2 or not right or not left[-1].text[:1].isalnum() or not right[0].text[:1].isupper():
+        return False
+    if left[-1].like_num:
+        return True
+    return len(right) >= 2 and (left[-1].lower_ == right[-1].lower_ or left[0].lower_ == right[0].lower_)
 
 
 #: Nouns a business owns whose possessor or "of" object is therefore a business: "Dalton Maag's
