@@ -855,6 +855,7 @@ def _object_name(token: Token) -> tuple[int, int] | None:
     while start > 0 and doc[start - 1].head.i == token.i and doc[start - 1].dep_ in {"compound", "nmod", "amod"} \
             and (doc[start - 1].text[:1].isupper() or doc[start - 1].lower_ in _NAME_JOINERS):
         start -= 1
+    start = _numbered_start(doc, start, token)
     while start < token.i and not doc[start].text[:1].isupper():
         start += 1
     if token.pos_ != "PROPN" and not (start < token.i and doc[start].pos_ == "PROPN"):
@@ -898,6 +899,8 @@ def _subject_name(token: Token, *, blocked: set[int], maybes: set[int], person_w
         start -= 1
     if any(c.dep_ == "compound" and c.i < start and not c.is_lower for c in token.children):
         return None  # part of a longer name
+    if start - 2 not in blocked:
+        start = _numbered_start(doc, start, token)
     start = _after_heading(doc, start, token.i + 1)
     if token.i not in maybes and token.lower_ in common:
         return None  # a name NER left untagged that ends in a dictionary word: "Gold", "Loot Drop"
@@ -1220,7 +1223,20 @@ def _proper_name(token: Token) -> tuple[int, int] | None:
     while start > 0 and doc[start - 1].head == token and doc[start - 1].dep_ in {"compound", "nmod"} \
             and _is_name_token(doc[start - 1]) and doc[start - 1].text not in _LIST_GLUE:
         start -= 1
-    return start, token.i + 1
+    return _numbered_start(doc, start, token), token.i + 1
+
+
+def _numbered_start(doc: Doc, start: int, token: Token) -> int:
+    """Where a name starts once a capitalised word and its number before it are taken in: "Number 9 Films".
+
+    The parser hangs the number on the word before it ("Number" <- "9"), so a walk along the
+    name's own modifiers stops at the number: "produced by Number 9 Films" gave "Films".
+    """
+    if start >= 2 and doc[start - 1].like_num and doc[start - 1].is_digit and doc[start - 1].head.i == start - 2 \
+            and doc[start - 2].head == token and doc[start - 2].dep_ in {"compound", "nmod"} \
+            and doc[start - 2].is_title and doc[start - 2].is_alpha and "\n" not in doc[start - 2].whitespace_:
+        return start - 2
+    return start
 
 
 _LIST_GLUE = frozenset({"&", "+", "-"})
@@ -1694,6 +1710,7 @@ def _trigger_arguments(doc: Doc, trigger_words: frozenset[str], common: frozense
             while start > 0 and doc[start - 1].pos_ == "PROPN" and doc[start - 1].dep_ in {"compound", "nmod", "amod"} \
                     and doc[start - 1].text[:1].isupper() and "\n" not in doc[start - 1].whitespace_:
                 start -= 1
+            start = _numbered_start(doc, start, arg)
             while end < len(doc) and (doc[end].text in {"&", "+"} or doc[end].pos_ == "PROPN" and doc[end].head.i == arg.i
                                       and doc[end].text[:1].isupper()) and end < arg.i + 4:
                 end += 1

@@ -35,3 +35,11 @@ def test_firm_named_after_its_partners_stays_whole(extractor, name):
 def test_institution_for_a_cause_keeps_its_for(extractor):
     found = names(extractor.extract("The Center for Automotive Research Group partnered with Ford."))
     assert "Automotive Research Group" not in found
+
+
+@pytest.mark.issue(4)
+def test_number_inside_a_name_keeps_the_word_before_it(extractor):
+    """The parser hangs "9" on "Number", so a walk along the name's modifiers stopped at "Films"."""
+    found = names(extractor.extract("The series was produced by Number 9 Films, in collaboration with Red Production Company."))
+    assert "Number 9 Films" in found
+    assert "Films" not in found
