@@ -2051,6 +2051,8 @@ def _resolve(
     _extend_to_constant_word(doc, accepted, blocked=excluded | heading, common=common)
     # "GLS buys Golden State Overnight" (NER: "Golden State") beside "Golden State Overnight Delivery Service Inc"
     _extend_to_written_name(doc, accepted)
+    # "Ring of Fire has done feature film work" (read: "Ring"): an "of" and a name that is no place
+    _extend_over_of(doc, accepted, blocked=excluded | heading)
 
     # Acronym definitions: "Contemporary Amperex Technology Co (CATL)" -> CATL is an alias.
     acronyms: dict[str, str] = {}
@@ -2366,6 +2368,35 @@ def _extend_to_written_name(doc: Doc, accepted: list[_Candidate]) -> None:
             ends = [e + 1 for e in ends]
             for cand in group:
                 cand.end += 1
+
+
+def _extend_over_of(doc: Doc, accepted: list[_Candidate], *, blocked: set[int]) -> None:
+    """Move the end of NER-only names right over "of" and the capitalised name the parser hangs on it.
+
+    "Ring of Fire has done feature film work" and "the partners of Best of X" gave "Ring" and
+    "Best": the "of" name is in no entity or candidate of its own. A place ("Wright Company of
+    Garwood", "Toyota of Europe"), an organisation ("Managing Partners of ETF Securities"), a
+    person or a date after "of" says where or whose, not the name; nor does one after a plural
+    ("Notices of Guaranteed Delivery").
+    """
+    inside = {i for c in accepted for i in range(c.start, c.end)} | blocked
+    for cand in accepted:
+        end = cand.end
+        if cand.kind != "org" or cand.canonical or end + 1 >= len(doc) or doc[end].lower_ != "of" \
+                or doc[end].head.i != end - 1 or doc[end - 1].tag_ in {"NNS", "NNPS"} \
+                or "\n" in doc[end - 1].whitespace_ + doc[end].whitespace_:
+            continue
+        tail = end + 1
+        while tail < len(doc) and tail < end + 3 and doc[tail].text[:1].isupper() and doc[tail].is_alpha \
+                and tail not in inside and doc[tail].ent_type_ in _OF_NAME_LABELS:
+            tail += 1
+        if tail > end + 1 and any(doc[i].head.i == end and doc[i].dep_ == "pobj" for i in range(end + 1, tail)) \
+                and not (tail < len(doc) and doc[tail].text[:1].isupper() and doc[tail].is_alpha):
+            cand.end = tail
+
+
+#: Entity labels a name after "of" may carry and still belong to the name before it.
+_OF_NAME_LABELS = frozenset({"", "WORK_OF_ART"})
 
 
 def _opens_sentence(token: Token) -> bool:

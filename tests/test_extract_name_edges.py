@@ -43,3 +43,15 @@ def test_number_inside_a_name_keeps_the_word_before_it(extractor):
     found = names(extractor.extract("The series was produced by Number 9 Films, in collaboration with Red Production Company."))
     assert "Number 9 Films" in found
     assert "Films" not in found
+
+
+@pytest.mark.issue(4)
+def test_of_and_a_name_that_is_no_place_belong_to_the_name(extractor):
+    found = names(extractor.extract("Ring of Fire has done feature film work for Fox and Paramount."))
+    assert "Ring of Fire" in found
+    assert "Ring" not in found
+
+
+@pytest.mark.issue(4)
+def test_of_and_a_place_stay_out_of_the_name(extractor):
+    assert not any(" of " in n for n in names(extractor.extract("Toyota of Europe bought a stake in Acme.")))
