@@ -572,14 +572,22 @@ def _listed_pair(left: Span, right: Span) -> bool:
 
     Two names with the same head word ("Equator Coffee & Intelligentsia Coffee", "NorthLink
     Ferries and Pentland Ferries"), the same opening word ("Horse Life and Horse Life 2"), or a
-    numbered title before the "and" ("Deadpool 2 and Free Guy"). A firm named after its
+    numbered title before the "and" ("Deadpool 2 and Free Guy"), or a name closed by a company
+    word before another name of two words ("Yucaipa Companies and Presidential Life"). A firm named after its
     partners has one word a side ("Procter & Gamble", "Johnson & Johnson", "Wells and Young's").
     """
     if len(left) < 2 or not right or not left[-1].text[:1].isalnum() or not right[0].text[:1].isupper():
         return False
     if left[-1].like_num:
         return True
-    return len(right) >= 2 and (left[-1].lower_ == right[-1].lower_ or left[0].lower_ == right[0].lower_)
+    if len(right) < 2:
+        return False
+    if left[-1].lower_ in COMPANY_WORDS | {"companies"} and right[-1].lower_.rstrip(".") not in LEGAL_SUFFIXES \
+            and not other_org_rules().match(left.text):
+        # "Yucaipa Companies and Presidential Life"; "State Street Bank and Trust Company" and
+        # "Ministry of Heavy Industries & Public Enterprises" are one
+        return True
+    return left[-1].lower_ == right[-1].lower_ or left[0].lower_ == right[0].lower_
 
 
 #: Nouns a business owns whose possessor or "of" object is therefore a business: "Dalton Maag's

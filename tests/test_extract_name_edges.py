@@ -17,6 +17,8 @@ from tests.fixtures.extracted import names
         # a company closed by a company word after "for": the client, not part of the name
         ("It developed games like Horse Life and Horse Life 2 for Neko Entertainment, but tried funding.",
          {"Neko Entertainment"}),
+        # a name closed by a company word, then a two-word name
+        ("It was sold to Yucaipa Companies and Presidential Life in 1999.", {"Yucaipa Companies", "Presidential Life"}),
     ],
 )
 def test_list_of_names_in_one_span_is_split(extractor, text, expected):
