@@ -89,6 +89,8 @@ _CONTEXTUAL = {
 _MONEY_WORDS = word_class("money_words")
 _DEAL_WORDS = word_class("deal_words")
 _TELLING_VERBS = word_class("telling_verbs")  #: "told Reuters": the listener is no party
+#: Verbs of helping someone with their own affair: "advised Broadcom on its acquisition of VMware".
+_ADVISING_VERBS = word_class("advising_verbs")
 #: Verbs that only carry a relation noun: "signed a deal", "formed a partnership".
 _LIGHT_VERBS = word_class("light_verbs")
 #: Nouns a supplier word may modify and still name a supply: "a supply deal", "delivery contract".
@@ -1243,7 +1245,7 @@ def _pair_named_before(token: Token, mentions: list[Span], since: int) -> tuple[
 
 
 def _chosen_for_its_own(token: Token, starts: dict[int, Span]) -> str | None:
-    """The company a "for its ..." phrase praises: the object of the verb, not the clause's subject.
+    """The company a "for its ..." phrase praises, or an adviser helps "on/with its ...": the object of the verb.
 
     "the company picked Synoptek for its strategic approach ... as well as its close
     partnerships with Microsoft and ServiceNow": both "its" are Synoptek's. Only a possessive
@@ -1252,8 +1254,10 @@ def _chosen_for_its_own(token: Token, starts: dict[int, Span]) -> str | None:
     if token.lower_ != "its" or token.dep_ != "poss":
         return None
     noun = first_conjunct(token.head)
-    if noun.dep_ == "pobj" and noun.head.lower_ == "for" and noun.head.head.pos_ == "VERB":
-        verb = noun.head.head
+    if noun.dep_ == "pobj" and noun.head.head.pos_ == "VERB" and (
+            noun.head.lower_ == "for" or noun.head.lower_ in {"on", "with", "in"}
+            and noun.head.head.lemma_.lower() in _ADVISING_VERBS):
+        verb = noun.head.head  # "Goldman Sachs advised Broadcom on its acquisition of VMware": Broadcom's
     elif noun.dep_ == "dobj" and noun.head.pos_ == "VERB" and any(
             c.dep_ == "prep" and c.lower_ == "for" and c.i < noun.i and any(g.dep_ == "cc" for g in c.children)
             for c in noun.head.children):
@@ -1712,8 +1716,10 @@ def _event_slots(trig: _Trigger, mentions: list[Span]) -> list[set[str]]:
             verb = token.head
             while verb.pos_ not in {"VERB", "AUX"} and verb.head != verb:
                 verb = verb.head
-            owner |= {m.label_ for m in mentions for c in verb.children
-                      if c.dep_ in {"nsubj", "nsubjpass"} and _within(c, m)}
+            # "Goldman Sachs advised Broadcom on its acquisition of VMware": the advised company's
+            deps = {"dobj"} if verb.lemma_.lower() in _ADVISING_VERBS and token.head.lower_ in {"on", "with", "in"} \
+                and any(c.dep_ == "dobj" for c in verb.children) else {"nsubj", "nsubjpass"}
+            owner |= {m.label_ for m in mentions for c in verb.children if c.dep_ in deps and _within(c, m)}
         if owner or child.lower_ in _POSSESSIVE_PRONOUNS or child.pos_ == "PROPN":
             out.append(owner)
     # "Following the purchase of Coles Group by Wesfarmers, Officeworks became ...": the "by"

@@ -118,6 +118,19 @@ def test_a_company_named_only_through_its_parent_or_unit_is_no_party(extractor, 
     assert not any(owner in r[1:] for r in rels)
 
 
+@pytest.mark.parametrize(
+    ("text", "relation", "adviser"),
+    [
+        ("Goldman Sachs advised Broadcom on its acquisition of VMware.", ("acquisition", "Broadcom", "VMware"), "Goldman Sachs"),
+        ("Accenture helped Walmart with its purchase of Flipkart.", ("acquisition", "Walmart", "Flipkart"), "Accenture"),
+    ],
+)
+def test_its_deal_after_an_advising_verb_is_the_advised_companys(extractor, text, relation, adviser):
+    rels = relations(extractor.extract(text))
+    assert relation in rels
+    assert not any(adviser in r[1:] for r in rels)
+
+
 def test_supplier_points_from_supplier_to_customer(extractor):
     ex = extractor.extract("Oracle also provides infrastructure to xAI, Elon Musk’s rival AI venture.")
     assert ("supplier", "Oracle", "xAI") in relations(ex)
