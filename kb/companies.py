@@ -990,14 +990,18 @@ _EXAMPLE_OPENERS = frozenset({"including", "include", "includes", "included", "a
 
 #: Plural nouns whose examples are businesses: "clients", "retailers".
 _LISTING_PARTY_NOUNS = word_class("listing_party_nouns")
+#: Of nouns that announce a list, those whose examples are never people: "firms including ..., Russell
+#: Athletic", "stores such as ... Lane Crawford". Investors, partners and clients may be people.
+_IMPERSONAL_LIST_NOUNS = word_class("impersonal_list_nouns")
 
 
-def _announced_by_party_noun(first: Token) -> bool:
+def _announced_by_party_noun(first: Token, *, nouns: frozenset[str] = _LISTING_PARTY_NOUNS) -> bool:
     """Whether the list opening at ``first`` gives examples of a plural business noun.
 
     "formed partnerships with major retailers including Equinox Fitness, Boots UK, Selfridges",
     "clients that include Old Navy, Yahoo!", "cable networks such as HGTV": the noun is read on
-    the surface, a few words before the list, as the parser hangs long lists anywhere.
+    the surface, a few words before the list, as the parser hangs long lists anywhere. ``nouns``
+    are the plural nouns that count (their lemmas).
     """
     doc = first.doc
     i = first.i - 1
@@ -1013,11 +1017,11 @@ def _announced_by_party_noun(first: Token) -> bool:
         if subject is not None and subject.tag_ == "WDT" and verb.dep_ == "relcl":
             subject = verb.head
         if subject is not None and subject.tag_ in {"NNS", "NNPS"}:
-            return subject.lemma_.lower() in _LISTING_PARTY_NOUNS
+            return subject.lemma_.lower() in nouns
     # "networks such as", "clients that include", "Companies that Eniac has invested in include"
     for token in reversed(doc[max(first.sent.start, i - 8):i]):
         if token.pos_ in {"NOUN", "PROPN"} and token.tag_ in {"NNS", "NNPS"}:
-            return token.lemma_.lower() in _LISTING_PARTY_NOUNS or token.lower_.rstrip("s") in _LISTING_PARTY_NOUNS
+            return token.lemma_.lower() in nouns or token.lower_.rstrip("s") in nouns
         if token.is_punct and token.text != "’":
             return False
     return False
@@ -1045,7 +1049,10 @@ def _listed_with_companies(doc: Doc, candidates: list[_Candidate], *, taken: set
     for items in surface_lists(doc):
         held = sum(1 for item in items if item in anchors)
         named = sum(1 for item in items if item in anchors | ner_orgs)
-        announced = _announced_by_party_noun(doc[items[0][0]])
+        # "firms including Kimberly Clark, ..., Russell Athletic": a list of things no person is
+        # names brands that merely look like people's names
+        impersonal = _announced_by_party_noun(doc[items[0][0]], nouns=_IMPERSONAL_LIST_NOUNS)
+        announced = impersonal or _announced_by_party_noun(doc[items[0][0]])
         # a list the text calls one of businesses, or held mostly by companies, vouches for its
         # dictionary words too: "Other partners include ..., EarthLink, Excite, FastNet", "Enterprise Inns, Punch, Spirit"
         # (one of them a known or evidenced company: NER calls file formats ORG, "JPG, PDF, PNG, DOCX")
@@ -1062,7 +1069,7 @@ def _listed_with_companies(doc: Doc, candidates: list[_Candidate], *, taken: set
             if span_labels & _NOT_LISTED_LABELS and not (announced and word and span_labels == {"PRODUCT"}) \
                     or not any(t.is_alpha and len(t) > 1 for t in span):
                 continue  # "History On 17 October 1996", "Zune HD", "L.C." (but "networks including HGTV, Discovery")
-            if "PERSON" in span_labels and _personal_name(span, common):
+            if "PERSON" in span_labels and _personal_name(span, common) and not impersonal:
                 continue  # "Sequoia, Accel and Peter Thiel"
             if span_labels == {""} and word and not vouched:
                 continue  # an untagged dictionary word ("Excite") may be a heading or a category

@@ -1,0 +1,35 @@
+"""Company names NER calls people (issue #4): the text's own evidence that a person-shaped name is a
+business (a trade word at its end, a list of things no person is) wins over NER's PERSON label,
+while people listed as investors, or named with a role, stay people."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.fixtures.extracted import names
+
+
+@pytest.mark.issue(4)
+@pytest.mark.parametrize("text, name", [
+    ("A more direct assault on Richard Shops came in 1984 from the Burton Group.", "Richard Shops"),
+    ("A more direct assault on Peter Gaming came in 1984 from the Burton Group.", "Peter Gaming"),
+])
+def test_trade_word_at_the_end_makes_a_person_shaped_name_a_business(extractor, text, name):
+    assert name in names(extractor.extract(text))
+
+
+@pytest.mark.issue(4)
+@pytest.mark.parametrize("text, name", [
+    ("Emory Marketing Institute has engaged research with multiple firms including Kimberly Clark, The Coca-Cola "
+     "Company, Electronic Arts, Sony, Deloitte, Newell Rubbermaid, Russell Athletic and Home Depot.", "Russell Athletic"),
+    ("Calibre appeared in high-end stores such as Barneys, Harvey Nichols, Selfridges and Lane Crawford.",
+     "Lane Crawford"),
+])
+def test_person_shaped_name_in_a_list_of_firms_or_stores_is_a_company(extractor, text, name):
+    assert name in names(extractor.extract(text))
+
+
+@pytest.mark.issue(4)
+def test_person_listed_among_customers_stays_a_person(extractor):
+    ex = extractor.extract("Customers such as Walmart, Target and John Smith praised the product.")
+    assert "John Smith" not in names(ex)
