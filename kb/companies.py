@@ -605,6 +605,8 @@ def _business_maybes(doc: Doc, candidates: list[_Candidate], *, tickers: dict[in
                 out.add(form)
             continue
         for span in occurrences:
+            if named and _invests(span):
+                continue  # people invest as firms do: "investors such as Sequoia Capital, Accel and Peter Thiel"
             if _maybe_evidence(span, label=label, tickers=tickers, arguments=set() if named else arguments,
                                common=common) or any(t.i in known for t in span.root.conjuncts) \
                     or guessed and _acts_as_business(span):
@@ -1504,13 +1506,15 @@ def first_conjunct(token: Token) -> Token:
 
 
 def _invests(span: Span) -> bool:
-    """Is a name the investor of an investing word: its subject, its "by"/"from" object or an
-    item that "investors include"? Buying and selling are read as a business's acts, so a
+    """Is a name the investor of an investing word: its subject, its "by"/"from" object, an
+    example of it ("backers such as Peter Thiel") or an item that "investors include"? Buying and selling are read as a business's acts, so a
     given name there ("Karen Millen acquired Coast", "sold Douglas Elliman") is left alone."""
     root = first_conjunct(span.root)
     head = root.head
     if root.dep_ == "pobj" and head.lower_ in {"by", "from"}:
         head = head.head
+    elif root.dep_ == "pobj" and head.lower_ in {"as", "like", "including"}:
+        head = head.head  # examples of a noun: "investors such as Sequoia Capital, Accel and Peter Thiel"
     elif root.dep_ in {"dobj", "attr"} and head.lemma_.lower() == "include":
         head = next((c for c in head.children if c.dep_ == "nsubj"), head)
     elif root.dep_ not in {"nsubj", "appos"}:

@@ -33,3 +33,18 @@ def test_person_shaped_name_in_a_list_of_firms_or_stores_is_a_company(extractor,
 def test_person_listed_among_customers_stays_a_person(extractor):
     ex = extractor.extract("Customers such as Walmart, Target and John Smith praised the product.")
     assert "John Smith" not in names(ex)
+
+
+@pytest.mark.issue(4)
+@pytest.mark.parametrize("text", [
+    "The startup raised money from investors such as Sequoia Capital, Accel and Peter Thiel.",
+    "The company is funded by backers including Accel and Peter Thiel.",
+])
+def test_person_listed_among_investing_firms_stays_a_person(extractor, text):
+    assert "Peter Thiel" not in names(extractor.extract(text))
+
+
+@pytest.mark.issue(4)
+def test_firm_listed_as_an_investor_stays_a_company(extractor):
+    ex = extractor.extract("The startup raised money from investors such as Sequoia Capital, Accel and Peter Thiel.")
+    assert "Accel" in names(ex)
