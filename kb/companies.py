@@ -609,7 +609,9 @@ def _business_maybes(doc: Doc, candidates: list[_Candidate], *, tickers: dict[in
                 continue  # people invest as firms do: "investors such as Sequoia Capital, Accel and Peter Thiel"
             if _maybe_evidence(span, label=label, tickers=tickers, arguments=set() if named else arguments,
                                common=common) or any(t.i in known for t in span.root.conjuncts) \
-                    or guessed and _acts_as_business(span):
+                    or guessed and _acts_as_business(span) \
+                    or label == "PERSON" and len(span) == 1 and _names_business_part(span) \
+                    and not is_real_place(span.text):  # "The Beaconsfield store": where it stands
                 out.add(form)  # "convenience shop formats used by Spar and Londis"
                 break
     return out
@@ -1368,12 +1370,17 @@ def _acts_as_business(span: Span) -> bool:
     Home Run Inn chain". Read only for names NER calls people without a given name: "Richard
     Branson launched" or "the Richard Branson brand" say nothing of the kind.
     """
+    return _subject_of_business_verb(span.root, business_subject_verbs()) or _names_business_part(span)
+
+
+def _names_business_part(span: Span) -> bool:
+    """Is a name the owner written before a business's part or trade: "the Home Run Inn chain", "Kwik
+    Save supermarkets", "the Metz breweries"? A person's name is rarely put there ("the Bush
+    administration", "the Smith family" are no business parts)."""
     root = span.root
-    if _subject_of_business_verb(root, business_subject_verbs()):
-        return True
     head = root.head
     return root.dep_ == "compound" and head.i >= span.end and head.is_lower \
-        and head.lemma_.lower() in _HELD_BY_BUSINESS | _BUSINESS_PARTS
+        and head.lemma_.lower() in _HELD_BY_BUSINESS | _BUSINESS_PARTS | _TRADE_NOUNS
 
 
 def _after_trade_noun(span: Span) -> bool:

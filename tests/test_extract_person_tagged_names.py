@@ -48,3 +48,15 @@ def test_person_listed_among_investing_firms_stays_a_person(extractor, text):
 def test_firm_listed_as_an_investor_stays_a_company(extractor):
     ex = extractor.extract("The startup raised money from investors such as Sequoia Capital, Accel and Peter Thiel.")
     assert "Accel" in names(ex)
+
+
+@pytest.mark.issue(4)
+def test_one_word_person_before_a_trade_noun_is_a_business(extractor):
+    ex = extractor.extract("In April 2020, Roli sold the JUCE product to PACE Anti-Piracy firm.")
+    assert "PACE Anti-Piracy" in names(ex)
+
+
+@pytest.mark.issue(4)
+def test_place_before_a_store_stays_a_place(extractor):
+    ex = extractor.extract("The Beaconsfield store can be seen in the background of the film.")
+    assert "Beaconsfield" not in names(ex)
