@@ -1466,6 +1466,9 @@ def _full_personal_name(ent: Span, common: frozenset[str]) -> bool:
     """
     if ent.label_ != "PERSON" or sum(1 for t in ent if t.is_alpha and t.is_title) < 2:
         return False
+    last = ent[-1].lower_.rstrip(".")
+    if last in COMPANY_WORDS or last in _TRADE_TAILS:
+        return False  # "Ola Electric Mobility": a company word closes no person's name
     return _personal_name(ent, common)
 
 

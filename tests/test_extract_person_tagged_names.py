@@ -60,3 +60,12 @@ def test_one_word_person_before_a_trade_noun_is_a_business(extractor):
 def test_place_before_a_store_stays_a_place(extractor):
     ex = extractor.extract("The Beaconsfield store can be seen in the background of the film.")
     assert "Beaconsfield" not in names(ex)
+
+
+@pytest.mark.issue(4)
+def test_company_word_closing_a_person_tagged_name_frees_its_first_word(extractor):
+    ex = extractor.extract("In January 2020, Uber offloaded its local food delivery arm Uber Eats to Zomato Ltd, while Ola "
+                           "closed its grocery delivery operation and has recently poured billions of dollars into Ola "
+                           "Electric Mobility, its EV business. Ola said it ranks among the most profitable ride-hailing "
+                           "firms.")
+    assert {"Ola", "Ola Electric Mobility"} <= set(names(ex))
