@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.fixtures.extracted import names
+from tests.fixtures.extracted import names, pairs
 
 
 @pytest.mark.issue(4)
@@ -69,3 +69,21 @@ def test_company_word_closing_a_person_tagged_name_frees_its_first_word(extracto
                            "Electric Mobility, its EV business. Ola said it ranks among the most profitable ride-hailing "
                            "firms.")
     assert {"Ola", "Ola Electric Mobility"} <= set(names(ex))
+
+
+OLA = ("In January 2020, Uber offloaded its local food delivery arm Uber Eats to Zomato Ltd, while Ola closed its "
+       "grocery delivery operation and has recently poured billions of dollars into Ola Electric Mobility, its EV "
+       "business. Ola said it ranks among the most profitable ride-hailing firms.")
+
+
+@pytest.mark.issue(4)
+@pytest.mark.parametrize("outsider", ["Uber", "Zomato"])
+def test_company_outside_a_while_clause_is_no_party_to_its_verb(extractor, outsider):
+    assert frozenset((outsider, "Ola")) not in pairs(extractor.extract(OLA), "investment")
+
+
+@pytest.mark.issue(4)
+def test_round_a_backer_led_keeps_its_investors(extractor):
+    ex = extractor.extract("Lydia, a French payments startup, has closed a series B round of $45 million that Tencent "
+                           "led and in which existing backers CNP Assurances and XAnge also took part.")
+    assert frozenset(("CNP Assurances", "Lydia")) in pairs(ex, "investment")
