@@ -495,7 +495,8 @@ class CompanyResolver:
         # said; a gazetteer company sharing the word ("Ferrero") is not touched.
         role_words: set[str] = set()
         for c in candidates:
-            if c.kind in {"org", "maybe"} and (_has_role(doc, c.start, c.end) or _named_as_founder(doc[c.start:c.end])):
+            if c.kind in {"org", "maybe"} and (_has_role(doc, c.start, c.end) or _named_as_founder(doc[c.start:c.end])
+                                               or _described_as_someone(doc[c.start:c.end])):
                 c.kind = "person"
                 person_words.update(t.text for t in doc[c.start:c.end])
                 if c.end - c.start > 1:
@@ -1608,6 +1609,20 @@ def _named_as_founder(span: Span) -> bool:
 
 #: "principal analyst Craig Le Clair", "managing partner Jane Doe": a qualified role before a name.
 _ROLE_QUALIFIERS = word_class("role_qualifiers")
+
+
+def _described_as_someone(span: Span) -> bool:
+    """Is a name with a person's shape followed by "who": "replacing Dean McLeod (who previously worked
+    at the Lord Nelson Brewery Hotel)", "director was Chris Huggett, who designed the Wasp"?
+
+    Companies get "who" too ("Hyperic (who developed a tool ...)"), so the name must open with a
+    given name or a title and close no company name (_given_and_surname).
+    """
+    doc = span.doc
+    i = span.end
+    if i < len(doc) and doc[i].text in {",", "("}:
+        i += 1
+    return i < len(doc) and doc[i].lower_ == "who" and _given_and_surname(span)
 
 
 def _has_role(doc: Doc, start: int, end: int) -> bool:

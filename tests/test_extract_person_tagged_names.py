@@ -87,3 +87,17 @@ def test_round_a_backer_led_keeps_its_investors(extractor):
     ex = extractor.extract("Lydia, a French payments startup, has closed a series B round of $45 million that Tencent "
                            "led and in which existing backers CNP Assurances and XAnge also took part.")
     assert frozenset(("CNP Assurances", "Lydia")) in pairs(ex, "investment")
+
+
+@pytest.mark.issue(4)
+def test_person_shaped_name_followed_by_who_is_a_person(extractor):
+    ex = extractor.extract("Colonial appointed Mal Secourable as the head brewer, replacing Dean McLeod (who previously "
+                           "worked at the Lord Nelson Brewery Hotel and Malt Shovel Brewery).")
+    assert "Dean McLeod" not in names(ex)
+
+
+@pytest.mark.issue(4)
+def test_company_followed_by_who_stays_a_company(extractor):
+    ex = extractor.extract("Several other acquisitions followed: G2One, Hyperic (who developed a tool for monitoring "
+                           "Java applications) and Cloud Foundry.")
+    assert "Hyperic" in names(ex)
