@@ -494,9 +494,10 @@ class CompanyResolver:
         # A part of their name alone later ("Chiche said", "Giovanni") is the person too, whatever NER
         # said; a gazetteer company sharing the word ("Ferrero") is not touched.
         role_words: set[str] = set()
+        company_starts = {c.start for c in candidates if c.kind in {"company", "weak", "org"}}
         for c in candidates:
             if c.kind in {"org", "maybe"} and (_has_role(doc, c.start, c.end) or _named_as_founder(doc[c.start:c.end])
-                                               or _described_as_someone(doc[c.start:c.end])):
+                                               or _described_as_someone(doc[c.start:c.end], company_starts)):
                 c.kind = "person"
                 person_words.update(t.text for t in doc[c.start:c.end])
                 if c.end - c.start > 1:
@@ -1611,15 +1612,18 @@ def _named_as_founder(span: Span) -> bool:
 _ROLE_QUALIFIERS = word_class("role_qualifiers")
 
 
-def _described_as_someone(span: Span) -> bool:
-    """Is a name with a person's shape followed by "who": "replacing Dean McLeod (who previously worked
-    at the Lord Nelson Brewery Hotel)", "director was Chris Huggett, who designed the Wasp"?
+def _described_as_someone(span: Span, company_starts: set[int]) -> bool:
+    """Is a name with a person's shape followed by "who" or by "of" and a company: "replacing Dean
+    McLeod (who previously worked at the Lord Nelson Brewery Hotel)", "director was Chris Huggett, who
+    designed the Wasp", "a cold tweet to Keith Rabois of Khosla Ventures"?
 
     Companies get "who" too ("Hyperic (who developed a tool ...)"), so the name must open with a
     given name or a title and close no company name (_given_and_surname).
     """
     doc = span.doc
     i = span.end
+    if i + 1 < len(doc) and doc[i].lower_ == "of" and i + 1 in company_starts:
+        return _given_and_surname(span)  # a person at a company
     if i < len(doc) and doc[i].text in {",", "("}:
         i += 1
     return i < len(doc) and doc[i].lower_ == "who" and _given_and_surname(span)

@@ -101,3 +101,11 @@ def test_company_followed_by_who_stays_a_company(extractor):
     ex = extractor.extract("Several other acquisitions followed: G2One, Hyperic (who developed a tool for monitoring "
                            "Java applications) and Cloud Foundry.")
     assert "Hyperic" in names(ex)
+
+
+@pytest.mark.issue(4)
+def test_person_shaped_name_of_a_company_is_a_person(extractor):
+    ex = extractor.extract("Relcy was founded by Rohit Satapathy and Nitin Gupta in mid-2013, notably with funding "
+                           "obtained by a cold tweet to Keith Rabois of Khosla Ventures.")
+    assert "Keith Rabois" not in names(ex)
+    assert "Khosla Ventures" in names(ex)
