@@ -1121,8 +1121,8 @@ def _rivals_and_clients(doc: Doc, candidates: list[_Candidate], *, taken: set[in
         if owner is None or not heads:
             continue
         items = [bounds for head in heads for item in [head, *head.conjuncts] if (bounds := _proper_name(item))]
-        if owner.i in companies or owner.lower_ in {"it", "its"}:
-            pass
+        if owner.i in companies or owner.lower_ in {"it", "its"} or _self_reference(owner):
+            pass  # "The chain's main competition is Rosati's Pizza, Nancy's Pizza, and Home Run Inn"
         elif (owner_bounds := _proper_name(owner)) and any(anchors.issuperset(range(*b)) for b in items):
             items.append(owner_bounds)  # "Lightbox faced competition from Netflix": a company's rival is one
         else:
@@ -1144,6 +1144,12 @@ def _rivals_and_clients(doc: Doc, candidates: list[_Candidate], *, taken: set[in
             if any(_written_as_place(s) for s in _occurrences(doc, span)):
                 continue
             yield start, end
+
+
+def _self_reference(token: Token) -> bool:
+    """Is a word the passage's name for its own company: "the chain", "the company's"?"""
+    return token.lemma_.lower() in _SELF_NOUNS and token.tag_ == "NN" \
+        and any(c.dep_ == "det" and c.lower_ == "the" for c in token.children)
 
 
 def _counterpart_list(token: Token) -> tuple[Token | None, list[Token]]:

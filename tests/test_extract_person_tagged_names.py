@@ -109,3 +109,10 @@ def test_person_shaped_name_of_a_company_is_a_person(extractor):
                            "obtained by a cold tweet to Keith Rabois of Khosla Ventures.")
     assert "Keith Rabois" not in names(ex)
     assert "Khosla Ventures" in names(ex)
+
+
+@pytest.mark.issue(4)
+def test_rivals_of_the_passage_s_own_chain_are_businesses(extractor):
+    ex = extractor.extract("The combined chain competed with regional chains such as Shaw's, Hannaford, Tops, Big Y, "
+                           "Wegmans and Food Lion.")
+    assert "Tops" in names(ex)
