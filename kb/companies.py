@@ -494,8 +494,10 @@ class CompanyResolver:
         # A part of their name alone later ("Chiche said", "Giovanni") is the person too, whatever NER
         # said; a gazetteer company sharing the word ("Ferrero") is not touched.
         role_words: set[str] = set()
+        company_starts = {c.start for c in candidates if c.kind in {"company", "weak", "org"}}
         for c in candidates:
-            if c.kind in {"org", "maybe"} and (_has_role(doc, c.start, c.end) or _named_as_founder(doc[c.start:c.end])):
+            if c.kind in {"org", "maybe"} and (_has_role(doc, c.start, c.end) or _named_as_founder(doc[c.start:c.end])
+                                               or _described_as_someone(doc[c.start:c.end], company_starts)):
                 c.kind = "person"
                 person_words.update(t.text for t in doc[c.start:c.end])
                 if c.end - c.start > 1:
@@ -648,9 +650,13 @@ def _business_maybes(doc: Doc, candidates: list[_Candidate], *, tickers: dict[in
                 out.add(form)
             continue
         for span in occurrences:
+            if named and _invests(span):
+                continue  # people invest as firms do: "investors such as Sequoia Capital, Accel and Peter Thiel"
             if _maybe_evidence(span, label=label, tickers=tickers, arguments=set() if named else arguments,
                                common=common) or any(t.i in known for t in span.root.conjuncts) \
-                    or guessed and _acts_as_business(span):
+                    or guessed and _acts_as_business(span) \
+                    or label == "PERSON" and len(span) == 1 and _names_business_part(span) \
+                    and not is_real_place(span.text):  # "The Beaconsfield store": where it stands
                 out.add(form)  # "convenience shop formats used by Spar and Londis"
                 break
     return out
@@ -1036,14 +1042,18 @@ _EXAMPLE_OPENERS = frozenset({"including", "include", "includes", "included", "a
 
 #: Plural nouns whose examples are businesses: "clients", "retailers".
 _LISTING_PARTY_NOUNS = word_class("listing_party_nouns")
+#: Of nouns that announce a list, those whose examples are never people: "firms including ..., Russell
+#: Athletic", "stores such as ... Lane Crawford". Investors, partners and clients may be people.
+_IMPERSONAL_LIST_NOUNS = word_class("impersonal_list_nouns")
 
 
-def _announced_by_party_noun(first: Token) -> bool:
+def _announced_by_party_noun(first: Token, *, nouns: frozenset[str] = _LISTING_PARTY_NOUNS) -> bool:
     """Whether the list opening at ``first`` gives examples of a plural business noun.
 
     "formed partnerships with major retailers including Equinox Fitness, Boots UK, Selfridges",
     "clients that include Old Navy, Yahoo!", "cable networks such as HGTV": the noun is read on
-    the surface, a few words before the list, as the parser hangs long lists anywhere.
+    the surface, a few words before the list, as the parser hangs long lists anywhere. ``nouns``
+    are the plural nouns that count (their lemmas).
     """
     doc = first.doc
     i = first.i - 1
@@ -1059,11 +1069,11 @@ def _announced_by_party_noun(first: Token) -> bool:
         if subject is not None and subject.tag_ == "WDT" and verb.dep_ == "relcl":
             subject = verb.head
         if subject is not None and subject.tag_ in {"NNS", "NNPS"}:
-            return subject.lemma_.lower() in _LISTING_PARTY_NOUNS
+            return subject.lemma_.lower() in nouns
     # "networks such as", "clients that include", "Companies that Eniac has invested in include"
     for token in reversed(doc[max(first.sent.start, i - 8):i]):
         if token.pos_ in {"NOUN", "PROPN"} and token.tag_ in {"NNS", "NNPS"}:
-            return token.lemma_.lower() in _LISTING_PARTY_NOUNS or token.lower_.rstrip("s") in _LISTING_PARTY_NOUNS
+            return token.lemma_.lower() in nouns or token.lower_.rstrip("s") in nouns
         if token.is_punct and token.text != "’":
             return False
     return False
@@ -1091,7 +1101,10 @@ def _listed_with_companies(doc: Doc, candidates: list[_Candidate], *, taken: set
     for items in surface_lists(doc):
         held = sum(1 for item in items if item in anchors)
         named = sum(1 for item in items if item in anchors | ner_orgs)
-        announced = _announced_by_party_noun(doc[items[0][0]])
+        # "firms including Kimberly Clark, ..., Russell Athletic": a list of things no person is
+        # names brands that merely look like people's names
+        impersonal = _announced_by_party_noun(doc[items[0][0]], nouns=_IMPERSONAL_LIST_NOUNS)
+        announced = impersonal or _announced_by_party_noun(doc[items[0][0]])
         # a list the text calls one of businesses, or held mostly by companies, vouches for its
         # dictionary words too: "Other partners include ..., EarthLink, Excite, FastNet", "Enterprise Inns, Punch, Spirit"
         # (one of them a known or evidenced company: NER calls file formats ORG, "JPG, PDF, PNG, DOCX")
@@ -1108,7 +1121,7 @@ def _listed_with_companies(doc: Doc, candidates: list[_Candidate], *, taken: set
             if span_labels & _NOT_LISTED_LABELS and not (announced and word and span_labels == {"PRODUCT"}) \
                     or not any(t.is_alpha and len(t) > 1 for t in span):
                 continue  # "History On 17 October 1996", "Zune HD", "L.C." (but "networks including HGTV, Discovery")
-            if "PERSON" in span_labels and _personal_name(span, common):
+            if "PERSON" in span_labels and _personal_name(span, common) and not impersonal:
                 continue  # "Sequoia, Accel and Peter Thiel"
             if span_labels == {""} and word and not vouched:
                 continue  # an untagged dictionary word ("Excite") may be a heading or a category
@@ -1154,8 +1167,8 @@ def _rivals_and_clients(doc: Doc, candidates: list[_Candidate], *, taken: set[in
         if owner is None or not heads:
             continue
         items = [bounds for head in heads for item in [head, *head.conjuncts] if (bounds := _proper_name(item))]
-        if owner.i in companies or owner.lower_ in {"it", "its"}:
-            pass
+        if owner.i in companies or owner.lower_ in {"it", "its"} or _self_reference(owner):
+            pass  # "The chain's main competition is Rosati's Pizza, Nancy's Pizza, and Home Run Inn"
         elif (owner_bounds := _proper_name(owner)) and any(anchors.issuperset(range(*b)) for b in items):
             items.append(owner_bounds)  # "Lightbox faced competition from Netflix": a company's rival is one
         else:
@@ -1177,6 +1190,12 @@ def _rivals_and_clients(doc: Doc, candidates: list[_Candidate], *, taken: set[in
             if any(_written_as_place(s) for s in _occurrences(doc, span)):
                 continue
             yield start, end
+
+
+def _self_reference(token: Token) -> bool:
+    """Is a word the passage's name for its own company: "the chain", "the company's"?"""
+    return token.lemma_.lower() in _SELF_NOUNS and token.tag_ == "NN" \
+        and any(c.dep_ == "det" and c.lower_ == "the" for c in token.children)
 
 
 def _counterpart_list(token: Token) -> tuple[Token | None, list[Token]]:
@@ -1418,12 +1437,17 @@ def _acts_as_business(span: Span) -> bool:
     Home Run Inn chain". Read only for names NER calls people without a given name: "Richard
     Branson launched" or "the Richard Branson brand" say nothing of the kind.
     """
+    return _subject_of_business_verb(span.root, business_subject_verbs()) or _names_business_part(span)
+
+
+def _names_business_part(span: Span) -> bool:
+    """Is a name the owner written before a business's part or trade: "the Home Run Inn chain", "Kwik
+    Save supermarkets", "the Metz breweries"? A person's name is rarely put there ("the Bush
+    administration", "the Smith family" are no business parts)."""
     root = span.root
-    if _subject_of_business_verb(root, business_subject_verbs()):
-        return True
     head = root.head
     return root.dep_ == "compound" and head.i >= span.end and head.is_lower \
-        and head.lemma_.lower() in _HELD_BY_BUSINESS | _BUSINESS_PARTS
+        and head.lemma_.lower() in _HELD_BY_BUSINESS | _BUSINESS_PARTS | _TRADE_NOUNS
 
 
 def _after_trade_noun(span: Span) -> bool:
@@ -1509,6 +1533,9 @@ def _full_personal_name(ent: Span, common: frozenset[str]) -> bool:
     """
     if ent.label_ != "PERSON" or sum(1 for t in ent if t.is_alpha and t.is_title) < 2:
         return False
+    last = ent[-1].lower_.rstrip(".")
+    if last in COMPANY_WORDS or last in _TRADE_TAILS:
+        return False  # "Ola Electric Mobility": a company word closes no person's name
     return _personal_name(ent, common)
 
 
@@ -1556,13 +1583,15 @@ def first_conjunct(token: Token) -> Token:
 
 
 def _invests(span: Span) -> bool:
-    """Is a name the investor of an investing word: its subject, its "by"/"from" object or an
-    item that "investors include"? Buying and selling are read as a business's acts, so a
+    """Is a name the investor of an investing word: its subject, its "by"/"from" object, an
+    example of it ("backers such as Peter Thiel") or an item that "investors include"? Buying and selling are read as a business's acts, so a
     given name there ("Karen Millen acquired Coast", "sold Douglas Elliman") is left alone."""
     root = first_conjunct(span.root)
     head = root.head
     if root.dep_ == "pobj" and head.lower_ in {"by", "from"}:
         head = head.head
+    elif root.dep_ == "pobj" and head.lower_ in {"as", "like", "including"}:
+        head = head.head  # examples of a noun: "investors such as Sequoia Capital, Accel and Peter Thiel"
     elif root.dep_ in {"dobj", "attr"} and head.lemma_.lower() == "include":
         head = next((c for c in head.children if c.dep_ == "nsubj"), head)
     elif root.dep_ not in {"nsubj", "appos"}:
@@ -1646,6 +1675,23 @@ def _named_as_founder(span: Span) -> bool:
 
 #: "principal analyst Craig Le Clair", "managing partner Jane Doe": a qualified role before a name.
 _ROLE_QUALIFIERS = word_class("role_qualifiers")
+
+
+def _described_as_someone(span: Span, company_starts: set[int]) -> bool:
+    """Is a name with a person's shape followed by "who" or by "of" and a company: "replacing Dean
+    McLeod (who previously worked at the Lord Nelson Brewery Hotel)", "director was Chris Huggett, who
+    designed the Wasp", "a cold tweet to Keith Rabois of Khosla Ventures"?
+
+    Companies get "who" too ("Hyperic (who developed a tool ...)"), so the name must open with a
+    given name or a title and close no company name (_given_and_surname).
+    """
+    doc = span.doc
+    i = span.end
+    if i + 1 < len(doc) and doc[i].lower_ == "of" and i + 1 in company_starts:
+        return _given_and_surname(span)  # a person at a company
+    if i < len(doc) and doc[i].text in {",", "("}:
+        i += 1
+    return i < len(doc) and doc[i].lower_ == "who" and _given_and_surname(span)
 
 
 def _has_role(doc: Doc, start: int, end: int) -> bool:

@@ -604,7 +604,8 @@ class RelationExtractor:
                         continue
                     if trig.type in DIRECTED and "conj_argument" in (_role(a, trig.token), _role(b, trig.token)):
                         continue  # "acquired Wind-Up's catalogue and partnered with Concord": Concord is the partner's
-                    if _in_subordinate_clause(trig.token, a) or _in_subordinate_clause(trig.token, b):
+                    if _in_subordinate_clause(trig.token, a) or _in_subordinate_clause(trig.token, b) \
+                            or _outside_named_clause(trig.token, a) or _outside_named_clause(trig.token, b):
                         continue  # "Uber offloaded Uber Eats to Zomato, while Ola closed its grocery arm"
                     if _in_description_clause(trig.token, a, labels_at) or _in_description_clause(trig.token, b, labels_at):
                         continue  # "Maersk Line, which is owned by A.P. Moller-Maersk, planned to buy Hamburg Süd"
@@ -2054,6 +2055,29 @@ def _in_subordinate_clause(trigger: Token, mention: Span) -> bool:
             return True
         tok = tok.head
     return False
+
+
+#: Subordinators of adverbial clauses; "that" is left out, as the parser also makes a relative clause an
+#: adverbial one ("a round that Tencent led").
+_ADVERBIAL_MARKS = frozenset({"while", "whereas", "although", "though", "as", "when", "after", "before", "since",
+                              "because", "until", "once"})
+
+
+def _outside_named_clause(trigger: Token, mention: Span) -> bool:
+    """Is the trigger in an adverbial clause with a subordinator and a named subject, and the mention outside it?
+
+    "Uber offloaded Uber Eats to Zomato Ltd, while Ola closed its grocery operation": the closing
+    is Ola's own, and Uber and Zomato are no parties to it. A pronoun subject ("Acme grew after it
+    acquired Beta") may be the main clause's company, so only a name closes the clause.
+    """
+    clause = trigger
+    while not (clause.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in _ADVERBIAL_MARKS for c in clause.children)):
+        if clause.head == clause:
+            return False
+        clause = clause.head
+    if not any(c.dep_ in {"nsubj", "nsubjpass"} and c.pos_ == "PROPN" for c in clause.children):
+        return False
+    return not clause.left_edge.i <= mention.root.i <= clause.right_edge.i
 
 
 def _in_description_clause(trigger: Token, mention: Span, labels_at: dict[int, str]) -> bool:
