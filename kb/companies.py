@@ -1961,6 +1961,8 @@ def _clean_entity(ent: Span) -> Iterator[tuple[Span, bool]]:
         while s < e and (doc[s].is_punct or doc[s].lower_ in _STRIP_LEADING and not (registered and doc[s].lower_ in _NATIONALITIES)
                          or doc[s].is_lower and doc[s].pos_ != "PROPN"):
             s += 1
+        if e - s > 1 and doc[s].is_sent_start and _describes_the_business(doc[s].lower_):
+            s += 1  # "Chipmaker AMD is buying ZT Systems": a description, capitalised by the sentence start
         if _glued_heading(doc, s, e):
             s += 1  # "History Detroit Media Partnership": a section heading glued on its paragraph
         while e > s and (doc[e - 1].is_punct and doc[e - 1].text not in {".", "&", "+"} or doc[e - 1].is_lower
@@ -1970,6 +1972,15 @@ def _clean_entity(ent: Span) -> Iterator[tuple[Span, bool]]:
             e -= 1
         if e > s:
             yield doc[s:e], possessor
+
+
+#: Nouns that describe a business and never open its name: "Startup Mistral", "Retailer Target".
+_BUSINESS_DESCRIPTIONS = word_class("business_descriptions")
+
+
+def _describes_the_business(word: str) -> bool:
+    """Is the lowercased word a description of a business ("chipmaker", "startup"), not a name's first word?"""
+    return word.endswith("maker") and len(word) > 5 or word in _BUSINESS_DESCRIPTIONS
 
 
 def _glued_heading(doc: Doc, start: int, end: int) -> bool:
@@ -2367,8 +2378,9 @@ def _extend_to_constant_word(doc: Doc, accepted: list[_Candidate], *, blocked: s
             if not starts or any(s == 0 or doc[s].is_sent_start for s in starts):
                 break
             words = [doc[s - 1] for s in starts]
-            if len({w.text for w in words}) != 1 or not all(_left_name_word(w, inside | blocked) for w in words):
-                break
+            if len({w.text for w in words}) != 1 or not all(_left_name_word(w, inside | blocked) for w in words) \
+                    or _describes_the_business(words[0].lower_):
+                break  # "Chipmaker AMD": a description, not the name's first word
             if any(w.ent_type_ and doc[s].ent_iob_ != "I" for w, s in zip(words, starts, strict=True)):
                 break  # the word is an entity of its own ("World" in "World's Finest Shows")
             if not any((not _opens_sentence(w) or not {w.lower_, _singular(w.lower_)} & common)

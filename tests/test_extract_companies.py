@@ -25,6 +25,16 @@ def test_place_possessive_before_a_registered_name_is_not_in_it(extractor):
     assert not any(n.startswith("China") for n in names(ex))
 
 
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [("Chipmaker AMD is buying server builder ZT Systems for $4.9 billion.", "AMD"),
+     ("Automaker Stellantis partnered with CATL.", "Stellantis"),
+     ("Startup Mistral AI raised money from Nvidia.", "Mistral AI")],
+)
+def test_a_description_capitalised_by_the_sentence_start_is_not_in_the_name(extractor, text, name):
+    assert name in names(extractor.extract(text))
+
+
 def test_trailing_verb_is_stripped(extractor):
     ex = extractor.extract("The partnership between OpenAI and Oracle marks a significant step.")
     assert names(ex) == ["OpenAI", "Oracle"]
