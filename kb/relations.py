@@ -707,12 +707,14 @@ class RelationExtractor:
 
 def _owned_company(mention: Span, labels_at: dict[int, str]) -> str | None:
     """The company the mention is named only as the owner of: "Intel Corp's Mobileye", "Google
-    parent Alphabet", "Alphabet subsidiary Waymo" (Google and Alphabet are no parties of what
-    the sentence says Alphabet and Waymo do)."""
+    parent Alphabet", "Alphabet subsidiary Waymo", "SoftBank-backed Arm" (Google, Alphabet and
+    SoftBank are no parties of what the sentence says Alphabet, Waymo and Arm do)."""
     root = mention.root
     if root.dep_ == "poss":
         return labels_at.get(root.head.i)
     group = root.head
+    if root.dep_ == "npadvmod" and group.tag_ == "VBN" and group.dep_ == "amod":
+        return labels_at.get(group.head.i)  # "SoftBank-backed Arm", "Amazon-owned Whole Foods"
     if root.dep_ not in {"compound", "poss"} or group.pos_ != "NOUN" or group.lemma_.lower() not in _GROUP_NOUNS:
         return None
     if group.dep_ in {"compound", "appos"} and group.head.i in labels_at:

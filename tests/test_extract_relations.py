@@ -110,6 +110,7 @@ def test_a_stake_in_something_that_is_no_company_relates_no_companies(extractor,
         ("Google parent Alphabet invested $5 billion in Waymo.", ("investment", "Alphabet", "Waymo"), "Google"),
         ("Alphabet subsidiary Waymo partnered with Uber.", ("partnership", "Uber", "Waymo"), "Alphabet"),
         ("Intel unit Mobileye signed a deal with BMW.", ("partnership", "BMW", "Mobileye"), "Intel"),
+        ("Amazon-owned Whole Foods signed a deal with Instacart.", ("partnership", "Instacart", "Whole Foods"), "Amazon"),
     ],
 )
 def test_a_company_named_only_through_its_parent_or_unit_is_no_party(extractor, text, relation, owner):
@@ -129,6 +130,13 @@ def test_its_deal_after_an_advising_verb_is_the_advised_companys(extractor, text
     rels = relations(extractor.extract(text))
     assert relation in rels
     assert not any(adviser in r[1:] for r in rels)
+
+
+def test_a_backer_named_in_a_compound_invests_and_is_no_partner(extractor):
+    rels = relations(extractor.extract("SoftBank-backed Arm partnered with Intel."))
+    assert ("partnership", "Arm", "Intel") in rels
+    assert ("investment", "SoftBank", "Arm") in rels
+    assert not any(r[0] == "partnership" and "SoftBank" in r[1:] for r in rels)
 
 
 def test_supplier_points_from_supplier_to_customer(extractor):
