@@ -2298,6 +2298,8 @@ def _listed_together(doc: Doc, a: Span, b: Span, mention_tokens: set[int]) -> bo
     words = [t.lower_ for t in between if t.text != ","]
     if words in (["along", "with"], ["together", "with"], ["as", "well", "as"]):
         return True  # "partnerships with Ericsson and Nokia, along with Samsung"
+    if words == ["as"]:
+        return False  # "counts Microsoft as its biggest customer": a role, not a list
     linking = {",", "and", "or", "&", "as", "well", "along", "together"}
     if "with" in words and not {"along", "together"} & set(words):
         return False

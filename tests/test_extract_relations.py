@@ -75,6 +75,7 @@ def test_a_company_given_the_role_of_partner_is_a_partner(extractor, text):
         ("Anthropic counts Amazon and Google among its biggest investors.", ("investment", "Google", "Anthropic")),
         ("Acme Robotics counts Siemens among its customers.", ("supplier", "Acme Robotics", "Siemens")),
         ("Acme Robotics lists Siemens among its suppliers.", ("supplier", "Siemens", "Acme Robotics")),
+        ("Nvidia counts Microsoft, Meta and Google as its biggest customers.", ("supplier", "Nvidia", "Meta")),
     ],
 )
 def test_a_company_counted_among_a_companys_parties_takes_that_role(extractor, text, relation):
