@@ -520,6 +520,8 @@ class RelationExtractor:
                     continue  # "a pharmaceutical manufacturer Johnson & Johnson": what J&J is, not whom it supplies
                 if contextual and rel_type == "supplier" and not deal and not _lists_parties(token) and not any(
                         c.dep_ in {"prep", "dative"} and c.lower_ == "to" or c.dep_ == "poss" and c.i in inside
+                        or inverse and token.pos_ == "VERB" and c.dep_ == "prep" and c.lower_ == "from"
+                        and any(g.dep_ == "pobj" and g.i in inside for g in c.children)
                         for c in token.children) and not _made_for_a_company(token, inside) \
                         and not _uses_a_companys_product(token, inside) and not shop_named \
                         and not _party_for_a_company(token, inside):

@@ -145,6 +145,10 @@ def test_supplier_points_from_supplier_to_customer(extractor):
     assert ("supplier", "Oracle", "xAI") in relations(ex)
 
 
+def test_ordering_from_a_company_makes_it_the_supplier(extractor):
+    assert ("supplier", "Airbus", "Delta Air Lines") in relations(extractor.extract("Delta Air Lines ordered 20 jets from Airbus."))
+
+
 def test_buying_from_a_supplier_is_a_supplier_relation(extractor):
     ex = extractor.extract("Tesla buys its battery cells from Panasonic.")
     assert ("supplier", "Panasonic", "Tesla") in relations(ex)
