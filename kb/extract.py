@@ -34,7 +34,7 @@ from kb.records import (
 log = logging.getLogger(__name__)
 
 #: Stored per article; bump whenever the output for the same text can change.
-EXTRACTOR_VERSION = "2026.11.25-11"
+EXTRACTOR_VERSION = "2026.11.25-12"
 #: Longer documents are cut: spaCy's parser needs ~1 GB per 100k characters; news is shorter.
 MAX_CHARS = 100_000
 
