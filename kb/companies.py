@@ -253,9 +253,9 @@ def gazetteer_patterns(
         weak = not strong or (listed and len(words) == 1 and surface.lower() in common)
         patterns.append({"label": "COMPANY_WEAK" if weak else "COMPANY", "pattern": surface, "id": canonical})
 
-    outlets = other_org_rules()
+    rules = other_org_rules()
     for row in known_companies:
-        if outlets.is_outlet(row["name"]):
+        if rules.is_outlet(row["name"]):
             continue  # a company of the knowledge base once it dealt, but cited far more often ("according to Reuters")
         for surface in [row["name"], *row.get("aliases", [])]:
             add(surface, row["name"], strong=True)
@@ -548,12 +548,12 @@ def _split_at_known(part: Span, known_bounds: set[tuple[int, int]]) -> list[Span
         if token.lower_ in {"and", "&"} and ((part.start, token.i) in known_bounds or (token.i + 1, part.end) in known_bounds
                                              or _listed_pair(doc[part.start:token.i], doc[token.i + 1:part.end])):
             return [*_split_at_known(doc[part.start:token.i], known_bounds), *_split_at_known(doc[token.i + 1:part.end], known_bounds)]
-        if token.lower_ == "for" and _made_for_company(doc[part.start:token.i], doc[token.i + 1:part.end], known_bounds):
+        if token.lower_ == "for" and _client_after_for(doc[part.start:token.i], doc[token.i + 1:part.end], known_bounds):
             return [*_split_at_known(doc[part.start:token.i], known_bounds), *_split_at_known(doc[token.i + 1:part.end], known_bounds)]
     return [part]
 
 
-def _made_for_company(left: Span, right: Span, known_bounds: set[tuple[int, int]]) -> bool:
+def _client_after_for(left: Span, right: Span, known_bounds: set[tuple[int, int]]) -> bool:
     """Is "for" inside an NER span the client's, "Horse Life 2 for Neko Entertainment", not a name's?
 
     The name after "for" is a company by itself (known, or closed by a company word); the name

@@ -338,7 +338,7 @@ class RelationExtractor:
                     _add_unless_related(best, extra)
         for rel in _under_new_names(list(best.values()), _renamings(doc, by_sent, self.lexicon)):
             _add_unless_related(best, rel)
-        for rel in sorted(best.values(), key=lambda r: (r["start"], r["type"])):
+        for rel in sorted(best.values(), key=lambda r: (r["start"], r["type"], r["source"], r["target"])):
             side = _org_side(rel, org_names)
             if side != _NOT_A_PARTY:
                 yield {**rel, "org_side": side}
@@ -544,6 +544,7 @@ class RelationExtractor:
         owner_of = {m.start: owned for m in mentions if (owned := _owned_company(m, labels_at)) and owned != m.label_}
         counterpart_of = _with_counterparts(triggers, mentions)
         trigger_tokens = {trig.token.i for trig in triggers}
+        named_clauses = {trig.token.i: _named_adverbial_clause(trig.token) for trig in triggers}
         typed_deals = {trig.token.head.i for trig in triggers if trig.type in DIRECTED and trig.token.dep_ == "compound"
                        and trig.token.pos_ == "NOUN" and trig.token.head.lemma_.lower() in _DEAL_NOUNS}
         reporters = {m.start for m in mentions if _source_or_listener(m)}
@@ -606,8 +607,9 @@ class RelationExtractor:
                         continue
                     if trig.type in DIRECTED and "conj_argument" in (_role(a, trig.token), _role(b, trig.token)):
                         continue  # "acquired Wind-Up's catalogue and partnered with Concord": Concord is the partner's
-                    if _in_subordinate_clause(trig.token, a) or _in_subordinate_clause(trig.token, b) \
-                            or _outside_named_clause(trig.token, a) or _outside_named_clause(trig.token, b):
+                    clause = named_clauses[trig.token.i]
+                    if _in_subordinate_clause(trig.token, a) or _in_subordinate_clause(trig.token, b) or clause is not None \
+                            and not all(clause.left_edge.i <= m.root.i <= clause.right_edge.i for m in (a, b)):
                         continue  # "Uber offloaded Uber Eats to Zomato, while Ola closed its grocery arm"
                     if _in_description_clause(trig.token, a, labels_at) or _in_description_clause(trig.token, b, labels_at):
                         continue  # "Maersk Line, which is owned by A.P. Moller-Maersk, planned to buy Hamburg Süd"
@@ -717,7 +719,7 @@ def _owned_company(mention: Span, labels_at: dict[int, str]) -> str | None:
     group = root.head
     if root.dep_ == "npadvmod" and group.tag_ == "VBN" and group.dep_ == "amod":
         return labels_at.get(group.head.i)  # "SoftBank-backed Arm", "Amazon-owned Whole Foods"
-    if root.dep_ not in {"compound", "poss"} or group.pos_ != "NOUN" or group.lemma_.lower() not in _GROUP_NOUNS:
+    if root.dep_ != "compound" or group.pos_ != "NOUN" or group.lemma_.lower() not in _GROUP_NOUNS:
         return None
     if group.dep_ in {"compound", "appos"} and group.head.i in labels_at:
         return labels_at[group.head.i]
@@ -2067,21 +2069,21 @@ _ADVERBIAL_MARKS = frozenset({"while", "whereas", "although", "though", "as", "w
                               "because", "until", "once"})
 
 
-def _outside_named_clause(trigger: Token, mention: Span) -> bool:
-    """Is the trigger in an adverbial clause with a subordinator and a named subject, and the mention outside it?
+def _named_adverbial_clause(trigger: Token) -> Token | None:
+    """The adverbial clause with a subordinator and a named subject that the trigger is in, if any.
 
     "Uber offloaded Uber Eats to Zomato Ltd, while Ola closed its grocery operation": the closing
-    is Ola's own, and Uber and Zomato are no parties to it. A pronoun subject ("Acme grew after it
-    acquired Beta") may be the main clause's company, so only a name closes the clause.
+    is Ola's own, and Uber and Zomato, outside the clause, are no parties to it. A pronoun
+    subject ("Acme grew after it acquired Beta") may be the main clause's company, so only a
+    name closes the clause. (The other way round, a mention inside such a clause and the
+    trigger outside, is ``_in_subordinate_clause``.)
     """
     clause = trigger
     while not (clause.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in _ADVERBIAL_MARKS for c in clause.children)):
         if clause.head == clause:
-            return False
+            return None
         clause = clause.head
-    if not any(c.dep_ in {"nsubj", "nsubjpass"} and c.pos_ == "PROPN" for c in clause.children):
-        return False
-    return not clause.left_edge.i <= mention.root.i <= clause.right_edge.i
+    return clause if any(c.dep_ in {"nsubj", "nsubjpass"} and c.pos_ == "PROPN" for c in clause.children) else None
 
 
 def _in_description_clause(trigger: Token, mention: Span, labels_at: dict[int, str]) -> bool:
